@@ -1,0 +1,42 @@
+/**
+ * The one vocabulary for why a stream ended (design §2), shared by spans
+ * (`streamlab.end_cause`), metrics (label `end_cause`), logs and the report.
+ */
+
+/** Every end cause, in the order the report lists them. */
+export const END_CAUSES = [
+  'completed',
+  'failed',
+  'client_cancelled',
+  'deadline_exceeded',
+  'connection_closed',
+  'connection_reset',
+  'keepalive_timeout',
+  'server_shutdown',
+] as const;
+
+/**
+ * Why a stream ended. Server side / client side meaning:
+ * - `completed`: handler ended with OK / OK status received.
+ * - `failed`: handler ended with a non-OK status / non-OK status from the server.
+ * - `client_cancelled`: RST_STREAM CANCEL on a live connection / this client called cancel().
+ * - `deadline_exceeded`: the client's deadline passed (both sides).
+ * - `connection_closed`: the peer closed TCP (FIN) before the stream ended.
+ * - `connection_reset`: TCP RST or socket error.
+ * - `keepalive_timeout`: no PING ack in time (silent peer: blackhole, SIGSTOP).
+ * - `server_shutdown`: the server drained (GOAWAY) or shut down.
+ */
+export type EndCause = (typeof END_CAUSES)[number];
+
+/**
+ * How a TCP connection ended, as seen from the side that owns the socket:
+ * - `fin`: the peer closed its half (socket 'end').
+ * - `rst`: the socket failed (ECONNRESET, EPIPE, ...).
+ * - `local`: this side destroyed the socket itself (keepalive timeout, shutdown, close()).
+ */
+export type CloseKind = 'fin' | 'rst' | 'local';
+
+/** Type guard for strings that arrive from outside (CLI flags, JSON). */
+export function isEndCause(value: string): value is EndCause {
+  return (END_CAUSES as readonly string[]).includes(value);
+}
