@@ -40,3 +40,9 @@ export type CloseKind = 'fin' | 'rst' | 'local';
 export function isEndCause(value: string): value is EndCause {
   return (END_CAUSES as readonly string[]).includes(value);
 }
+
+/**
+ * Trailing-metadata key the server adds to every status it sends, holding its own end
+ * cause, so a client can tell a server shutdown from other UNAVAILABLEs.
+ */
+export const END_CAUSE_TRAILER = 'streamlab-end-cause';

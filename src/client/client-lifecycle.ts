@@ -1,0 +1,99 @@
+/**
+ * The client side of one stream's life, as a grpc-js client interceptor.
+ *
+ * instrumentation-grpc creates the CLIENT span and makes it active while the call is being
+ * created, which is exactly when grpc-js builds the interceptor chain, so the interceptor
+ * finds that span with `trace.getActiveSpan()`. The interceptor holds the status back until
+ * the end is classified, so the end attributes land on the span before
+ * instrumentation-grpc ends it on the 'status' event.
+ */
+import { InterceptingCall, status as Status } from '@grpc/grpc-js';
+import type { Interceptor, StatusObject } from '@grpc/grpc-js';
+import { context, propagation, trace, INVALID_SPAN_CONTEXT } from '@opentelemetry/api';
+import { classifyClientEnd } from './classify-end.ts';
+import { eventWireBytes } from '../event-size.ts';
+import { settledFate } from '../socket-fate.ts';
+import type { SocketWatch } from '../socket-fate.ts';
+import { END_CAUSE_TRAILER } from '../end-cause.ts';
+import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
+import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
+import { nowMs } from '../telemetry/lifecycle-event.ts';
+import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
+import { BAGGAGE_SCENARIO, SCENARIO_NONE } from '../telemetry/semconv.ts';
+import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
+
+/** What the interceptor needs besides the telemetry deps. */
+export interface ClientLifecycleOptions {
+  /** The channel's current socket, if connected. */
+  currentSocket(): SocketWatch | undefined;
+  /** How long to wait for the socket's fate after a transport-looking status, ms. */
+  settleMs: number;
+}
+
+/** The observed client stream: its recorder, once the call has started, and its end. */
+export interface ClientStreamObservation {
+  readonly recorder: () => StreamRecorder | undefined;
+  /** Resolves with the end record, before the call emits 'status'. */
+  readonly ended: Promise<StreamEnd>;
+  /** The interceptor to pass in the call's `interceptors` option. */
+  readonly interceptor: Interceptor;
+}
+
+let nextStreamId = 1;
+
+function messageBytes(event: Event__Output): number {
+  return eventWireBytes(event.id, event.sentAt?.seconds ?? 0, event.sentAt?.nanos ?? 0, Buffer.byteLength(event.topic), event.payload.length);
+}
+
+/** Creates the lifecycle observation of one client stream. */
+export function observeClientStream(deps: RecorderDeps, options: ClientLifecycleOptions): ClientStreamObservation {
+  let recorder: StreamRecorder | undefined;
+  let cancelledAtMs: number | undefined;
+  let resolveEnd!: (end: StreamEnd) => void;
+  const ended = new Promise<StreamEnd>((resolve) => (resolveEnd = resolve));
+
+  async function end(status: StatusObject): Promise<void> {
+    if (!recorder) return;
+    const statusAtMs = nowMs();
+    const serverCause = status.metadata?.get(END_CAUSE_TRAILER)[0]?.toString();
+    const cancelledByClient = cancelledAtMs !== undefined;
+    const socket = options.currentSocket();
+    const transportLooking = status.code !== Status.OK && !cancelledByClient && serverCause === undefined;
+    const fate = socket && transportLooking ? await settledFate(socket, options.settleMs) : undefined;
+    const cause = classifyClientEnd({ code: status.code, cancelledByClient, ...(serverCause ? { serverCause } : {}), ...(fate ? { fate } : {}) });
+    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(fate?.atMs);
+    if (cause === 'server_shutdown') recorder.goaway(statusAtMs);
+    if (fate) recorder.transportClose(fate.kind, fate.atMs);
+    const noticedAtMs = cause === 'client_cancelled' ? (cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
+    resolveEnd(recorder.end({ cause, grpcCode: status.code, details: status.details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs));
+  }
+
+  const interceptor: Interceptor = (callOptions, nextCall) => {
+    const span = trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const scenario = propagation.getBaggage(context.active())?.getEntry(BAGGAGE_SCENARIO)?.value ?? SCENARIO_NONE;
+    return new InterceptingCall(nextCall(callOptions), {
+      start(metadata, listener, next) {
+        recorder = createStreamRecorder(deps, {
+          side: 'client', streamId: `c-${nextStreamId++}`, scenario, span,
+          service: 'streamlab.v1.Ticker', method: 'Subscribe',
+        });
+        next(metadata, {
+          onReceiveMessage(message: Event__Output, nextMessage) {
+            recorder?.message(messageBytes(message));
+            nextMessage(message);
+          },
+          onReceiveStatus(status, nextStatus) {
+            end(status).then(() => nextStatus(status), () => nextStatus(status));
+          },
+        });
+      },
+      cancel(next) {
+        cancelledAtMs = nowMs();
+        recorder?.cancel(cancelledAtMs);
+        next();
+      },
+    });
+  };
+
+  return { recorder: () => recorder, ended, interceptor };
+}

@@ -1,0 +1,163 @@
+/**
+ * OpenTelemetry SDK bootstrap — the only file that touches the SDK (design §5).
+ *
+ * Load it before the app so @grpc/grpc-js is patched when it is first imported:
+ *   node --import ./src/instrumentation.ts src/main.ts serve
+ * (`bin/streamlab.js` and the npm scripts do this for you.)
+ *
+ * What it honours (standard OTel variables, read by the SDK itself):
+ * - traces leave the process over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT or
+ *   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (or OTEL_TRACES_EXPORTER says otherwise);
+ *   OTEL_EXPORTER_OTLP_PROTOCOL picks grpc | http/protobuf (SDK default http/protobuf);
+ * - OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER, OTEL_BSP_*, OTEL_PROPAGATORS;
+ * - OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER: unset means none, because metrics are
+ *   served by prom-client on /metrics and logs go through winston.
+ * - OTEL_LOG_LEVEL (SDK diagnostics) defaults to "error" here rather than the SDK's "info".
+ *   The server lifecycle ends some server spans before instrumentation-grpc does (see
+ *   src/server/stream-lifecycle.ts) and the SDK warns about every later call on them.
+ * - STREAMLAB_TELEMETRY=off starts no SDK at all (the API stays a no-op): the "off"
+ *   arm of the benchmark.
+ */
+import { register } from 'node:module';
+
+// ESM imports of @grpc/grpc-js are only patched through import-in-the-middle's loader
+// hook; it must be registered before grpc-js is imported anywhere, hence the dynamic
+// imports below (static imports would be evaluated before this line).
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+const { startNodeSdk } = await import('@opentelemetry/sdk-node');
+const { GrpcInstrumentation } = await import('@opentelemetry/instrumentation-grpc');
+const sdkTrace = await import('@opentelemetry/sdk-trace');
+type SpanProcessor = import('@opentelemetry/sdk-trace').SpanProcessor;
+type ReadableSpan = import('@opentelemetry/sdk-trace').ReadableSpan;
+type Span = import('@opentelemetry/sdk-trace').Span;
+type Context = import('@opentelemetry/api').Context;
+const { SpanKind, SpanStatusCode } = await import('@opentelemetry/api');
+const { isServerError } = await import('./telemetry/grpc-status.ts');
+const { ATTR_RPC_SYSTEM, ATTR_RPC_GRPC_STATUS_CODE } = await import('./telemetry/semconv.ts');
+
+/** Spans captured in memory, for tests and the scenario runner's own checks. */
+export interface SpanCapture {
+  /** Finished spans captured so far, in end order. */
+  spans(): ReadableSpan[];
+  /** Forget the spans captured so far. */
+  reset(): void;
+  /** Stop capturing. */
+  stop(): void;
+}
+
+/** Handle on the process's telemetry pipeline. */
+export interface Telemetry {
+  /** False when STREAMLAB_TELEMETRY=off: no SDK, spans are no-ops. */
+  readonly enabled: boolean;
+  /** Exports every finished span now (the batch processor's queue included). */
+  forceFlush(): Promise<void>;
+  /** Flushes, then stops the SDK. Idempotent. */
+  shutdown(): Promise<void>;
+  /** Starts capturing finished spans in memory (in addition to any exporter). */
+  captureSpans(): SpanCapture;
+}
+
+/**
+ * Fans spans out to a set of processors that can change after the SDK started: the
+ * exporter (created after grpc-js is patched, see below) and in-memory captures.
+ */
+class FanOutProcessor implements SpanProcessor {
+  readonly targets = new Set<SpanProcessor>();
+  onStart(span: Span, parentContext: Context): void {
+    for (const target of this.targets) target.onStart(span, parentContext);
+  }
+  onEnd(span: ReadableSpan): void {
+    for (const target of this.targets) target.onEnd(span);
+  }
+  async forceFlush(): Promise<void> {
+    await Promise.all([...this.targets].map((target) => target.forceFlush()));
+  }
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.targets].map((target) => target.shutdown()));
+  }
+}
+
+/**
+ * Puts SERVER gRPC spans' status right per the OTel RPC semconv: ERROR only for UNKNOWN,
+ * DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS. instrumentation-grpc
+ * (0.22x-0.30x, utils `_grpcStatusCodeToOpenTelemetryStatusCode`) marks every non-OK code
+ * ERROR, a client's CANCELLED or a handler's INVALID_ARGUMENT included. The SDK ignores
+ * setStatus(UNSET) by spec, so the status is replaced while the span is ending.
+ */
+class SemconvServerStatusProcessor implements SpanProcessor {
+  onStart(): void {}
+  onEnding(span: Span): void {
+    if (span.kind !== SpanKind.SERVER || span.attributes[ATTR_RPC_SYSTEM] !== 'grpc') return;
+    const code = span.attributes[ATTR_RPC_GRPC_STATUS_CODE];
+    if (span.status.code === SpanStatusCode.ERROR && typeof code === 'number' && !isServerError(code)) {
+      (span as { status: ReadableSpan['status'] }).status = { code: SpanStatusCode.UNSET };
+    }
+  }
+  onEnd(): void {}
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+/**
+ * The exporting span processor the environment asks for, or none.
+ * OTEL_TRACES_EXPORTER: otlp | console | none; unset means otlp when an OTLP endpoint is
+ * set, none otherwise. The OTLP exporters read OTEL_EXPORTER_OTLP_* themselves.
+ */
+async function exportingProcessor(): Promise<SpanProcessor | undefined> {
+  const endpointSet = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const exporter = process.env.OTEL_TRACES_EXPORTER ?? (endpointSet ? 'otlp' : 'none');
+  if (exporter === 'none') return undefined;
+  if (exporter === 'console') return new sdkTrace.SimpleSpanProcessor({ exporter: new sdkTrace.ConsoleSpanExporter() });
+  if (exporter !== 'otlp') throw new Error(`OTEL_TRACES_EXPORTER="${exporter}" is not supported: use otlp, console or none`);
+  const protocol = process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  if (protocol === 'grpc') {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+    return new sdkTrace.BatchSpanProcessor({ exporter: new OTLPTraceExporter() });
+  }
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+  return new sdkTrace.BatchSpanProcessor({ exporter: new OTLPTraceExporter() });
+}
+
+async function startTelemetry(): Promise<Telemetry> {
+  if (process.env.STREAMLAB_TELEMETRY === 'off') {
+    return {
+      enabled: false,
+      forceFlush: async () => {},
+      shutdown: async () => {},
+      captureSpans: () => ({ spans: () => [], reset: () => {}, stop: () => {} }),
+    };
+  }
+  const fanOut = new FanOutProcessor();
+  process.env.OTEL_SERVICE_NAME ??= 'streamlab';
+  const sdk = startNodeSdk({
+    logLevel: process.env.OTEL_LOG_LEVEL ?? 'error',
+    spanProcessors: [new SemconvServerStatusProcessor(), fanOut],
+    metricReaders: process.env.OTEL_METRICS_EXPORTER ? undefined : [],
+    logRecordProcessors: process.env.OTEL_LOGS_EXPORTER ? undefined : [],
+    instrumentations: [new GrpcInstrumentation()],
+  });
+  // Created only now: the OTLP/gRPC exporter imports @grpc/grpc-js, which must be
+  // patched first. Its own export calls run with tracing suppressed by the batch processor.
+  const exporting = await exportingProcessor();
+  if (exporting) fanOut.targets.add(exporting);
+  let stopped: Promise<void> | undefined;
+  return {
+    enabled: true,
+    forceFlush: () => fanOut.forceFlush(),
+    shutdown: () => (stopped ??= fanOut.forceFlush().then(() => sdk.shutdown())),
+    captureSpans(): SpanCapture {
+      const exporter = new sdkTrace.InMemorySpanExporter();
+      const processor = new sdkTrace.SimpleSpanProcessor({ exporter });
+      fanOut.targets.add(processor);
+      return {
+        spans: () => exporter.getFinishedSpans(),
+        reset: () => exporter.reset(),
+        stop: () => fanOut.targets.delete(processor),
+      };
+    },
+  };
+}
+
+/** The process's telemetry, started when this module is first imported. */
+export const telemetry: Telemetry = await startTelemetry();

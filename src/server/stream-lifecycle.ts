@@ -1,0 +1,159 @@
+/**
+ * The server side of one stream's life: it opens the recorder, carries writes with
+ * backpressure, and classifies the end (design §2, server column).
+ *
+ * grpc-js emits 'cancelled' on every call end since 1.10, successful ones included, so a
+ * 'cancelled' counts only when the handler had not ended the call itself. Then the fate
+ * of the TCP connection that carried the call tells client cancel (connection still
+ * open) from FIN, RST and keepalive timeout (design §1).
+ *
+ * Span ownership: on complete/fail the attributes are set before the status is sent and
+ * instrumentation-grpc ends the SERVER span. On a cancel it never does (0.22x-0.30x), so
+ * this lifecycle ends it.
+ */
+import { once } from 'node:events';
+import { propagation, context, trace, SpanStatusCode, INVALID_SPAN_CONTEXT } from '@opentelemetry/api';
+import { status as Status, Metadata } from '@grpc/grpc-js';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { END_CAUSE_TRAILER } from '../end-cause.ts';
+import type { EndCause } from '../end-cause.ts';
+import { toStatus } from '../errors.ts';
+import type { ConnectionTracker } from './connection-tracker.ts';
+import { settledFate } from '../socket-fate.ts';
+import type { SocketFate } from '../socket-fate.ts';
+import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
+import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
+import { nowMs } from '../telemetry/lifecycle-event.ts';
+import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
+import { isServerError } from '../telemetry/grpc-status.ts';
+import { BAGGAGE_SCENARIO, SCENARIO_NONE } from '../telemetry/semconv.ts';
+
+/** Dependencies of the server lifecycle. */
+export interface ServerLifecycleDeps extends RecorderDeps {
+  connections: ConnectionTracker;
+  /** True once the server has begun shutting down. */
+  isShuttingDown(): boolean;
+  /**
+   * How long a cancelled stream waits for its connection's fate before it is called a
+   * client cancel, in ms. Default 50: socket 'end'/'error'/'close' arrive within a few
+   * event-loop turns of grpc-js's 'cancelled' on loopback.
+   */
+  settleMs?: number;
+}
+
+let nextStreamId = 1;
+
+/** The scenario name carried as W3C baggage, or `none`. */
+function scenarioOf(): string {
+  return propagation.getBaggage(context.active())?.getEntry(BAGGAGE_SCENARIO)?.value ?? SCENARIO_NONE;
+}
+
+/**
+ * Starts observing a Subscribe call; call it first thing in the handler, inside the
+ * handler's context (instrumentation-grpc's SERVER span is the active span there).
+ */
+export function openServerStream<Req, Res>(call: ServerWritableStream<Req, Res>, deps: ServerLifecycleDeps) {
+  const span = trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  const connection = deps.connections.byPeer(call.getPeer());
+  const recorder: StreamRecorder = createStreamRecorder(deps, {
+    side: 'server',
+    streamId: `s-${nextStreamId++}`,
+    scenario: scenarioOf(),
+    span,
+    service: 'streamlab.v1.Ticker',
+    method: 'Subscribe',
+    ...(connection ? { connectionId: connection.id } : {}),
+  });
+  const aborted = new AbortController();
+  let settled: StreamEnd | undefined;
+  let resolveEnd!: (end: StreamEnd) => void;
+  const ended = new Promise<StreamEnd>((resolve) => (resolveEnd = resolve));
+
+  function finish(cause: EndCause, grpcCode: number, details: string, endedAtMs?: number, fate?: SocketFate): StreamEnd {
+    settled = recorder.end({ cause, grpcCode, details, ...(fate ? { closeKind: fate.kind } : {}) }, endedAtMs);
+    aborted.abort(cause);
+    resolveEnd(settled);
+    return settled;
+  }
+
+  function trailer(cause: EndCause): Metadata {
+    const metadata = new Metadata();
+    metadata.set(END_CAUSE_TRAILER, cause);
+    return metadata;
+  }
+
+  async function onCancelled(): Promise<void> {
+    if (settled) return; // our own end: 'cancelled' fires on every call end
+    const detectedAtMs = nowMs();
+    aborted.abort('cancelled');
+    let cause: EndCause;
+    let fate: SocketFate | undefined;
+    const deadline = call.getDeadline();
+    if (deps.isShuttingDown()) cause = 'server_shutdown';
+    else if (deadline instanceof Date ? deadline.getTime() <= Date.now() : deadline !== Infinity && deadline <= Date.now()) {
+      cause = 'deadline_exceeded';
+    } else {
+      fate = connection ? await settledFate(connection, deps.settleMs ?? 50) : undefined;
+      if (!fate) cause = 'client_cancelled';
+      else if (fate.kind === 'fin') cause = 'connection_closed';
+      else if (fate.kind === 'rst') cause = 'connection_reset';
+      else cause = 'keepalive_timeout';
+    }
+    if (settled) return;
+    const noticedAtMs = fate ? Math.min(fate.atMs, detectedAtMs) : detectedAtMs;
+    if (cause === 'client_cancelled') recorder.cancel(detectedAtMs);
+    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
+    if (fate) recorder.transportClose(fate.kind, fate.atMs);
+    const grpcCode = cause === 'deadline_exceeded' ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
+    finish(cause, grpcCode, `stream ended by ${cause.replace('_', ' ')}`, noticedAtMs, fate);
+    if (isServerError(grpcCode)) span.setStatus({ code: SpanStatusCode.ERROR, message: cause });
+    span.end(noticedAtMs);
+  }
+  call.on('cancelled', () => void onCancelled());
+
+  return {
+    recorder,
+    /** Aborted as soon as the stream ends, whoever ended it. */
+    signal: aborted.signal,
+    /** Resolves with the end record once the stream has ended on this side. */
+    ended,
+    /**
+     * Writes one message and records it. Resolves once the stream can take more: at
+     * once, or after 'drain' when write() returned false (a `backpressure.wait` span).
+     */
+    async write(message: Res, sizeBytes: number): Promise<void> {
+      if (aborted.signal.aborted) return;
+      recorder.message(sizeBytes);
+      if (call.write(message)) return;
+      const done = recorder.backpressureWait();
+      try {
+        await once(call, 'drain', { signal: aborted.signal });
+      } catch {
+        // the stream ended while waiting; the end is classified elsewhere
+      } finally {
+        done();
+      }
+    },
+    /** Ends the stream with OK. */
+    complete(): void {
+      if (settled) return;
+      finish('completed', Status.OK, 'OK');
+      call.end(trailer('completed'));
+    },
+    /**
+     * Ends the stream with the status `error` maps to (see errors.ts `toStatus`);
+     * `cause` defaults to failed (deadline_exceeded for DEADLINE_EXCEEDED).
+     */
+    fail(error: unknown, cause?: EndCause): void {
+      if (settled) return;
+      const status = toStatus(error);
+      const endCause = cause ?? (status.code === Status.DEADLINE_EXCEEDED ? 'deadline_exceeded' : 'failed');
+      finish(endCause, status.code, status.details);
+      if (endCause === 'server_shutdown') recorder.goaway();
+      call.emit('error', { code: status.code, details: status.details, metadata: trailer(endCause) });
+    },
+  };
+}
+
+/** A stream observed by {@link openServerStream}. */
+export type ServerStream = ReturnType<typeof openServerStream>;
