@@ -3,12 +3,11 @@
  * server (per accepted socket) and the client (per channel connection) watch theirs,
  * because gRPC statuses alone cannot tell FIN from keepalive timeout (design §1).
  */
-import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import type { CloseKind } from './end-cause.ts';
 import { nowMs } from './telemetry/lifecycle-event.ts';
 
-/** How a socket closed and when (epoch ms: first sign of the close, not the 'close' event). */
+/** How a socket closed and when (epoch ms of the first sign of the close). */
 export interface SocketFate {
   kind: CloseKind;
   atMs: number;
@@ -18,44 +17,38 @@ export interface SocketFate {
 
 /** A watched socket. */
 export interface SocketWatch {
-  /** Set once the socket has closed. */
+  /** Set once the fate is known. */
   fate?: SocketFate;
-  /** Resolves with the fate when the socket has closed. */
+  /** Resolves with the fate once it is known. Never rejects. */
   readonly closed: Promise<SocketFate>;
 }
 
 /**
- * Starts watching `socket`: 'end' means the peer sent FIN, 'error' a reset or another
- * socket error, and a 'close' with neither means this side destroyed it (keepalive
- * timeout, shutdown, close()).
+ * Starts watching `socket`. The first sign decides:
+ * - 'end' (the peer's FIN arrived first): `fin`;
+ * - 'error' (ECONNRESET, EPIPE, ...): `rst`;
+ * - 'finish' or 'close' with neither before it: this side closed the socket itself
+ *   (keepalive timeout, shutdown, close()): `local`. 'finish' counts because after a
+ *   local close toward a silent peer (blackhole) 'close' may never come: the FIN we sent
+ *   is never answered.
  */
 export function watchSocketFate(socket: Socket): SocketWatch {
-  let sawEnd = false;
-  let errorCode: string | undefined;
-  let firstSignMs = 0;
-  socket.on('end', () => {
-    sawEnd = true;
-    firstSignMs ||= nowMs();
-  });
-  socket.on('error', (error: NodeJS.ErrnoException) => {
-    errorCode = error.code ?? error.message;
-    firstSignMs ||= nowMs();
-  });
-  const watch: SocketWatch = {
-    closed: once(socket, 'close').then(() => {
-      const atMs = firstSignMs || nowMs();
-      const fate: SocketFate = errorCode !== undefined
-        ? { kind: 'rst', atMs, errorCode }
-        : { kind: sawEnd ? 'fin' : 'local', atMs };
-      watch.fate = fate;
-      return fate;
-    }),
+  let resolveFate!: (fate: SocketFate) => void;
+  const watch: SocketWatch = { closed: new Promise<SocketFate>((resolve) => (resolveFate = resolve)) };
+  const settle = (fate: SocketFate) => {
+    if (watch.fate) return;
+    watch.fate = fate;
+    resolveFate(fate);
   };
+  socket.on('end', () => settle({ kind: 'fin', atMs: nowMs() }));
+  socket.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'rst', atMs: nowMs(), errorCode: error.code ?? error.message }));
+  socket.on('finish', () => settle({ kind: 'local', atMs: nowMs() }));
+  socket.on('close', () => settle({ kind: 'local', atMs: nowMs() }));
   return watch;
 }
 
 /**
- * The fate of `watch` once known, waiting at most `settleMs` for the socket to close.
+ * The fate of `watch` once known, waiting at most `settleMs` for it.
  * @returns undefined when the socket is still open after `settleMs` ms
  */
 export async function settledFate(watch: SocketWatch, settleMs: number): Promise<SocketFate | undefined> {
