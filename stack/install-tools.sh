@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Install the native tools the stack test runs, pinned to the versions docker-compose.yml
+# uses, into a cache that survives between runs:
+#
+#   ${STREAMLAB_TOOLS_DIR:-$HOME/.cache/streamlab-tools}/bin/
+#     otelcol-streamlab   OpenTelemetry Collector 0.159.0 built by ocb from otel/builder-config.yaml
+#     jaeger              Jaeger v2: go install of the v2.20.0 commit; when the Go module proxy
+#                         does not serve it, v1.76.0 (= Jaeger v2.13.0) built from its module
+#     toxiproxy-server    Toxiproxy v2.12.0 (+ toxiproxy-cli)
+#     prometheus promtool symlinks to Debian's prometheus package (2.42 on Debian 12, not v3)
+#     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
+#
+# Idempotent: a tool is skipped when its binary exists and its marker file
+# (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|prometheus|compose]...
+# Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
+#        STREAMLAB_JAEGER_REF  go install version of github.com/jaegertracing/jaeger/cmd/jaeger
+#                              (default: the v2.20.0 commit, see JAEGER_REF below)
+#        STREAMLAB_JAEGER_FALLBACK_REF  tried when JAEGER_REF cannot be fetched from the Go
+#                              module proxy (default v1.76.0 = Jaeger v2.13.0; "" disables)
+#        STREAMLAB_NICE        niceness for go builds (default 10)
+# Go builds log to $TOOLS_DIR/logs/NAME.log; each prints its duration. Progress goes to
+# stderr; the only stdout line is the bin dir, so callers can run BIN="$(stack/install-tools.sh)".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="${STREAMLAB_TOOLS_DIR:-$HOME/.cache/streamlab-tools}"
+BIN="$TOOLS_DIR/bin"
+LOGS="$TOOLS_DIR/logs"
+NICE="${STREAMLAB_NICE:-10}"
+
+BUILDER_VERSION="v0.159.0"   # = otel/opentelemetry-collector-contrib:0.159.0 in compose
+# Jaeger's module path has no /v2, so the v2.20.0 tag cannot be named; this is its commit.
+JAEGER_REF="${STREAMLAB_JAEGER_REF:-798e4b0fcf22609e381df764a01461affd813e1e}"
+JAEGER_FALLBACK_REF="${STREAMLAB_JAEGER_FALLBACK_REF-v1.76.0}"
+TOXIPROXY_VERSION="v2.12.0"  # = ghcr.io/shopify/toxiproxy:2.12.0 in compose
+
+mkdir -p "$BIN" "$LOGS"
+
+log() { printf '[install-tools] %s\n' "$*" >&2; }
+
+# have NAME WANT: true when bin/NAME exists and its marker says WANT.
+have() {
+  [[ -x "$BIN/$1" && -f "$BIN/.$1.version" && "$(cat "$BIN/.$1.version")" == "$2" ]]
+}
+mark() { printf '%s\n' "$2" >"$BIN/.$1.version"; }
+
+# timed NAME CMD...: run CMD (go builds niced), logging to logs/NAME.log, print its duration.
+timed() {
+  local name="$1"; shift
+  local start=$SECONDS rc=0
+  log "$name: building (log: $LOGS/$name.log)"
+  if declare -F "$1" >/dev/null; then
+    "$@" >"$LOGS/$name.log" 2>&1 || rc=$?     # a function of ours: it nices its own builds
+  else
+    nice -n "$NICE" "$@" >"$LOGS/$name.log" 2>&1 || rc=$?
+  fi
+  if ((rc != 0)); then
+    log "$name: FAILED after $((SECONDS - start))s (exit $rc); last lines of $LOGS/$name.log:"
+    tail -n 15 "$LOGS/$name.log" >&2
+    return "$rc"
+  fi
+  log "$name: built in $((SECONDS - start))s"
+}
+
+need_go() {
+  command -v go >/dev/null || { log "go is not on PATH (Go >= 1.25 needed)"; exit 1; }
+}
+
+install_otelcol() {
+  local manifest="$ROOT/otel/builder-config.yaml"
+  local want
+  want="ocb-$BUILDER_VERSION manifest-sha256-$(sha256sum "$manifest" | cut -c1-16)"
+  if have otelcol-streamlab "$want"; then log "otelcol-streamlab: cached ($want)"; return; fi
+  need_go
+  local gobin="$TOOLS_DIR/gobin/builder"
+  if [[ ! -x "$gobin/builder" ]] || ! "$gobin/builder" version 2>/dev/null | grep -q "$BUILDER_VERSION"; then
+    timed ocb env GOBIN="$gobin" go install "go.opentelemetry.io/collector/cmd/builder@$BUILDER_VERSION"
+  fi
+  # ocb writes the generated sources and the binary to dist.output_path, relative to cwd.
+  local work="$TOOLS_DIR/src/otelcol"
+  rm -rf "$work" && mkdir -p "$work"
+  (cd "$work" && timed otelcol "$gobin/builder" --config "$manifest")
+  install -m 0755 "$work/otelcol-streamlab/otelcol-streamlab" "$BIN/otelcol-streamlab"
+  mark otelcol-streamlab "$want"
+  log "otelcol-streamlab: $("$BIN/otelcol-streamlab" --version)"
+}
+
+# jaeger_from_module_source REF: build cmd/jaeger inside a copy of the module that the Go
+# module proxy serves for REF. `go install pkg@version` refuses modules whose go.mod has
+# replace directives (Jaeger v1.76.0 replaces sarama); built as the main module they apply.
+jaeger_from_module_source() {
+  local ref="$1" dir work
+  dir="$(go mod download -json "github.com/jaegertracing/jaeger@$ref" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "$dir" && -d "$dir" ]] || { echo "go mod download github.com/jaegertracing/jaeger@$ref failed"; return 1; }
+  work="$TOOLS_DIR/src/jaeger-$ref"
+  rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work"
+  local pkg=github.com/jaegertracing/jaeger/internal/version
+  (cd "$work" && nice -n "$NICE" go build -trimpath -o "$TOOLS_DIR/gobin/jaeger/jaeger" \
+    -ldflags "-X $pkg.latestVersion=$ref -X $pkg.commitSHA=$ref" ./cmd/jaeger)
+}
+
+# build_jaeger REF: go install cmd/jaeger@REF, or build it inside its module source when
+# go install refuses the module.
+build_jaeger() {
+  local ref="$1" gobin="$TOOLS_DIR/gobin/jaeger"
+  mkdir -p "$gobin"
+  if timed jaeger env GOBIN="$gobin" go install "github.com/jaegertracing/jaeger/cmd/jaeger@$ref" ||
+     { log "jaeger: go install refused $ref; building it inside its module source";
+       timed jaeger-src jaeger_from_module_source "$ref"; }; then
+    install -m 0755 "$gobin/jaeger" "$BIN/jaeger"
+    mark jaeger "$ref"
+    log "jaeger: installed $ref"
+  else
+    return 1
+  fi
+}
+
+install_jaeger() {
+  if have jaeger "$JAEGER_REF"; then log "jaeger: cached ($JAEGER_REF)"; return; fi
+  need_go
+  # The pinned ref first, whenever the module proxy serves it (even over a cached fallback).
+  if go list -m "github.com/jaegertracing/jaeger@$JAEGER_REF" >/dev/null 2>&1; then
+    build_jaeger "$JAEGER_REF" && return
+  fi
+  if [[ -z "$JAEGER_FALLBACK_REF" ]]; then
+    log "jaeger: $JAEGER_REF is not available from the Go module proxy and no fallback is set"
+    return 1
+  fi
+  log "jaeger: WARNING: $JAEGER_REF (Jaeger v2.20.0, as in compose) cannot be fetched from"
+  log "jaeger: the Go module proxy; using $JAEGER_FALLBACK_REF instead (an older Jaeger v2)"
+  if have jaeger "$JAEGER_FALLBACK_REF"; then log "jaeger: cached ($JAEGER_FALLBACK_REF)"; return; fi
+  build_jaeger "$JAEGER_FALLBACK_REF"
+}
+
+install_toxiproxy() {
+  if have toxiproxy-server "$TOXIPROXY_VERSION"; then log "toxiproxy: cached ($TOXIPROXY_VERSION)"; return; fi
+  need_go
+  local gobin="$TOOLS_DIR/gobin/toxiproxy"
+  # The release binaries set the version with -X; go install would report "undefined".
+  local ldflags="-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION#v}"
+  timed toxiproxy env GOBIN="$gobin" go install -ldflags "$ldflags" \
+    "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" \
+    "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION"
+  install -m 0755 "$gobin/server" "$BIN/toxiproxy-server"
+  install -m 0755 "$gobin/cli" "$BIN/toxiproxy-cli"
+  mark toxiproxy-server "$TOXIPROXY_VERSION"
+}
+
+# apt_tool PKG BIN...: link Debian package binaries into $BIN, installing PKG if missing.
+apt_tool() {
+  local pkg="$1"; shift
+  local b missing=0
+  for b in "$@"; do command -v "$b" >/dev/null || missing=1; done
+  if ((missing)); then
+    if [[ $(id -u) -ne 0 ]]; then log "$pkg: not installed and not root: apt-get install $pkg"; return 1; fi
+    log "$pkg: apt-get install"
+    # Debian's prometheus starts a service from its postinst where an init system runs;
+    # policy-rc.d stops that (we only want the binaries), then we remove it again.
+    local policy=/usr/sbin/policy-rc.d added_policy=0
+    if [[ ! -e "$policy" ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; added_policy=1; fi
+    { [[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]] ||
+        apt-get update -qq; } >"$LOGS/apt-$pkg.log" 2>&1
+    local rc=0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" \
+      >>"$LOGS/apt-$pkg.log" 2>&1 || rc=$?
+    ((added_policy)) && rm -f "$policy"
+    if ((rc != 0)); then log "$pkg: apt-get install failed, see $LOGS/apt-$pkg.log"; return "$rc"; fi
+  fi
+  for b in "$@"; do ln -sf "$(command -v "$b")" "$BIN/$b"; done
+}
+
+install_prometheus() {
+  apt_tool prometheus prometheus promtool
+  mark prometheus "$("$BIN/prometheus" --version 2>&1 | head -n1)"
+  log "prometheus: $(cat "$BIN/.prometheus.version")"
+}
+
+install_compose() {
+  apt_tool docker-compose docker-compose
+  mark docker-compose "$("$BIN/docker-compose" version --short 2>/dev/null || true)"
+  log "docker-compose: $(cat "$BIN/.docker-compose.version")"
+}
+
+main() {
+  local what=("$@")
+  ((${#what[@]})) || what=(all)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose toxiproxy otelcol jaeger)
+  local t
+  for t in "${what[@]}"; do
+    case "$t" in
+      otelcol) install_otelcol ;;
+      jaeger) install_jaeger ;;
+      toxiproxy) install_toxiproxy ;;
+      prometheus) install_prometheus ;;
+      compose) install_compose ;;
+      *) log "unknown tool: $t"; exit 2 ;;
+    esac
+  done
+  log "tools in $BIN:"
+  for t in "$BIN"/.*.version; do printf '  %-20s %s\n' "$(basename "$t" .version | cut -c2-)" "$(cat "$t")" >&2; done
+  printf '%s\n' "$BIN"
+}
+
+main "$@"
