@@ -1,0 +1,90 @@
+/**
+ * `streamlab run [scenario ...]`: runs scenarios against an embedded server through the
+ * embedded fault proxy and prints the side-by-side comparison (or `--json`).
+ */
+import { Argument, Option } from 'commander';
+import type { Command } from 'commander';
+import { createServer } from '../server/create-server.ts';
+import { CORE_SCENARIOS, selectScenarios } from '../scenarios/catalogue.ts';
+import type { Scenario } from '../scenarios/catalogue.ts';
+import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
+import { renderReport, toJsonReport } from '../scenarios/report.ts';
+import { createRunObserver } from '../scenarios/run-observer.ts';
+import { createScenarioRunner, RUN_DEFAULTS } from '../scenarios/runner.ts';
+import type { ScenarioResult } from '../scenarios/runner.ts';
+import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
+import { SUBSCRIBE_LIMITS } from '../server/validate-request.ts';
+import type { CliContext } from './cli-context.ts';
+import { addLogOptions } from './log-options.ts';
+import type { LogOptions } from './log-options.ts';
+import { durationMs, integerIn } from './parse-integer.ts';
+
+interface RunCommandOptions extends LogOptions {
+  json: boolean;
+  color?: boolean;
+  intervalMs: number;
+  payloadBytes: number;
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  endTimeoutMs: number;
+}
+
+const scenarioList = CORE_SCENARIOS.map((s) => `  ${s.name.padEnd(11)} ${s.summary}`).join('\n');
+
+/** Adds `run` to `program`. */
+export function registerRunCommand(program: Command, context: CliContext): Command {
+  const command = program
+    .command('run')
+    .summary('run scenarios and compare how each side saw the stream end')
+    .description(
+      'Run scenarios (default: all core ones) against an embedded server, each client\n' +
+        'dialing through a fresh fault proxy, each run one trace (root span "scenario <name>").\n' +
+        'Prints a side-by-side table and a timeline per scenario; exit 1 when any scenario\n' +
+        'ended differently from its expectation.\n\nScenarios:\n' + scenarioList,
+    )
+    .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: all)'))
+    .addOption(new Option('--json', 'print one JSON document instead of the table').default(false))
+    .addOption(new Option('--no-color', 'no colours in the table (default: colours on a terminal)'))
+    .addOption(new Option('--interval-ms <ms>', 'pause between events; 1000 = the classic one a second').argParser(integerIn(SUBSCRIBE_LIMITS.interval_ms.min, SUBSCRIBE_LIMITS.interval_ms.max)).default(RUN_DEFAULTS.intervalMs))
+    .addOption(new Option('--payload-bytes <n>', 'payload size of each event').argParser(integerIn(SUBSCRIBE_LIMITS.payload_bytes.min, SUBSCRIBE_LIMITS.payload_bytes.max)).default(RUN_DEFAULTS.payloadBytes))
+    .addOption(new Option('--keepalive-time-ms <ms>', 'keepalive PING interval of server and clients').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeMs))
+    .addOption(new Option('--keepalive-timeout-ms <ms>', 'keepalive PING timeout of server and clients').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeoutMs))
+    .addOption(new Option('--end-timeout-ms <ms>', 'give up waiting for a side to notice the end').argParser(durationMs).default(RUN_DEFAULTS.endTimeoutMs));
+  return addLogOptions(command, context, 'error').action(async (names: string[], options: RunCommandOptions) => {
+    let scenarios: Scenario[];
+    try {
+      scenarios = selectScenarios(names);
+    } catch (error) {
+      return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.unknownScenario' });
+    }
+    const observer = createRunObserver();
+    const deps = createTelemetryDeps({ observer, logger: { format: options.logFormat, level: options.logLevel } });
+    const server = createServer(deps, { keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs, shutdownGraceMs: 0 });
+    const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
+    const runner = createScenarioRunner({ telemetry: deps, observer, faults: createEmbeddedFaultBackend(), upstream }, {
+      intervalMs: options.intervalMs,
+      payloadBytes: options.payloadBytes,
+      keepaliveTimeMs: options.keepaliveTimeMs,
+      keepaliveTimeoutMs: options.keepaliveTimeoutMs,
+      endTimeoutMs: options.endTimeoutMs,
+    });
+    const results: ScenarioResult[] = [];
+    const tty = Boolean(context.stderr.isTTY);
+    try {
+      for (const [index, scenario] of scenarios.entries()) {
+        const prefix = `[${index + 1}/${scenarios.length}] ${scenario.name}`;
+        context.stderr.write(`${prefix}: running…${tty ? '\r' : '\n'}`);
+        const started = performance.now();
+        const result = await runner.run(scenario);
+        results.push(result);
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        context.stderr.write(`${tty ? '\u001b[2K' : ''}${prefix}: ${result.ok ? 'ok' : 'MISMATCH'} in ${seconds} s\n`);
+      }
+    } finally {
+      await server.shutdown(0);
+    }
+    const color = options.color !== false && Boolean(context.stdout.isTTY);
+    context.stdout.write(options.json ? `${JSON.stringify(toJsonReport(results))}\n` : `${renderReport(results, color)}\n`);
+    context.setExitCode(results.every((result) => result.ok) ? 0 : 1);
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The streamlab command line. The only module that reads the environment and handles
+ * signals; commands (src/cli/) build things with createX(deps) and listen.
+ *
+ * Run it with the SDK preloaded so grpc-js is patched before it loads:
+ *   node --import ./src/instrumentation.ts src/main.ts <command> [options]
+ * `npx streamlab` (bin/streamlab.js) and the npm scripts do exactly that.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadEnvConfig } from './config.ts';
+import type { CliContext } from './cli/cli-context.ts';
+import { registerClientCommand } from './cli/client-command.ts';
+import { registerProxyCommand } from './cli/proxy-command.ts';
+import { registerRunCommand } from './cli/run-command.ts';
+import { registerServeCommand } from './cli/serve-command.ts';
+
+/** Exit code of usage errors (bad flags, values, scenario names), as most CLIs use. */
+const USAGE_ERROR = 2;
+
+// Already loaded by --import; importing it again returns the same instance.
+const { telemetry } = await import('./instrumentation.ts');
+
+let exitCode = 0;
+let shutdownHandler: (() => Promise<void>) | undefined;
+
+async function exit(code: number): Promise<never> {
+  await telemetry.shutdown().catch((error: unknown) => process.stderr.write(`telemetry flush failed: ${String(error)}\n`));
+  process.exit(code);
+}
+
+let env;
+try {
+  env = loadEnvConfig(process.env, Boolean(process.stderr.isTTY));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exit(USAGE_ERROR);
+}
+
+const context: CliContext = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  logFormat: env.logFormat,
+  ...(env.logLevel ? { logLevel: env.logLevel } : {}),
+  onShutdown: (handler) => void (shutdownHandler = handler),
+  setExitCode: (code) => void (exitCode = code),
+};
+
+let signalled = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) return void exit(130); // a second signal: stop now
+    signalled = true;
+    if (!shutdownHandler) return void exit(0);
+    shutdownHandler().then(() => exit(exitCode), (error: unknown) => {
+      process.stderr.write(`shutdown failed: ${String(error)}\n`);
+      return exit(1);
+    });
+  });
+}
+
+const program = new Command('streamlab')
+  .description('See why gRPC streams end and how fast each side notices: a traced, measured reference service.')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+registerServeCommand(program, context);
+registerClientCommand(program, context);
+registerProxyCommand(program, process);
+registerRunCommand(program, context);
+program.commands.forEach((command) => command.exitOverride());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    const helpOrVersion = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    await exit(helpOrVersion ? 0 : error.exitCode === 1 ? USAGE_ERROR : error.exitCode);
+  }
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  await exit(1);
+}
+await exit(exitCode);
