@@ -31,8 +31,8 @@ COPY --chown=node:node src ./src
 # gRPC, and /metrics of serve (9464) or drive (9465).
 EXPOSE 50051 9464 9465
 
-# Healthy once /metrics answers. The driver's compose service points it at :9465.
-ENV STREAMLAB_HEALTHCHECK_URL=http://127.0.0.1:9464/metrics
+# Healthy once /healthz (served next to /metrics) answers. The driver's compose service points it at :9465.
+ENV STREAMLAB_HEALTHCHECK_URL=http://127.0.0.1:9464/healthz
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.STREAMLAB_HEALTHCHECK_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
