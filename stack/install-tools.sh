@@ -96,7 +96,7 @@ jaeger_from_module_source() {
   work="$TOOLS_DIR/src/jaeger-$ref"
   rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work"
   local pkg=github.com/jaegertracing/jaeger/internal/version
-  (cd "$work" && nice -n "$NICE" go build -trimpath -o "$TOOLS_DIR/gobin/jaeger/jaeger" \
+  (cd "$work" && GOWORK=off nice -n "$NICE" go build -trimpath -o "$TOOLS_DIR/gobin/jaeger/jaeger" \
     -ldflags "-X $pkg.latestVersion=$ref -X $pkg.commitSHA=$ref" ./cmd/jaeger)
 }
 
