@@ -33,7 +33,7 @@ export interface ClientLifecycleOptions {
 /** The observed client stream: its recorder, once the call has started, and its end. */
 export interface ClientStreamObservation {
   readonly recorder: () => StreamRecorder | undefined;
-  /** Resolves with the end record, before the call emits 'status'. */
+  /** Resolves with the end record once the call has emitted 'status'. */
   readonly ended: Promise<StreamEnd>;
   /** The interceptor to pass in the call's `interceptors` option. */
   readonly interceptor: Interceptor;
@@ -52,8 +52,8 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
   let resolveEnd!: (end: StreamEnd) => void;
   const ended = new Promise<StreamEnd>((resolve) => (resolveEnd = resolve));
 
-  async function end(status: StatusObject): Promise<void> {
-    if (!recorder) return;
+  async function end(status: StatusObject): Promise<StreamEnd | undefined> {
+    if (!recorder) return undefined;
     const statusAtMs = nowMs();
     const serverCause = status.metadata?.get(END_CAUSE_TRAILER)[0]?.toString();
     const cancelledByClient = cancelledAtMs !== undefined;
@@ -65,7 +65,7 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
     if (cause === 'server_shutdown') recorder.goaway(statusAtMs);
     if (fate) recorder.transportClose(fate.kind, fate.atMs);
     const noticedAtMs = cause === 'client_cancelled' ? (cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
-    resolveEnd(recorder.end({ cause, grpcCode: status.code, details: status.details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs));
+    return recorder.end({ cause, grpcCode: status.code, details: status.details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
   }
 
   const interceptor: Interceptor = (callOptions, nextCall) => {
@@ -83,7 +83,12 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
             nextMessage(message);
           },
           onReceiveStatus(status, nextStatus) {
-            end(status).then(() => nextStatus(status), () => nextStatus(status));
+            // The status goes on (and instrumentation-grpc ends the CLIENT span) only after
+            // the end is recorded; `ended` resolves after that, with every span ended.
+            void end(status).then((record) => {
+              nextStatus(status);
+              if (record) resolveEnd(record);
+            });
           },
         });
       },

@@ -14,6 +14,8 @@ export interface RunObserver extends LifecycleObserver {
    * included), or undefined after `timeoutMs`.
    */
   nextEnd(side: StreamEnd['side'], scenario: string, timeoutMs: number): Promise<StreamEnd | undefined>;
+  /** Resolves with the next event of `phase` (any side, any scenario), or undefined after `timeoutMs`. */
+  nextEvent(phase: LifecycleEvent['phase'], timeoutMs: number): Promise<LifecycleEvent | undefined>;
   /** Drops what was recorded for `scenario` (before it runs again). */
   forget(scenario: string): void;
 }
@@ -23,39 +25,51 @@ export function createRunObserver(maxEventsPerScenario = 2_000): RunObserver {
   const events = new Map<string, LifecycleEvent[]>();
   const ends = new Map<string, StreamEnd[]>();
   const waiters = new Set<{ side: string; scenario: string; resolve: (end: StreamEnd) => void }>();
+  const eventWaiters = new Set<{ phase: string; resolve: (event: LifecycleEvent) => void }>();
+
+  /** A promise resolved by `register`'s callback, or with undefined after `timeoutMs`. */
+  function waitFor<T>(timeoutMs: number, register: (resolve: (value: T) => void) => () => void): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        unregister();
+        resolve(undefined);
+      }, timeoutMs);
+      const unregister = register((value) => {
+        clearTimeout(timer);
+        unregister();
+        resolve(value);
+      });
+    });
+  }
 
   return {
     onEvent(event) {
       const list = events.get(event.scenario) ?? [];
       if (list.length < maxEventsPerScenario || event.phase !== 'message') list.push(event);
       events.set(event.scenario, list);
+      for (const waiter of eventWaiters) if (waiter.phase === event.phase) waiter.resolve(event);
     },
     onEnd(end) {
       ends.set(end.scenario, [...(ends.get(end.scenario) ?? []), end]);
       for (const waiter of waiters) {
-        if (waiter.side === end.side && waiter.scenario === end.scenario) {
-          waiters.delete(waiter);
-          waiter.resolve(end);
-        }
+        if (waiter.side === end.side && waiter.scenario === end.scenario) waiter.resolve(end);
       }
     },
     eventsOf: (scenario) => [...(events.get(scenario) ?? [])],
     nextEnd(side, scenario, timeoutMs) {
       const known = ends.get(scenario)?.find((end) => end.side === side);
       if (known) return Promise.resolve(known);
-      return new Promise((resolve) => {
-        const waiter = {
-          side, scenario,
-          resolve: (end: StreamEnd | undefined) => {
-            clearTimeout(timer);
-            resolve(end);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          resolve(undefined);
-        }, timeoutMs);
+      return waitFor<StreamEnd>(timeoutMs, (resolve) => {
+        const waiter = { side, scenario, resolve };
         waiters.add(waiter);
+        return () => waiters.delete(waiter);
+      });
+    },
+    nextEvent(phase, timeoutMs) {
+      return waitFor<LifecycleEvent>(timeoutMs, (resolve) => {
+        const waiter = { phase, resolve };
+        eventWaiters.add(waiter);
+        return () => eventWaiters.delete(waiter);
       });
     },
     forget(scenario) {

@@ -52,6 +52,10 @@ export function createConnectionTracker(deps: ConnectionTrackerDeps) {
     byPeer(peer: string): TrackedConnection | undefined {
       return byPeer.get(peer);
     },
+    /** Resolves once every connection open now has closed. */
+    async allClosed(): Promise<void> {
+      await Promise.all([...byPeer.values()].map((connection) => connection.closed));
+    },
     /** Connections open right now. */
     get size(): number {
       return byPeer.size;

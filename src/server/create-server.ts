@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { StreamlabError } from '../errors.ts';
 import { loadTickerProto } from '../proto.ts';
@@ -36,6 +37,9 @@ export interface ServerOptions {
 
 /** Defaults of {@link ServerOptions}. */
 export const SERVER_DEFAULTS = { keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 10_000, shutdownGraceMs: 5_000 } as const;
+
+/** After the grace period, how long the last statuses may take to flush before connections are destroyed, ms. */
+const FORCE_CLOSE_AFTER_MS = 1_000;
 
 /** Where a server listens. Port 0 picks a free port. */
 export interface ListenAddress {
@@ -101,17 +105,19 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
       if (shuttingDown) return;
       shuttingDown = true;
       listener.close();
-      const drained = new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
-      const graceTimer = setTimeout(() => {
-        for (const stream of active) {
-          stream.fail(new StreamlabError(grpc.status.UNAVAILABLE, 'server shutting down'), 'server_shutdown');
-        }
-        // GOAWAY and the statuses went out; now close every connection that is left.
-        setImmediate(() => grpcServer.forceShutdown());
-      }, graceMs);
-      await drained;
-      clearTimeout(graceTimer);
-      await Promise.all([...active].map((stream) => stream.ended));
+      // GOAWAY on every session. Its callback does not wait for injected sessions, so
+      // the drain is tracked here, by streams and connections.
+      grpcServer.tryShutdown(() => {});
+      const streamsEnded = () => Promise.all([...active].map((stream) => stream.ended));
+      await Promise.race([streamsEnded(), delay(graceMs, undefined, { ref: false })]);
+      for (const stream of active) {
+        stream.fail(new StreamlabError(grpc.status.UNAVAILABLE, 'server shutting down'), 'server_shutdown');
+      }
+      await streamsEnded();
+      // The last statuses are flushing and the sessions close once they are out; a peer
+      // that does not read them gets its connection destroyed.
+      await Promise.race([connections.allClosed(), delay(FORCE_CLOSE_AFTER_MS, undefined, { ref: false })]);
+      grpcServer.forceShutdown();
     },
   };
 }

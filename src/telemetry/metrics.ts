@@ -45,13 +45,17 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side) {
         ? 'Total number of RPCs completed on the server, regardless of success or failure.'
         : 'Total number of RPCs completed by the client, regardless of success or failure.',
     }),
+    // Per-message counters: bound children on the hot path, no exemplars (prom-client's
+    // exemplar mode changes inc() to the object form, which bound children do not take).
     msgReceived: new Counter({
       ...common,
+      enableExemplars: false,
       name: isServer ? names.METRIC_GRPC_SERVER_MSG_RECEIVED : names.METRIC_GRPC_CLIENT_MSG_RECEIVED,
       help: 'Total number of RPC stream messages received.',
     }),
     msgSent: new Counter({
       ...common,
+      enableExemplars: false,
       name: isServer ? names.METRIC_GRPC_SERVER_MSG_SENT : names.METRIC_GRPC_CLIENT_MSG_SENT,
       help: 'Total number of gRPC stream messages sent.',
     }),

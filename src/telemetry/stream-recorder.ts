@@ -208,7 +208,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
       }
       grpc.handled.inc({ labels: { ...grpcLabels, grpc_code: grpcCodeLabel(input.grpcCode) }, value: 1, exemplarLabels: exemplar as never });
       grpc.handlingSeconds.observe({ labels: grpcLabels, value: (endedAtMs - openedAtMs) / 1000, exemplarLabels: exemplar as never });
-      (id.side === 'server' ? grpc.msgReceived : grpc.msgSent).inc({ labels: grpcLabels, value: 1 });
+      (id.side === 'server' ? grpc.msgReceived : grpc.msgSent).inc(grpcLabels, 1);
       id.span.addEvent(sc.EVENT_STREAM_END, { [sc.ATTR_END_CAUSE]: input.cause }, endedAtMs);
       logger.info('stream end', {
         ...logFields('stream.end'),
