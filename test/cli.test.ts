@@ -1,0 +1,124 @@
+/**
+ * The CLI as a user meets it: real processes, exit codes, one-line errors, --help on every
+ * command, the --json document, and serve's SIGTERM drain.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createTickerClient } from '../src/client/ticker-client.ts';
+import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `streamlab ...args` the way npm scripts do (Node 24, SDK preloaded). */
+function cli(args: string[], env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
+  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const done = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return { child, done };
+}
+
+const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
+  { args: ['run', 'nosuch'], message: /unknown scenario "nosuch": allowed are completion, cancel, disconnect, blackhole/ },
+  { args: ['serve', '--port', 'abc'], message: /--port <port>.*expected an integer from 0 to 65535, got "abc"/ },
+  { args: ['serve', '--port', '70000'], message: /expected an integer from 0 to 65535, got "70000"/ },
+  { args: ['serve', '--keepalive-time-ms', '0'], message: /expected an integer from 1 to 86400000, got "0"/ },
+  { args: ['client', '--mode', 'simple'], message: /required option '--target <host:port>' not specified/ },
+  { args: ['client', '--target', 'localhost'], message: /host:port/ },
+  { args: ['client', '--target', 'localhost:1', '--mode', 'loud'], message: /--mode.*Allowed choices are simple, cancel/ },
+  { args: ['client', '--target', 'localhost:1', '--after-messages', '2', '--delay', '1'], message: /cannot be used with option '--delay/ },
+  { args: ['run', '--interval-ms', '-5'], message: /expected an integer from 0 to 60000, got "-5"/ },
+  { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
+  { args: ['run', 'completion'], env: { STREAMLAB_LOG_FORMAT: 'xml' }, message: /STREAMLAB_LOG_FORMAT="xml" is not allowed: use one of json, pretty/ },
+];
+
+for (const { args, env, message } of USAGE_ERRORS) {
+  test(`usage error exits 2 with one line: streamlab ${args.join(' ')}${env ? ` (${Object.keys(env).join(',')})` : ''}`, async () => {
+    const result = await cli(args, env).done;
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').filter((line) => line.startsWith('error')).length, 1, 'one error line');
+    assert.equal(result.stdout, '');
+  });
+}
+
+for (const command of ['', 'serve', 'client', 'proxy', 'run']) {
+  test(`--help explains ${command || 'the program'} and exits 0`, async () => {
+    const result = await cli([...(command ? [command] : []), '--help']).done;
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Usage: streamlab/);
+    assert.ok(result.stdout.length > 200, 'more than a usage line');
+  });
+}
+
+test('run --json prints exactly one JSON document of the documented shape', async () => {
+  const result = await cli(['run', 'completion', 'cancel', '--json', '--interval-ms', '10']).done;
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as { scenarios: Array<Record<string, unknown>> };
+  assert.deepEqual(Object.keys(report), ['scenarios']);
+  assert.deepEqual(report.scenarios.map((s) => s.name), ['completion', 'cancel']);
+  for (const scenario of report.scenarios) {
+    assert.deepEqual(Object.keys(scenario), ['name', 'trace_id', 'ok', 'client', 'server']);
+    assert.deepEqual(Object.keys(scenario.client as object), ['end_cause', 'grpc_code', 'messages']);
+    assert.deepEqual(Object.keys(scenario.server as object), ['end_cause', 'grpc_code', 'messages', 'detection_ms']);
+    assert.match(String(scenario.trace_id), /^[0-9a-f]{32}$/);
+    assert.equal(scenario.ok, true);
+  }
+  const cancel = report.scenarios[1] as { client: { end_cause: string; grpc_code: number }; server: { end_cause: string; detection_ms: number } };
+  assert.equal(cancel.client.end_cause, 'client_cancelled');
+  assert.equal(cancel.client.grpc_code, 1);
+  assert.equal(cancel.server.end_cause, 'client_cancelled');
+  assert.equal(typeof cancel.server.detection_ms, 'number');
+  assert.match(result.stderr, /\[1\/2\] completion: ok/, 'progress lines on stderr');
+});
+
+test('run prints the table with a verdict per scenario and a timeline', async () => {
+  const result = await cli(['run', 'disconnect', '--interval-ms', '10']).done;
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /disconnect\s*│\s*connection_reset\s*│\s*UNAVAILABLE/);
+  assert.match(result.stdout, /│ ok\s*│/);
+  assert.match(result.stdout, /client: open \+[\d.]+, 3 msgs .*close\(rst\)/);
+});
+
+test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exits 0', async () => {
+  const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '100']);
+  let banner = '';
+  await new Promise<void>((resolve) => {
+    // Not for-await: breaking out of it would destroy the child's stderr pipe.
+    server.child.stderr?.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      if (banner.includes('streamlab serving gRPC on')) resolve();
+    });
+  });
+  const [, host, port, metricsPort] = /gRPC on (\S+):(\d+), metrics on :(\d+)/.exec(banner) ?? [];
+  const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+  assert.equal(metrics.status, 200);
+  assert.match(await metrics.text(), /# TYPE grpc_server_started counter/);
+  const deps = createTelemetryDeps({ logger: { silent: true } });
+  const client = createTickerClient(deps, { target: `${host}:${port}` });
+  const stream = client.subscribe({ topic: 'sigterm', count: 0, intervalMs: 10 });
+  await once(stream.call, 'data');
+  stream.call.resume();
+  server.child.kill('SIGTERM');
+  const end = await stream.ended;
+  client.close();
+  assert.equal(end.endCause, 'server_shutdown');
+  const result = await server.done;
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /"end_cause":"server_shutdown"/, 'the server logged the cut stream');
+});

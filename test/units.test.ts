@@ -1,0 +1,117 @@
+/**
+ * Small pure pieces: end-cause classification, the wire-size formula, option parsing,
+ * environment config, status mapping and socket fate.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+import { InvalidArgumentError } from 'commander';
+import { classifyClientEnd } from '../src/client/classify-end.ts';
+import { eventWireBytes } from '../src/event-size.ts';
+import { integerIn } from '../src/cli/parse-integer.ts';
+import { loadEnvConfig, ConfigError } from '../src/config.ts';
+import { StreamlabError, toStatus } from '../src/errors.ts';
+import { loadTickerProto } from '../src/proto.ts';
+import { watchSocketFate, settledFate } from '../src/socket-fate.ts';
+import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
+
+test('client end causes follow design §2', () => {
+  const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
+  assert.equal(classifyClientEnd({ code: 0, cancelledByClient: false }), 'completed');
+  assert.equal(classifyClientEnd({ code: 1, cancelledByClient: true }), 'client_cancelled');
+  assert.equal(classifyClientEnd({ code: 1, cancelledByClient: false }), 'failed', 'a CANCELLED we did not ask for');
+  assert.equal(classifyClientEnd({ code: 4, cancelledByClient: false }), 'deadline_exceeded');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, serverCause: 'server_shutdown' }), 'server_shutdown');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, fate: fate('fin') }), 'connection_closed');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, fate: fate('rst') }), 'connection_reset');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, fate: fate('local') }), 'keepalive_timeout');
+  assert.equal(classifyClientEnd({ code: 3, cancelledByClient: false, serverCause: 'failed' }), 'failed');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false }), 'failed', 'UNAVAILABLE on a live socket');
+});
+
+test('eventWireBytes equals the encoded size of a fully set Event', () => {
+  const serialize = loadTickerProto().streamlab.v1.Ticker.service.Subscribe.responseSerialize;
+  const cases = [
+    { id: 1, seconds: 1_795_000_000, nanos: 0, topic: 't', payload: 0 },
+    { id: 127, seconds: 1, nanos: 999_000_000, topic: '', payload: 64 },
+    { id: 128, seconds: 0, nanos: 1, topic: 'ünïcode', payload: 127 },
+    { id: 2 ** 40, seconds: 2 ** 33, nanos: 123_456_789, topic: 'x'.repeat(200), payload: 70_000 },
+  ];
+  for (const c of cases) {
+    const encoded = serialize({ id: c.id, sentAt: { seconds: c.seconds, nanos: c.nanos }, topic: c.topic, payload: Buffer.alloc(c.payload) });
+    assert.equal(eventWireBytes(c.id, c.seconds, c.nanos, Buffer.byteLength(c.topic), c.payload), encoded.length, JSON.stringify(c));
+  }
+});
+
+test('integer options accept the range and name bad values', () => {
+  const parse = integerIn(0, 10);
+  assert.equal(parse('0'), 0);
+  assert.equal(parse(' 10 '), 10);
+  for (const bad of ['11', '-1', '1.5', 'abc', '', '1e3']) {
+    assert.throws(() => parse(bad), (error: unknown) => error instanceof InvalidArgumentError && error.message === `expected an integer from 0 to 10, got "${bad}"`);
+  }
+});
+
+test('environment config: defaults by terminal, bad values named', () => {
+  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty' });
+  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json' });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug' });
+  assert.throws(() => loadEnvConfig({ STREAMLAB_LOG_LEVEL: 'loud' }, true), (error: unknown) =>
+    error instanceof ConfigError && error.message === 'STREAMLAB_LOG_LEVEL="loud" is not allowed: use one of error, warn, info, debug');
+  assert.throws(() => loadEnvConfig({ STREAMLAB_TELEMETRY: 'maybe' }, true), /STREAMLAB_TELEMETRY="maybe" is not allowed: use one of on, off/);
+});
+
+test('toStatus keeps a StreamlabError code and turns anything else into INTERNAL', () => {
+  const cause = new Error('disk on fire');
+  assert.deepEqual([toStatus(new StreamlabError(5, 'no such topic', { cause })).code, toStatus(new StreamlabError(5, 'no such topic')).details], [5, 'no such topic']);
+  assert.equal(toStatus(cause).code, 13);
+  assert.equal(toStatus(cause).details, 'internal error: disk on fire');
+  assert.equal(toStatus('a string').details, 'internal error: a string');
+});
+
+test('status names: semconv server errors, go-grpc-prometheus labels, canonical names', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 12, 13, 14, 15, 16].filter(isServerError), [2, 4, 12, 13, 14, 15]);
+  assert.equal(grpcCodeLabel(1), 'Canceled');
+  assert.equal(grpcCodeLabel(14), 'Unavailable');
+  assert.equal(grpcCodeName(1), 'CANCELLED');
+  assert.equal(grpcCodeName(99), 'CODE_99');
+});
+
+test('socket fate: peer FIN, reset, and our own close', async (t) => {
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    accepted.push(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const { port } = server.address() as net.AddressInfo;
+  const connect = async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    while (accepted.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    return { socket, peer: accepted.shift() as net.Socket };
+  };
+  const fin = await connect();
+  const finWatch = watchSocketFate(fin.socket);
+  fin.peer.end();
+  assert.equal((await finWatch.closed).kind, 'fin');
+  fin.socket.destroy();
+
+  const rst = await connect();
+  const rstWatch = watchSocketFate(rst.socket);
+  rst.peer.resetAndDestroy();
+  const rstFate = await rstWatch.closed;
+  assert.equal(rstFate.kind, 'rst');
+  assert.equal(rstFate.errorCode, 'ECONNRESET');
+
+  const local = await connect();
+  const localWatch = watchSocketFate(local.socket);
+  assert.equal(await settledFate(localWatch, 20), undefined, 'still open');
+  local.socket.end();
+  assert.equal((await localWatch.closed).kind, 'local');
+  local.peer.destroy();
+});
