@@ -118,13 +118,21 @@ export function openServerStream<Req, Res>(call: ServerWritableStream<Req, Res>,
     /** Resolves with the end record once the stream has ended on this side. */
     ended,
     /**
-     * Writes one message and records it. Resolves once the stream can take more: at
-     * once, or after 'drain' when write() returned false (a `backpressure.wait` span).
+     * Writes one message and records it.
+     * @returns false when the caller must await `drain()` before writing more (the
+     *   transport buffer is full, or the stream has ended)
      */
-    async write(message: Res, sizeBytes: number): Promise<void> {
-      if (aborted.signal.aborted) return;
+    write(message: Res, sizeBytes: number): boolean {
+      if (aborted.signal.aborted) return false;
       recorder.message(sizeBytes);
-      if (call.write(message)) return;
+      return call.write(message);
+    },
+    /**
+     * Waits for 'drain' after write() returned false, as a `backpressure.wait` span.
+     * Resolves early when the stream ends meanwhile.
+     */
+    async drain(): Promise<void> {
+      if (aborted.signal.aborted) return;
       const done = recorder.backpressureWait();
       try {
         await once(call, 'drain', { signal: aborted.signal });

@@ -33,7 +33,8 @@ async function streamEvents(stream: ServerStream, request: SubscribeRequest__Out
     const seconds = Math.floor(nowMs / 1000);
     const nanos = (nowMs % 1000) * 1e6;
     const event: Event = { id, sentAt: { seconds, nanos }, topic: request.topic, payload };
-    await stream.write(event, eventWireBytes(id, seconds, nanos, topicBytes, request.payloadBytes));
+    // Write synchronously while the transport takes more; await only on backpressure.
+    if (!stream.write(event, eventWireBytes(id, seconds, nanos, topicBytes, request.payloadBytes))) await stream.drain();
   }
   stream.complete();
 }
