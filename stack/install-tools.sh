@@ -12,7 +12,9 @@
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|prometheus|compose]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|prometheus|compose|prometheus3]...
+#        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
+#        optional, for checking the configs against the version compose runs)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
 #        STREAMLAB_JAEGER_REF  go install version of github.com/jaegertracing/jaeger/cmd/jaeger
 #                              (default: the v2.20.0 commit, see JAEGER_REF below)
@@ -34,8 +36,14 @@ BUILDER_VERSION="v0.159.0"   # = otel/opentelemetry-collector-contrib:0.159.0 in
 JAEGER_REF="${STREAMLAB_JAEGER_REF:-798e4b0fcf22609e381df764a01461affd813e1e}"
 JAEGER_FALLBACK_REF="${STREAMLAB_JAEGER_FALLBACK_REF-v1.76.0}"
 TOXIPROXY_VERSION="v2.12.0"  # = ghcr.io/shopify/toxiproxy:2.12.0 in compose
+PROMETHEUS3_MODULE_VERSION="v0.315.0"  # = prom/prometheus:v3.15.0 in compose (optional target)
 
 mkdir -p "$BIN" "$LOGS"
+# One install at a time per cache (two test runs starting together would share src/ dirs).
+if command -v flock >/dev/null; then
+  exec 9>"$TOOLS_DIR/.lock"
+  flock 9
+fi
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -86,18 +94,25 @@ install_otelcol() {
   log "otelcol-streamlab: $("$BIN/otelcol-streamlab" --version)"
 }
 
-# jaeger_from_module_source REF: build cmd/jaeger inside a copy of the module that the Go
-# module proxy serves for REF. `go install pkg@version` refuses modules whose go.mod has
-# replace directives (Jaeger v1.76.0 replaces sarama); built as the main module they apply.
-jaeger_from_module_source() {
-  local ref="$1" dir work
-  dir="$(go mod download -json "github.com/jaegertracing/jaeger@$ref" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-  [[ -n "$dir" && -d "$dir" ]] || { echo "go mod download github.com/jaegertracing/jaeger@$ref failed"; return 1; }
-  work="$TOOLS_DIR/src/jaeger-$ref"
+# module_source_build MODULE REF OUT LDFLAGS PKG...: build PKGs inside a copy of the source
+# that the Go module proxy serves for MODULE@REF, into the directory OUT. `go install
+# pkg@version` refuses modules whose go.mod has replace directives (Jaeger v1.76.0 and
+# Prometheus 3 have some); built as the main module, the replaces apply.
+module_source_build() {
+  local module="$1" ref="$2" out="$3" ldflags="$4" dir work
+  shift 4
+  dir="$(go mod download -json "$module@$ref" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "$dir" && -d "$dir" ]] || { echo "go mod download $module@$ref failed"; return 1; }
+  work="$TOOLS_DIR/src/$(basename "$module")-$ref"
   rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work"
-  local pkg=github.com/jaegertracing/jaeger/internal/version
-  (cd "$work" && GOWORK=off nice -n "$NICE" go build -trimpath -o "$TOOLS_DIR/gobin/jaeger/jaeger" \
-    -ldflags "-X $pkg.latestVersion=$ref -X $pkg.commitSHA=$ref" ./cmd/jaeger)
+  mkdir -p "$out"
+  (cd "$work" && GOWORK=off nice -n "$NICE" go build -trimpath -ldflags "$ldflags" -o "$out/" "$@")
+}
+
+jaeger_from_module_source() {
+  local ref="$1" pkg=github.com/jaegertracing/jaeger/internal/version
+  module_source_build github.com/jaegertracing/jaeger "$ref" "$TOOLS_DIR/gobin/jaeger" \
+    "-X $pkg.latestVersion=$ref -X $pkg.commitSHA=$ref" ./cmd/jaeger
 }
 
 # build_jaeger REF: go install cmd/jaeger@REF, or build it inside its module source when
@@ -176,6 +191,27 @@ install_prometheus() {
   log "prometheus: $(cat "$BIN/.prometheus.version")"
 }
 
+# Optional, not part of "all": Prometheus 3 built from source, the line compose runs, for
+# checking the configs against it (`stack/install-tools.sh prometheus3`). Installs
+# prometheus3 and promtool3; Go module v0.3XX.Y is Prometheus 3.XX.Y. No web UI assets
+# (the API works).
+install_prometheus3() {
+  if have prometheus3 "$PROMETHEUS3_MODULE_VERSION" && [[ -x "$BIN/promtool3" ]]; then
+    log "prometheus3: cached ($PROMETHEUS3_MODULE_VERSION)"; return
+  fi
+  need_go
+  local v="$PROMETHEUS3_MODULE_VERSION" pkg=github.com/prometheus/common/version
+  local minor="${v#v0.3}"; minor="${minor%%.*}"; minor="$((10#$minor))"
+  local semver="3.$minor.${v##*.}"
+  timed prometheus3 module_source_build github.com/prometheus/prometheus "$v" \
+    "$TOOLS_DIR/gobin/prometheus3" "-X $pkg.Version=$semver -X $pkg.Revision=$v -X $pkg.Branch=module" \
+    ./cmd/prometheus ./cmd/promtool
+  install -m 0755 "$TOOLS_DIR/gobin/prometheus3/prometheus" "$BIN/prometheus3"
+  install -m 0755 "$TOOLS_DIR/gobin/prometheus3/promtool" "$BIN/promtool3"
+  mark prometheus3 "$v"
+  log "prometheus3: $("$BIN/prometheus3" --version 2>&1 | head -n1)"
+}
+
 install_compose() {
   apt_tool docker-compose docker-compose
   mark docker-compose "$("$BIN/docker-compose" version --short 2>/dev/null || true)"
@@ -194,6 +230,7 @@ main() {
       toxiproxy) install_toxiproxy ;;
       prometheus) install_prometheus ;;
       compose) install_compose ;;
+      prometheus3) install_prometheus3 ;;
       *) log "unknown tool: $t"; exit 2 ;;
     esac
   done
