@@ -61,10 +61,10 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
     const transportLooking = status.code !== Status.OK && !cancelledByClient && serverCause === undefined;
     const fate = socket && transportLooking ? await settledFate(socket, options.settleMs) : undefined;
     const cause = classifyClientEnd({ code: status.code, cancelledByClient, ...(serverCause ? { serverCause } : {}), ...(fate ? { fate } : {}) });
-    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(fate?.atMs);
+    const noticedAtMs = cause === 'client_cancelled' ? (cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
+    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
     if (cause === 'server_shutdown') recorder.goaway(statusAtMs);
     if (fate) recorder.transportClose(fate.kind, fate.atMs);
-    const noticedAtMs = cause === 'client_cancelled' ? (cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
     return recorder.end({ cause, grpcCode: status.code, details: status.details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
   }
 

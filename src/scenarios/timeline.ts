@@ -57,7 +57,7 @@ export function renderTimeline(result: ScenarioResult): string {
     lines.push(`  ${side.padEnd(6)} ${row(side)}`);
   }
   for (const side of ['client', 'server'] as const) {
-    const key = events.filter((e) => e.side === side && e.phase !== 'message');
+    const key = events.filter((e) => e.side === side && e.phase !== 'message').sort((a, b) => a.atMs - b.atMs);
     const messages = events.filter((e) => e.side === side && e.phase === 'message');
     const lastMessage = messages.at(-1);
     const parts = key.map((e) => `${label(e)} ${relative(e.atMs)}`);
