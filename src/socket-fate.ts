@@ -13,14 +13,24 @@ export interface SocketFate {
   atMs: number;
   /** Socket error code for `rst` (ECONNRESET, EPIPE, ...). */
   errorCode?: string;
+  /**
+   * For `local`: true when this side ended its half gracefully ('finish', e.g. an HTTP/2
+   * session closing after the peer's GOAWAY), false when it destroyed the socket
+   * ('close' alone, e.g. grpc-js after a keepalive timeout).
+   */
+  graceful?: boolean;
 }
 
 /** A watched socket. */
 export interface SocketWatch {
-  /** Set once the fate is known. */
+  /** Set at the first sign of the close. */
   fate?: SocketFate;
+  /** True once the peer's FIN arrived, even after the fate was settled by another sign. */
+  peerEnded: boolean;
   /** Resolves with the fate once it is known. Never rejects. */
   readonly closed: Promise<SocketFate>;
+  /** Resolves on the socket's 'close' event (both halves done). */
+  readonly fullyClosed: Promise<void>;
 }
 
 /**
@@ -34,16 +44,23 @@ export interface SocketWatch {
  */
 export function watchSocketFate(socket: Socket): SocketWatch {
   let resolveFate!: (fate: SocketFate) => void;
-  const watch: SocketWatch = { closed: new Promise<SocketFate>((resolve) => (resolveFate = resolve)) };
+  const watch: SocketWatch = {
+    peerEnded: false,
+    closed: new Promise<SocketFate>((resolve) => (resolveFate = resolve)),
+    fullyClosed: new Promise<void>((resolve) => socket.once('close', () => resolve())),
+  };
   const settle = (fate: SocketFate) => {
     if (watch.fate) return;
     watch.fate = fate;
     resolveFate(fate);
   };
-  socket.on('end', () => settle({ kind: 'fin', atMs: nowMs() }));
+  socket.on('end', () => {
+    watch.peerEnded = true;
+    settle({ kind: 'fin', atMs: nowMs() });
+  });
   socket.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'rst', atMs: nowMs(), errorCode: error.code ?? error.message }));
-  socket.on('finish', () => settle({ kind: 'local', atMs: nowMs() }));
-  socket.on('close', () => settle({ kind: 'local', atMs: nowMs() }));
+  socket.on('finish', () => settle({ kind: 'local', atMs: nowMs(), graceful: true }));
+  socket.on('close', () => settle({ kind: 'local', atMs: nowMs(), graceful: false }));
   return watch;
 }
 

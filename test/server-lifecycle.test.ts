@@ -172,3 +172,18 @@ test('slow consumer: write() returning false opens a backpressure.wait span unti
   assert.ok(waits.length >= 1, 'at least one backpressure.wait span');
   assert.ok(await harness.metric('streamlab_backpressure_wait_seconds', { side: 'server' }, 'streamlab_backpressure_wait_seconds_count') >= 1);
 });
+
+test('a client that cancels and leaves at once is client_cancelled on the server, not a transport end', async (t) => {
+  const { harness } = await setup(t);
+  for (let trial = 0; trial < 5; trial++) {
+    const leaving = createTickerClient(harness.deps, { target: harness.target });
+    const stream = leaving.subscribe({ topic: 'leaving', count: 0, intervalMs: 5 });
+    await once(stream.call, 'data');
+    stream.cancel();
+    leaving.close(); // GOAWAY and FIN right behind the RST_STREAM
+    assert.equal((await stream.ended).endCause, 'client_cancelled');
+    const serverEnd = await harness.observer.nextEnd('server', 'none', 5_000);
+    assert.equal(serverEnd?.endCause, 'client_cancelled', `trial ${trial}`);
+    harness.observer.forget('none');
+  }
+});

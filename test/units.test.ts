@@ -15,6 +15,7 @@ import { StreamlabError, toStatus } from '../src/errors.ts';
 import { loadTickerProto } from '../src/proto.ts';
 import { watchSocketFate, settledFate } from '../src/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
+import { classifyCancel } from '../src/server/stream-lifecycle.ts';
 
 test('client end causes follow design §2', () => {
   const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
@@ -114,4 +115,15 @@ test('socket fate: peer FIN, reset, and our own close', async (t) => {
   local.socket.end();
   assert.equal((await localWatch.closed).kind, 'local');
   local.peer.destroy();
+});
+
+test('server cancel classification from the connection fate (design §1)', () => {
+  const fate = (kind: 'fin' | 'rst' | 'local', graceful?: boolean) => ({ kind, atMs: 0, ...(graceful === undefined ? {} : { graceful }) });
+  assert.equal(classifyCancel(undefined, undefined, false), 'client_cancelled', 'connection still open');
+  assert.equal(classifyCancel(fate('fin'), fate('fin'), true), 'connection_closed');
+  assert.equal(classifyCancel(fate('rst'), fate('rst'), false), 'connection_reset');
+  assert.equal(classifyCancel(undefined, fate('local', true), false), 'keepalive_timeout', 'we ended a silent connection after the cancel');
+  assert.equal(classifyCancel(fate('local', false), fate('local', false), false), 'keepalive_timeout');
+  assert.equal(classifyCancel(undefined, fate('fin'), true), 'client_cancelled', 'the peer left after cancelling');
+  assert.equal(classifyCancel(undefined, fate('local', true), true), 'client_cancelled', 'we answered the leaving peer\'s GOAWAY first');
 });

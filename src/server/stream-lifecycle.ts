@@ -12,6 +12,7 @@
  * this lifecycle ends it.
  */
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { propagation, context, trace, SpanStatusCode, INVALID_SPAN_CONTEXT } from '@opentelemetry/api';
 import { status as Status, Metadata } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
@@ -19,7 +20,6 @@ import { END_CAUSE_TRAILER } from '../end-cause.ts';
 import type { EndCause } from '../end-cause.ts';
 import { toStatus } from '../errors.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
-import { settledFate } from '../socket-fate.ts';
 import type { SocketFate } from '../socket-fate.ts';
 import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
 import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
@@ -42,6 +42,28 @@ export interface ServerLifecycleDeps extends RecorderDeps {
 }
 
 let nextStreamId = 1;
+
+/**
+ * Why a stream the handler had not ended was cancelled, from its connection's fate
+ * (socket events measured with grpc-js 1.14 on loopback):
+ * - peer FIN or RST: the socket says so ('end' / 'error') before grpc-js cancels the
+ *   streams the connection carried, so a fate known at 'cancelled' names the cause;
+ * - keepalive timeout: grpc-js cancels the streams, then ends and destroys the socket
+ *   itself ('finish', 'close', never 'end': the peer is silent);
+ * - a client that cancels and then leaves: 'cancelled' first, the peer's FIN after.
+ * @param knownAtCancel the fate when 'cancelled' fired
+ * @param later the fate after the settle window
+ * @param peerEnded whether the peer's FIN had arrived by the end of the settle window
+ */
+export function classifyCancel(knownAtCancel: SocketFate | undefined, later: SocketFate | undefined, peerEnded: boolean): EndCause {
+  if (knownAtCancel) {
+    if (knownAtCancel.kind === 'rst') return 'connection_reset';
+    if (knownAtCancel.kind === 'fin' || peerEnded) return 'connection_closed';
+    return 'keepalive_timeout';
+  }
+  if (later?.kind === 'local' && !peerEnded) return 'keepalive_timeout';
+  return 'client_cancelled';
+}
 
 /** The scenario name carried as W3C baggage, or `none`. */
 function scenarioOf(): string {
@@ -93,11 +115,10 @@ export function openServerStream<Req, Res>(call: ServerWritableStream<Req, Res>,
     else if (deadline instanceof Date ? deadline.getTime() <= Date.now() : deadline !== Infinity && deadline <= Date.now()) {
       cause = 'deadline_exceeded';
     } else {
-      fate = connection ? await settledFate(connection, deps.settleMs ?? 50) : undefined;
-      if (!fate) cause = 'client_cancelled';
-      else if (fate.kind === 'fin') cause = 'connection_closed';
-      else if (fate.kind === 'rst') cause = 'connection_reset';
-      else cause = 'keepalive_timeout';
+      const knownAtCancel = connection?.fate;
+      if (connection) await Promise.race([connection.fullyClosed, delay(deps.settleMs ?? 50, undefined, { ref: false })]);
+      cause = classifyCancel(knownAtCancel, connection?.fate, connection?.peerEnded ?? false);
+      if (cause !== 'client_cancelled') fate = connection?.fate;
     }
     if (settled) return;
     const noticedAtMs = fate ? Math.min(fate.atMs, detectedAtMs) : detectedAtMs;
