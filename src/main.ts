@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadEnvConfig } from './config.ts';
 import type { CliContext } from './cli/cli-context.ts';
 import { registerClientCommand } from './cli/client-command.ts';
+import { registerDriveCommand } from './cli/drive-command.ts';
 import { registerProxyCommand } from './cli/proxy-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerServeCommand } from './cli/serve-command.ts';
@@ -69,6 +70,7 @@ registerServeCommand(program, context);
 registerClientCommand(program, context);
 registerProxyCommand(program, process);
 registerRunCommand(program, context);
+registerDriveCommand(program, context);
 program.commands.forEach((command) => command.exitOverride());
 
 try {

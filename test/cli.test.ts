@@ -122,3 +122,20 @@ test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exit
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /"end_cause":"server_shutdown"/, 'the server logged the cut stream');
 });
+
+test('drive: one round against a server in another process; the scenario name crosses as baggage', async () => {
+  const { startHarness } = await import('./helpers/harness.ts');
+  const harness = await startHarness();
+  try {
+    const result = await cli(['drive', '--upstream', harness.target, '--runs', '1', '--every-s', '1', '--metrics-port', '0', '--interval-ms', '10', '--log-format', 'json']).done;
+    assert.equal(result.code, 0, result.stderr);
+    const runs = result.stderr.split('\n').filter((line) => line.includes('"scenario run"')).map((line) => JSON.parse(line) as { scenario: string; verdict: string });
+    assert.deepEqual(runs.map((run) => `${run.scenario}:${run.verdict}`), ['completion:ok', 'cancel:ok', 'disconnect:ok', 'blackhole:ok']);
+    for (const [scenario, cause] of [['completion', 'completed'], ['cancel', 'client_cancelled'], ['disconnect', 'connection_reset'], ['blackhole', 'keepalive_timeout']]) {
+      const serverEnd = await harness.observer.nextEnd('server', scenario as string, 5_000);
+      assert.equal(serverEnd?.endCause, cause, `server side of ${scenario}`);
+    }
+  } finally {
+    await harness.close();
+  }
+});

@@ -16,6 +16,7 @@ import { loadTickerProto } from '../src/proto.ts';
 import { watchSocketFate, settledFate } from '../src/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
 import { classifyCancel } from '../src/server/stream-lifecycle.ts';
+import { CORE_SCENARIOS, expectationFor } from '../src/scenarios/catalogue.ts';
 
 test('client end causes follow design §2', () => {
   const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
@@ -126,4 +127,14 @@ test('server cancel classification from the connection fate (design §1)', () =>
   assert.equal(classifyCancel(fate('local', false), fate('local', false), false), 'keepalive_timeout');
   assert.equal(classifyCancel(undefined, fate('fin'), true), 'client_cancelled', 'the peer left after cancelling');
   assert.equal(classifyCancel(undefined, fate('local', true), true), 'client_cancelled', 'we answered the leaving peer\'s GOAWAY first');
+});
+
+test('scenario expectations: the embedded proxy is the reference, backends override with a reason', () => {
+  const [, , disconnect, blackhole] = CORE_SCENARIOS;
+  assert.ok(disconnect && blackhole);
+  assert.equal(expectationFor(disconnect, 'embedded').server, 'connection_reset');
+  assert.equal(expectationFor(disconnect, 'toxiproxy').server, 'connection_closed');
+  assert.equal(expectationFor(blackhole, 'toxiproxy').client, 'keepalive_timeout', 'unchanged fields stay');
+  assert.equal(expectationFor(blackhole, 'toxiproxy').server, 'connection_closed');
+  assert.ok(!('why' in expectationFor(blackhole, 'toxiproxy')));
 });

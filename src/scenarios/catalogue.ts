@@ -33,6 +33,19 @@ export interface Scenario {
      */
     serverDetectionWithinMs?: (keepalive: { timeMs: number; timeoutMs: number }) => number;
   };
+  /**
+   * What differs when the faults come from another backend (by FaultBackend.name), and why.
+   * The embedded fault proxy is the reference; a real proxy may pass a close on.
+   */
+  expectVia?: Record<string, { client?: EndCause; clientCode?: number; server?: EndCause; why: string }>;
+}
+
+/** The expectation of `scenario` when its faults come from `backend`. */
+export function expectationFor(scenario: Scenario, backend: string): Scenario['expect'] {
+  const override = scenario.expectVia?.[backend];
+  if (!override) return scenario.expect;
+  const { why: _why, ...changes } = override;
+  return { ...scenario.expect, ...changes };
 }
 
 /** gRPC codes used below (grpc-js `status`); spelled out to keep this file data. */
@@ -65,6 +78,13 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
     client: { kind: 'read-all' },
     network: { kind: 'fault', fault: 'reset', afterMessages: 3 },
     expect: { client: 'connection_reset', clientCode: UNAVAILABLE, server: 'connection_reset' },
+    expectVia: {
+      toxiproxy: {
+        client: 'connection_closed',
+        server: 'connection_closed',
+        why: 'Toxiproxy 2.12 sets SO_LINGER 0 (the RST) only on connections opened after a reset_peer toxic exists (link.go Start); added to a live connection it closes with FIN',
+      },
+    },
   },
   {
     name: 'blackhole',
@@ -79,6 +99,12 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
       // The next PING leaves at most timeMs after the fault and times out timeoutMs later;
       // 200 ms of slack for timer and event-loop lateness.
       serverDetectionWithinMs: ({ timeMs, timeoutMs }) => timeMs + timeoutMs + 200,
+    },
+    expectVia: {
+      toxiproxy: {
+        server: 'connection_closed',
+        why: "Toxiproxy's timeout toxic drops data but passes a close on: the client's keepalive (1 s in the driver) fires first and its FIN reaches the server (30 s keepalive in compose)",
+      },
     },
   },
 ];

@@ -2,6 +2,7 @@
  * Runs scenarios: one trace per run (root span `scenario <name>`), a fresh fault path and
  * client per run, then the observed end of each side compared with the expectation.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { EndCause } from '../end-cause.ts';
 import { createTickerClient } from '../client/ticker-client.ts';
@@ -11,6 +12,7 @@ import { nowMs } from '../telemetry/lifecycle-event.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import * as sc from '../telemetry/semconv.ts';
+import { expectationFor } from './catalogue.ts';
 import type { Scenario } from './catalogue.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { RunObserver } from './run-observer.ts';
@@ -30,6 +32,9 @@ export interface RunOptions {
   /** False when the server runs in another process: its end is not observed here. Default true. */
   observeServer?: boolean;
 }
+
+/** With a remote server: wait this long after the client's end before tearing down, ms. */
+const REMOTE_TEARDOWN_GRACE_MS = 250;
 
 /** Defaults of {@link RunOptions}. */
 export const RUN_DEFAULTS = {
@@ -61,19 +66,19 @@ export interface RunnerDeps {
   upstream: { host: string; port: number };
 }
 
-function compare(scenario: Scenario, client: StreamEnd | undefined, server: StreamEnd | undefined, options: Required<RunOptions>): string[] {
+function compare(expect: Scenario['expect'], client: StreamEnd | undefined, server: StreamEnd | undefined, options: Required<RunOptions>): string[] {
   const mismatches: string[] = [];
   const expectCause = (side: string, end: StreamEnd | undefined, expected: EndCause) => {
     if (!end) mismatches.push(`${side} stream did not end within ${options.endTimeoutMs} ms (expected ${expected})`);
     else if (end.endCause !== expected) mismatches.push(`${side} ended ${end.endCause}, expected ${expected}`);
   };
-  expectCause('client', client, scenario.expect.client);
-  if (client && client.grpcCode !== scenario.expect.clientCode) {
-    mismatches.push(`client got ${grpcCodeName(client.grpcCode)}, expected ${grpcCodeName(scenario.expect.clientCode)}`);
+  expectCause('client', client, expect.client);
+  if (client && client.grpcCode !== expect.clientCode) {
+    mismatches.push(`client got ${grpcCodeName(client.grpcCode)}, expected ${grpcCodeName(expect.clientCode)}`);
   }
   if (options.observeServer) {
-    expectCause('server', server, scenario.expect.server);
-    const bound = scenario.expect.serverDetectionWithinMs?.({ timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs });
+    expectCause('server', server, expect.server);
+    const bound = expect.serverDetectionWithinMs?.({ timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs });
     if (bound !== undefined && server?.detectionMs !== undefined && server.detectionMs > bound) {
       mismatches.push(`server noticed after ${server.detectionMs.toFixed(0)} ms, expected within ${bound} ms`);
     }
@@ -91,6 +96,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
     /** Runs one scenario and returns what both sides observed. Never rejects for a scenario mismatch. */
     async run(scenario: Scenario): Promise<ScenarioResult> {
       observer.forget(scenario.name);
+      const expect = expectationFor(scenario, deps.faults.name);
       telemetry.causeClock.clear(scenario.name);
       const path = await deps.faults.open(deps.upstream);
       const client = createTickerClient(telemetry, {
@@ -101,8 +107,9 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
         root: true,
         attributes: {
           [sc.ATTR_SCENARIO]: scenario.name,
-          [sc.ATTR_EXPECTED_CLIENT_END_CAUSE]: scenario.expect.client,
-          [sc.ATTR_EXPECTED_SERVER_END_CAUSE]: scenario.expect.server,
+          [sc.ATTR_EXPECTED_CLIENT_END_CAUSE]: expect.client,
+          [sc.ATTR_EXPECTED_SERVER_END_CAUSE]: expect.server,
+          [sc.ATTR_FAULT_BACKEND]: deps.faults.name,
         },
       }, ROOT_CONTEXT);
       const baggage = propagation.createBaggage({ [sc.BAGGAGE_SCENARIO]: { value: scenario.name } });
@@ -134,7 +141,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
         const serverEnd = options.observeServer
           ? await observer.nextEnd('server', scenario.name, options.endTimeoutMs)
           : undefined;
-        const mismatches = compare(scenario, clientEnd, serverEnd, options);
+        const mismatches = compare(expect, clientEnd, serverEnd, options);
         const ok = mismatches.length === 0;
         root.setAttribute(sc.ATTR_VERDICT, ok ? 'ok' : 'mismatch');
         if (!ok) root.setStatus({ code: SpanStatusCode.ERROR, message: mismatches.join('; ') });
@@ -150,6 +157,9 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
         };
       } finally {
         root.end();
+        // A server in another process is not awaited: give it time to see the stream end
+        // before the channel and the fault path go away, or it would see them go first.
+        if (!options.observeServer) await delay(REMOTE_TEARDOWN_GRACE_MS);
         client.close();
         await path.close();
       }

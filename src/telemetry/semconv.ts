@@ -36,6 +36,7 @@ export const ATTR_SEGMENT_INDEX = 'streamlab.segment.index';
 export const ATTR_EXPECTED_CLIENT_END_CAUSE = 'streamlab.expected.client_end_cause';
 export const ATTR_EXPECTED_SERVER_END_CAUSE = 'streamlab.expected.server_end_cause';
 export const ATTR_VERDICT = 'streamlab.verdict';
+export const ATTR_FAULT_BACKEND = 'streamlab.fault_backend';
 
 /** W3C baggage key that carries the scenario name from client to server. */
 export const BAGGAGE_SCENARIO = 'streamlab.scenario';
