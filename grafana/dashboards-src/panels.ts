@@ -1,0 +1,114 @@
+/**
+ * Panel factories with the dashboard's house style: Prometheus targets on the provisioned
+ * datasource, legends shown, shared sizes. The SDK's defaults hide the legend and leave the
+ * datasource and refId unset, so every panel goes through here.
+ */
+import {
+  BigValueColorMode, BigValueGraphMode, BigValueTextMode, LegendDisplayMode, LegendPlacement,
+  SortOrder, TooltipDisplayMode, VisibilityMode,
+} from '@grafana/grafana-foundation-sdk/common';
+import { ReduceDataOptionsBuilder, VizLegendOptionsBuilder, VizTooltipOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import { ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TextPanelBuilder, TextMode } from '@grafana/grafana-foundation-sdk/text';
+import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { PROMETHEUS } from './refs.ts';
+import type { Link } from './trace-links.ts';
+
+/** Grid width of one scenario column: four columns fill Grafana's 24-unit grid. */
+export const COLUMN_WIDTH = 6;
+
+/** One Prometheus query of a panel. */
+export interface PromTarget {
+  expr: string;
+  legend: string;
+  /** Ask Prometheus for exemplars too: only for metrics that carry trace_id exemplars. */
+  exemplar?: boolean;
+}
+
+/** What every panel factory takes. */
+export interface PanelSpec {
+  id: number;
+  title: string;
+  description: string;
+  height: number;
+  width?: number;
+  /** Panel links (the header's link menu). */
+  links?: Link[];
+}
+
+/** A range query on the Prometheus datasource, refIds A, B, ... in order. */
+export function promQuery(target: PromTarget, index: number): DataqueryBuilder {
+  return new DataqueryBuilder()
+    .datasource(PROMETHEUS)
+    .refId(String.fromCharCode(65 + index))
+    .editorMode(QueryEditorMode.Code)
+    .expr(target.expr)
+    .legendFormat(target.legend)
+    .range()
+    .exemplar(target.exemplar ?? false);
+}
+
+/** A time series panel of Prometheus queries. */
+export function timeseriesPanel(
+  spec: PanelSpec & { unit: string; targets: PromTarget[]; dataLinks?: Link[] },
+): TimeseriesPanelBuilder {
+  const panel = new TimeseriesPanelBuilder()
+    .id(spec.id)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(PROMETHEUS)
+    .targets(spec.targets.map(promQuery))
+    .height(spec.height)
+    .span(spec.width ?? COLUMN_WIDTH)
+    .unit(spec.unit)
+    .min(0)
+    .lineWidth(1)
+    .fillOpacity(10)
+    .showPoints(VisibilityMode.Auto)
+    .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+  if (spec.links) panel.links(spec.links);
+  if (spec.dataLinks) panel.dataLinks(spec.dataLinks);
+  return panel;
+}
+
+/**
+ * A stat panel: one big number per series (last value), named by the legend.
+ * @param spec.redAbove values at or above this turn red; default: no thresholds but green.
+ */
+export function statPanel(spec: PanelSpec & { unit: string; targets: PromTarget[]; redAbove?: number }): StatPanelBuilder {
+  const steps = [{ value: null, color: 'green' }, ...(spec.redAbove === undefined ? [] : [{ value: spec.redAbove, color: 'red' }])];
+  const panel = new StatPanelBuilder()
+    .id(spec.id)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(PROMETHEUS)
+    .targets(spec.targets.map(promQuery))
+    .height(spec.height)
+    .span(spec.width ?? COLUMN_WIDTH)
+    .unit(spec.unit)
+    .decimals(0)
+    .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps))
+    .colorMode(spec.redAbove === undefined ? BigValueColorMode.None : BigValueColorMode.Value)
+    .graphMode(BigValueGraphMode.Area)
+    .textMode(BigValueTextMode.ValueAndName)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+  if (spec.links) panel.links(spec.links);
+  return panel;
+}
+
+/** A Markdown text panel (no queries). */
+export function textPanel(spec: PanelSpec & { markdown: string }): TextPanelBuilder {
+  const panel = new TextPanelBuilder()
+    .id(spec.id)
+    .title(spec.title)
+    .description(spec.description)
+    .height(spec.height)
+    .span(spec.width ?? COLUMN_WIDTH)
+    .mode(TextMode.Markdown)
+    .content(spec.markdown);
+  if (spec.links) panel.links(spec.links);
+  return panel;
+}

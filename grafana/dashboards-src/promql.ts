@@ -1,0 +1,97 @@
+/**
+ * Every PromQL expression of the stream-lifecycle dashboard, as plain strings built from the
+ * metric and label names in src/telemetry/semconv.ts (the contract), so a renamed metric
+ * breaks the typecheck here rather than a panel in Grafana.
+ *
+ * Rules the expressions follow:
+ * - No Grafana macros ($__rate_interval, $__range, variables): the stack test runs each
+ *   expression verbatim against Prometheus and asserts it returns data.
+ * - One scenario per expression (`scenario="X"` spelled out, no `$scenario` variable), so each
+ *   dashboard column always shows its own scenario.
+ * - `sum by (...)` drops job/instance: in compose the client side comes from the driver's
+ *   /metrics (side="client") and the server side from the server's (side="server").
+ * - Windows: 1m for message rates (a run lasts 0.3-2 s, the driver repeats every 20 s) and
+ *   5m for end causes, detection and backpressure, so a few runs are always in the window.
+ */
+import * as sc from '../../src/telemetry/semconv.ts';
+
+const sel = (scenario: string): string => `${sc.LABEL_SCENARIO}="${scenario}"`;
+
+/** Streams open right now, by side. Short runs show as blips: streams live 0.3-2 s, the scrape is every 5 s. */
+export function activeStreams(scenario: string): string {
+  return `sum by (${sc.LABEL_SIDE}) (${sc.METRIC_STREAMS_ACTIVE}{${sel(scenario)}})`;
+}
+
+/** Messages per second, by side (server: sent, client: received). */
+export function messagesPerSecond(scenario: string): string {
+  return `sum by (${sc.LABEL_SIDE}) (rate(${sc.METRIC_STREAM_MESSAGES}{${sel(scenario)}}[1m]))`;
+}
+
+/** Streams ended in the last 5 minutes, by side and end cause. */
+export function endCauses(scenario: string): string {
+  return `sum by (${sc.LABEL_SIDE}, ${sc.LABEL_END_CAUSE}) (increase(${sc.METRIC_STREAM_ENDS}{${sel(scenario)}}[5m]))`;
+}
+
+/**
+ * Quantile `q` of the detection latency (cause -> this side noticed), by side.
+ * Only sides that know when the cause happened record it: the driver marks its own cancel
+ * and its fault injection, so side="client" always has it; a server in another process has
+ * no cause clock (src/telemetry/cause-clock.ts), so side="server" appears only when server
+ * and runner share a process (`streamlab run`). `completion` has no cause, hence no
+ * detection latency at all: its column shows a note instead of this query.
+ */
+export function detectionQuantile(q: number, scenario: string): string {
+  const buckets = `${sc.METRIC_DETECTION_SECONDS}_bucket{${sel(scenario)}}`;
+  return `histogram_quantile(${q}, sum by (${sc.LABEL_SIDE}, le) (rate(${buckets}[5m])))`;
+}
+
+/**
+ * Backpressure waits per second (write() returned false until 'drain'), by side.
+ *
+ * The histogram's series exist only once a wait has been observed, and the core scenarios
+ * (5-20 small messages at 100 ms) never fill a socket buffer, so the plain rate would be an
+ * empty panel, which a reader cannot tell from "not scraped". The `or` branch fills in an
+ * explicit 0 for each side that carried messages of this scenario in the same window: true
+ * ("streams ran and none waited"), and still empty when nothing ran at all. It does not use
+ * `vector(0)`, which would claim 0 even with the driver down.
+ */
+export function backpressureWaitsPerSecond(scenario: string): string {
+  const waits = `sum by (${sc.LABEL_SIDE}) (rate(${sc.METRIC_BACKPRESSURE_WAIT_SECONDS}_count{${sel(scenario)}}[5m]))`;
+  const ran = `sum by (${sc.LABEL_SIDE}) (rate(${sc.METRIC_STREAM_MESSAGES}{${sel(scenario)}}[5m])) * 0`;
+  return `${waits} or ${ran}`;
+}
+
+/** Scenario runs in the last 15 minutes, by scenario and verdict (ok | mismatch). */
+export function scenarioRunsByVerdict(): string {
+  return `sum by (${sc.LABEL_SCENARIO}, ${sc.LABEL_VERDICT}) (increase(${sc.METRIC_SCENARIO_RUNS}[15m]))`;
+}
+
+/**
+ * Mismatched scenario runs in the last 15 minutes. The mismatch series exists only after a
+ * first mismatch, so when runs happened and none mismatched this says 0 (the `or` branch);
+ * with no runs at all it stays empty.
+ */
+export function mismatchedRuns(): string {
+  const runs = `increase(${sc.METRIC_SCENARIO_RUNS}[15m])`;
+  return `sum(increase(${sc.METRIC_SCENARIO_RUNS}{${sc.LABEL_VERDICT}="mismatch"}[15m])) or sum(${runs}) * 0`;
+}
+
+/** TCP connections the server closed in the last 5 minutes, by how (fin, rst, local). */
+export function connectionClosesByKind(): string {
+  return `sum by (${sc.LABEL_CLOSE_KIND}) (increase(${sc.METRIC_CONNECTION_CLOSES}[5m]))`;
+}
+
+/** RPCs finished in the last 5 minutes on one side, by go-grpc-prometheus grpc_code. */
+export function handledByCode(side: 'server' | 'client'): string {
+  const metric = side === 'server' ? sc.METRIC_GRPC_SERVER_HANDLED : sc.METRIC_GRPC_CLIENT_HANDLED;
+  return `sum by (${sc.LABEL_GRPC_CODE}) (increase(${metric}[5m]))`;
+}
+
+/**
+ * The annotation query marking each run of `scenario`: the time (in ms, for Grafana's
+ * "series value as timestamp") when the driver last finished it. Every step that sees the
+ * same value yields the same instant, which Grafana merges into one mark per run.
+ */
+export function scenarioRunMarks(scenario: string): string {
+  return `max by (${sc.LABEL_SCENARIO}) (${sc.METRIC_SCENARIO_LAST_RUN}{${sel(scenario)}}) * 1000`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The main dashboard, "Stream lifecycle — scenarios side by side" (uid streamlab-lifecycle):
+ * an overview row, then one column per core scenario (completion | cancel | disconnect |
+ * blackhole, grid width 6 each) through the rows of scenario-rows.ts. Each column's panels
+ * carry annotations marking that scenario's runs and links to its traces.
+ */
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  AnnotationPanelFilterBuilder, AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync,
+  DashboardLinkBuilder, RowBuilder,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
+import { selectScenarios } from '../../src/scenarios/catalogue.ts';
+import { LABEL_SCENARIO } from '../../src/telemetry/semconv.ts';
+import { overviewPanels } from './overview.ts';
+import { scenarioRunMarks } from './promql.ts';
+import { CORE_COLUMNS, JAEGER_UI, PROMETHEUS, PROMETHEUS_UI } from './refs.ts';
+import { SCENARIO_ROWS } from './scenario-rows.ts';
+import { withoutPlacement } from './placement.ts';
+
+/** The dashboard's uid: stable, so links and the provisioned copy keep pointing at it. */
+export const STREAM_LIFECYCLE_UID = 'streamlab-lifecycle';
+
+/** The dashboard's title. */
+export const STREAM_LIFECYCLE_TITLE = 'Stream lifecycle — scenarios side by side';
+
+/** Annotation colour per scenario column. */
+const RUN_COLORS: Record<string, string> = {
+  completion: 'green', cancel: 'blue', disconnect: 'orange', blackhole: 'purple',
+};
+
+/**
+ * Marks each run of `scenario` on its column's panels (`panelIds`).
+ * The driver sets streamlab_scenario_last_run_timestamp_seconds when a run finishes; the
+ * query returns that time in ms and "series value as timestamp" turns it into one mark per
+ * run. The 10 s minimum step keeps runs (20 s apart in compose) apart on short time ranges;
+ * on long ranges Grafana's step grows and neighbouring runs merge into one region.
+ */
+function runAnnotation(scenario: string, panelIds: number[]): cog.Builder<dashboard.AnnotationQuery> {
+  return withoutPlacement(new AnnotationQueryBuilder()
+    .name(`${scenario} runs`)
+    .datasource(PROMETHEUS)
+    .enable(true)
+    .iconColor(RUN_COLORS[scenario] ?? 'red')
+    .target(new DataqueryBuilder()
+      .refId('Anno')
+      .editorMode(QueryEditorMode.Code)
+      .expr(scenarioRunMarks(scenario))
+      .interval('10s'))
+    .useValueForTime(true)
+    .titleFormat(`{{${LABEL_SCENARIO}}} run`)
+    .textFormat(`The driver finished a run of scenario {{${LABEL_SCENARIO}}}.`)
+    .tagKeys(LABEL_SCENARIO)
+    .filter(new AnnotationPanelFilterBuilder().exclude(false).ids(panelIds)));
+}
+
+/** Builds the dashboard model. Pure: the same model on every call. */
+export function streamLifecycleDashboard(): dashboard.Dashboard {
+  const scenarios = selectScenarios([...CORE_COLUMNS]);
+  const builder = new DashboardBuilder(STREAM_LIFECYCLE_TITLE)
+    .uid(STREAM_LIFECYCLE_UID)
+    .description('Why gRPC streams end: each core scenario in its own column, both sides of the wire, with links from every panel to the traces behind it.')
+    .tags(['streamlab', 'grpc', 'streams'])
+    .time({ from: 'now-15m', to: 'now' })
+    .refresh('10s')
+    .timezone('browser')
+    .tooltip(DashboardCursorSync.Crosshair)
+    .link(withoutPlacement(new DashboardLinkBuilder('Jaeger').url(JAEGER_UI).targetBlank(true).icon('external link')))
+    .link(withoutPlacement(new DashboardLinkBuilder('Prometheus alerts').url(`${PROMETHEUS_UI}/alerts`).targetBlank(true).icon('external link')));
+
+  let nextId = 1;
+  builder.withRow(new RowBuilder('Overview: all scenarios').id(nextId++));
+  const overview = overviewPanels(nextId);
+  for (const panel of overview) builder.withPanel(panel);
+  nextId += overview.length;
+
+  const columnIds = new Map<string, number[]>(scenarios.map((s) => [s.name, []]));
+  for (const row of SCENARIO_ROWS) {
+    builder.withRow(new RowBuilder(row.title).id(nextId++));
+    for (const scenario of scenarios) {
+      const id = nextId++;
+      columnIds.get(scenario.name)?.push(id);
+      builder.withPanel(row.panel(scenario, id));
+    }
+  }
+  for (const scenario of scenarios) builder.annotation(runAnnotation(scenario.name, columnIds.get(scenario.name) ?? []));
+  return builder.build();
+}
