@@ -1,0 +1,164 @@
+/**
+ * The dashboards are code (grafana/dashboards-src/); the committed JSON in grafana/dashboards/
+ * must be exactly what that code generates. Also checks the main dashboard's shape, that every
+ * query uses only metrics of the contract (src/telemetry/semconv.ts), that the provisioning
+ * agrees with the dashboards and docker-compose.yml, and (when promtool is on PATH) that every
+ * PromQL expression parses.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DASHBOARDS_DIR, renderDashboards, renderJson } from '../grafana/render.ts';
+import { dashboardQueries, queriesOf } from '../grafana/queries.ts';
+import { CORE_COLUMNS } from '../grafana/dashboards-src/refs.ts';
+import { STREAM_LIFECYCLE_TITLE, STREAM_LIFECYCLE_UID } from '../grafana/dashboards-src/stream-lifecycle.ts';
+import * as sc from '../src/telemetry/semconv.ts';
+
+const HINT = 'the dashboards are generated: edit grafana/dashboards-src/ and run `npm run grafana:generate`';
+const root = new URL('../', import.meta.url);
+const readRepoFile = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+
+interface Panel {
+  id?: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number };
+  targets?: Array<{ expr?: string }>; panels?: Panel[];
+}
+interface Dashboard { uid: string; title: string; panels: Panel[]; annotations: { list: Array<{ name: string; filter?: { ids: number[] } }> } }
+
+const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+const committed = (file: string): string => readFileSync(join(DASHBOARDS_DIR, file), 'utf8');
+const main = (): Dashboard => JSON.parse(committed('stream-lifecycle.json')) as Dashboard;
+
+/** First differing line of two texts, for a readable failure. */
+function firstDifference(actual: string, expected: string): string {
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const line = a.findIndex((text, i) => text !== e[i]);
+  const at = line === -1 ? Math.min(a.length, e.length) : line;
+  return `line ${at + 1}: committed ${JSON.stringify(a[at])}, generated ${JSON.stringify(e[at])}`;
+}
+
+test('the committed dashboard JSON is what grafana/dashboards-src generates', () => {
+  const rendered = renderDashboards();
+  assert.ok(rendered.length > 0);
+  for (const { file, text } of rendered) {
+    let current: string;
+    try {
+      current = committed(file);
+    } catch {
+      assert.fail(`grafana/dashboards/${file} is missing; ${HINT}`);
+    }
+    if (current !== text) assert.fail(`grafana/dashboards/${file} differs from its source (${firstDifference(current, text)}); ${HINT}`);
+  }
+  const stale = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json') && !rendered.some((r) => r.file === f));
+  assert.deepEqual(stale, [], `JSON without a source in grafana/dashboards-src/index.ts; ${HINT}`);
+});
+
+test('the rendering is canonical: sorted keys, 2-space indent, trailing newline', () => {
+  assert.equal(renderJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: undefined, fn: () => 1 } }),
+    '{\n  "a": {\n    "d": [\n      2,\n      {\n        "e": 0,\n        "f": 1\n      }\n    ]\n  },\n  "b": 1\n}\n');
+  const [first] = renderDashboards();
+  assert.ok(first);
+  assert.equal(renderDashboards()[0]?.text, first.text, 'two generations are identical');
+});
+
+test('panel ids are unique within each dashboard', () => {
+  for (const file of readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json'))) {
+    const ids = allPanels((JSON.parse(committed(file)) as Dashboard).panels).map((p) => p.id);
+    assert.ok(ids.every((id) => typeof id === 'number'), `${file}: every panel has an id`);
+    assert.equal(new Set(ids).size, ids.length, `${file}: duplicate panel ids ${ids.join(',')}`);
+  }
+});
+
+test('the main dashboard has the four scenario columns in order, each showing only its scenario', () => {
+  const dashboard = main();
+  assert.equal(dashboard.uid, STREAM_LIFECYCLE_UID);
+  assert.equal(dashboard.title, STREAM_LIFECYCLE_TITLE);
+  assert.deepEqual([...CORE_COLUMNS], ['completion', 'cancel', 'disconnect', 'blackhole']);
+  const rows = dashboard.panels.filter((p) => p.type === 'row');
+  const columnRowsStart = dashboard.panels.indexOf(rows[1] as Panel);
+  const cells = dashboard.panels.slice(columnRowsStart).filter((p) => p.type !== 'row');
+  assert.equal(cells.length, CORE_COLUMNS.length * (rows.length - 1), 'one panel per scenario per row');
+  for (const [i, panel] of cells.entries()) {
+    const column = i % CORE_COLUMNS.length;
+    const scenario = CORE_COLUMNS[column] as string;
+    assert.equal(panel.gridPos.w, 6, `${panel.title}: width`);
+    assert.equal(panel.gridPos.x, 6 * column, `${panel.title}: column of ${scenario}`);
+    assert.ok(panel.title.startsWith(scenario), `${panel.title}: titled by ${scenario}`);
+    for (const target of panel.targets ?? []) {
+      const named = [...(target.expr ?? '').matchAll(/scenario="([^"]*)"/g)].map((m) => m[1]);
+      assert.ok(named.length > 0 && named.every((s) => s === scenario), `${panel.title}: ${target.expr}`);
+    }
+  }
+  const rowYs = cells.map((p) => p.gridPos.y);
+  for (let i = 0; i < rowYs.length; i += CORE_COLUMNS.length) {
+    assert.equal(new Set(rowYs.slice(i, i + CORE_COLUMNS.length)).size, 1, 'a row of columns shares its y');
+  }
+  for (const [column, scenario] of CORE_COLUMNS.entries()) {
+    const annotation = dashboard.annotations.list.find((a) => a.name === `${scenario} runs`);
+    const ids = cells.filter((_p, i) => i % CORE_COLUMNS.length === column).map((p) => p.id);
+    assert.deepEqual(annotation?.filter?.ids, ids, `${scenario} runs are marked on its column`);
+  }
+});
+
+test('every Prometheus query is non-empty, has no Grafana variables and uses only contract metrics', () => {
+  const queries = dashboardQueries();
+  assert.ok(queries.length > 10, `${queries.length} queries`);
+  const contract = (prefix: string) => new Set(Object.entries(sc).filter(([name]) => name.startsWith(prefix)).map(([, value]) => value as string));
+  const known = contract('METRIC_');
+  const labels = contract('LABEL_');
+  // Label names (grpc_code, ...) match the pattern below too; they must be contract labels.
+  const exists = (name: string): boolean => labels.has(name) || known.has(name) ||
+    ['_bucket', '_count', '_sum'].some((s) => name.endsWith(s) && known.has(name.slice(0, -s.length)));
+  for (const { dashboard, panel, refId, expr } of queries) {
+    const where = `${dashboard} / ${panel} / ${refId}`;
+    assert.notEqual(expr.trim(), '', `${where}: empty expr`);
+    assert.ok(!expr.includes('$'), `${where}: Grafana variables cannot run verbatim in the stack test: ${expr}`);
+    for (const [metric] of expr.matchAll(/\b(?:streamlab|grpc)_[a-z_]+\b/g)) {
+      assert.ok(exists(metric), `${where}: ${metric} is not in src/telemetry/semconv.ts`);
+    }
+  }
+  assert.deepEqual(queriesOf({ panels: [{ title: 'p', datasource: { type: 'prometheus' }, targets: [{ refId: 'A' }] }] }, 'x'),
+    [{ dashboard: 'x', panel: 'p', refId: 'A', expr: '' }], 'a target without expr is reported, not skipped');
+});
+
+test('provisioning matches the dashboards and docker-compose.yml', () => {
+  const datasources = readRepoFile('grafana/provisioning/datasources/datasources.yaml');
+  const providers = readRepoFile('grafana/provisioning/dashboards/dashboards.yaml');
+  const compose = readRepoFile('docker-compose.yml');
+  const json = readdirSync(DASHBOARDS_DIR).map((f) => committed(f)).join('\n');
+  for (const uid of new Set([...json.matchAll(/"uid": "([^"]+)"/g)].map((m) => m[1]))) {
+    if (uid === STREAM_LIFECYCLE_UID) continue;
+    assert.match(datasources, new RegExp(`^\\s+uid: ${uid}$`, 'm'), `datasource uid ${uid} is provisioned`);
+  }
+  assert.match(datasources, /exemplarTraceIdDestinations:\s+# [^\n]*\n\s+- name: trace_id\s+datasourceUid: jaeger/);
+  assert.match(providers, /path: \/var\/lib\/grafana\/dashboards$/m);
+  assert.match(compose, /- \.\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards(:ro)?$/m);
+  assert.match(compose, /- \.\/grafana\/provisioning:\/etc\/grafana\/provisioning(:ro)?$/m);
+  const home = /GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: \/var\/lib\/grafana\/dashboards\/(\S+)/.exec(compose)?.[1];
+  assert.equal(home, 'stream-lifecycle.json', 'compose opens the main dashboard as home');
+});
+
+test('every PromQL expression parses (promtool check rules)', (t) => {
+  const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  if (probe.error) {
+    t.skip('promtool is not on PATH (Debian: apt-get install prometheus); PromQL syntax not checked');
+    return;
+  }
+  const queries = dashboardQueries();
+  const rules = queries.map((q, i) => ({ record: `grafana_dashboard:query_${i}`, expr: q.expr }));
+  const dir = mkdtempSync(join(tmpdir(), 'streamlab-grafana-'));
+  try {
+    const file = join(dir, 'dashboard-queries.yml');
+    // JSON is YAML: no quoting pitfalls for the expressions.
+    writeFileSync(file, JSON.stringify({ groups: [{ name: 'grafana-dashboard-queries', rules }] }, null, 2));
+    const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+    const failed = check.status !== 0 ? `${check.stdout}${check.stderr}` : '';
+    const where = failed ? queries.map((q, i) => `query_${i}: ${q.dashboard} / ${q.panel} / ${q.refId}`).join('\n') : '';
+    assert.equal(check.status, 0, `promtool check rules failed:\n${failed}\n${where}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
