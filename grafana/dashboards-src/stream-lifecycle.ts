@@ -34,8 +34,9 @@ const RUN_COLORS: Record<string, string> = {
  * Marks each run of `scenario` on its column's panels (`panelIds`).
  * The driver sets streamlab_scenario_last_run_timestamp_seconds when a run finishes; the
  * query returns that time in ms and "series value as timestamp" turns it into one mark per
- * run. The 10 s minimum step keeps runs (20 s apart in compose) apart on short time ranges;
- * on long ranges Grafana's step grows and neighbouring runs merge into one region.
+ * run. Grafana merges marks less than one step apart into a region, so the minimum step is
+ * the scrape interval (5 s): runs 20 s apart (compose) stay separate on short time ranges; on
+ * long ranges Grafana's step grows and neighbouring runs merge into one region.
  */
 function runAnnotation(scenario: string, panelIds: number[]): cog.Builder<dashboard.AnnotationQuery> {
   return withoutPlacement(new AnnotationQueryBuilder()
@@ -47,7 +48,7 @@ function runAnnotation(scenario: string, panelIds: number[]): cog.Builder<dashbo
       .refId('Anno')
       .editorMode(QueryEditorMode.Code)
       .expr(scenarioRunMarks(scenario))
-      .interval('10s'))
+      .interval('5s'))
     .useValueForTime(true)
     .titleFormat(`{{${LABEL_SCENARIO}}} run`)
     .textFormat(`The driver finished a run of scenario {{${LABEL_SCENARIO}}}.`)
