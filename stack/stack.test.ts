@@ -1,0 +1,138 @@
+/**
+ * The compose stack, proved natively (`npm run test:stack`): Jaeger, the collector,
+ * Prometheus and Toxiproxy run from native builds with the very config files compose
+ * mounts; server and driver run as compose runs them. Then we assert what a user of
+ * `docker compose up` would see.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CORE_SCENARIOS } from '../src/scenarios/catalogue.ts';
+import { dashboardQueries } from '../grafana/queries.ts';
+import { PORTS, appOtelEnv, collectorEnv, nativePrometheusConfig, startService, stopServices } from './native-stack.ts';
+import type { Service } from './native-stack.ts';
+import { findTraces } from './jaeger-api.ts';
+import type { SpanSummary } from './jaeger-api.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(process.env.STREAMLAB_TOOLS_DIR ?? join(process.env.HOME ?? '/root', '.cache/streamlab-tools'), 'bin');
+/** How many driver rounds to wait for before asserting. */
+const ROUNDS = Number(process.env.STACK_ROUNDS ?? 3);
+const logDir = mkdtempSync(join(tmpdir(), 'streamlab-stack-'));
+const services: Service[] = [];
+const startedAt = new Date();
+const node = process.execPath;
+const app = ['--import', './src/instrumentation.ts', 'src/main.ts'];
+
+async function prometheus(path: string, params: Record<string, string>): Promise<{ status: string; data: { result?: unknown[]; groups?: Array<{ rules: Array<{ name: string; type: string }> }> } }> {
+  const response = await fetch(`http://127.0.0.1:${PORTS.prometheus}${path}?${new URLSearchParams(params)}`);
+  return response.json() as never;
+}
+
+async function scenarioRuns(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${PORTS.driverMetrics}/metrics`)).text();
+  const counts = CORE_SCENARIOS.map((scenario) => {
+    const lines = text.split('\n').filter((line) => line.startsWith('streamlab_scenario_runs_total{') && line.includes(`scenario="${scenario.name}"`));
+    return lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+  });
+  return Math.min(...counts);
+}
+
+before(async () => {
+  process.stderr.write(`stack: logs in ${logDir}\n`);
+  const start = async (spec: Parameters<typeof startService>[0]) => services.push(await startService(spec, logDir));
+  await start({ name: 'jaeger', command: join(BIN, 'jaeger'), args: [], readyUrl: `http://127.0.0.1:${PORTS.jaegerHealth}/status` });
+  await start({
+    name: 'otel-collector', command: join(BIN, 'otelcol-streamlab'), args: ['--config', join(ROOT, 'otel/collector.yaml')],
+    env: collectorEnv(), readyUrl: `http://127.0.0.1:${PORTS.collectorHealth}/`,
+  });
+  const promConfig = nativePrometheusConfig(ROOT, join(logDir, 'prometheus'));
+  await start({
+    name: 'prometheus', command: join(BIN, 'prometheus'),
+    args: [`--config.file=${promConfig}`, `--storage.tsdb.path=${join(logDir, 'prometheus/data')}`, `--web.listen-address=127.0.0.1:${PORTS.prometheus}`, '--enable-feature=exemplar-storage'],
+    readyUrl: `http://127.0.0.1:${PORTS.prometheus}/-/ready`,
+  });
+  await start({ name: 'toxiproxy', command: join(BIN, 'toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(PORTS.toxiproxyApi)], readyUrl: `http://127.0.0.1:${PORTS.toxiproxyApi}/version` });
+  await start({
+    name: 'server', command: node, cwd: ROOT, env: appOtelEnv('streamlab-server'),
+    args: [...app, 'serve', '--host', '127.0.0.1', '--port', String(PORTS.server), '--metrics-port', String(PORTS.serverMetrics)],
+    readyUrl: `http://127.0.0.1:${PORTS.serverMetrics}/healthz`,
+  });
+  await start({
+    name: 'driver', command: node, cwd: ROOT, env: appOtelEnv('streamlab-driver'),
+    args: [...app, 'drive', '--upstream', `127.0.0.1:${PORTS.server}`, '--target', `127.0.0.1:${PORTS.toxiproxyListen}`,
+      '--toxiproxy-url', `http://127.0.0.1:${PORTS.toxiproxyApi}`, '--every-s', '5', '--host', '127.0.0.1', '--metrics-port', String(PORTS.driverMetrics)],
+    readyUrl: `http://127.0.0.1:${PORTS.driverMetrics}/healthz`,
+  });
+  // External systems on their own clocks (5 s scrapes, 15 s span-metric flushes): poll
+  // for the condition with a deadline, never a fixed sleep.
+  const deadline = Date.now() + 180_000;
+  while ((await scenarioRuns()) < ROUNDS) {
+    if (Date.now() > deadline) throw new Error(`the driver did not finish ${ROUNDS} rounds in 180 s; see ${logDir}/driver.log`);
+    await delay(1_000);
+  }
+  // Two more scrape+evaluation cycles after the last run, and one span-metrics flush.
+  await delay(16_000);
+});
+
+after(async () => {
+  await stopServices(services);
+});
+
+test('Jaeger /api/v3 has, for each core scenario, a trace with client and server spans ending as expected', async () => {
+  const traces = await findTraces(`http://127.0.0.1:${PORTS.jaegerQuery}`, 'streamlab-driver', startedAt, new Date());
+  for (const scenario of CORE_SCENARIOS) {
+    const runs = [...traces.values()].filter((spans) => spans.some((s) => s.name === `scenario ${scenario.name}`));
+    assert.ok(runs.length >= ROUNDS - 1, `${scenario.name}: ${runs.length} traces in Jaeger`);
+    const complete = runs.filter((spans) => spans.some((s) => s.kind === 'SERVER') && spans.some((s) => s.kind === 'CLIENT'));
+    assert.ok(complete.length > 0, `${scenario.name}: a trace with both CLIENT and SERVER spans`);
+    for (const spans of complete) {
+      const root = spans.find((s) => s.name === `scenario ${scenario.name}`) as SpanSummary;
+      const client = spans.find((s) => s.kind === 'CLIENT') as SpanSummary;
+      const server = spans.find((s) => s.kind === 'SERVER') as SpanSummary;
+      assert.equal(client.service, 'streamlab-driver');
+      assert.equal(server.service, 'streamlab-server');
+      assert.equal(client.attributes['streamlab.end_cause'], root.attributes['streamlab.expected.client_end_cause'], `${scenario.name} client`);
+      assert.equal(server.attributes['streamlab.end_cause'], root.attributes['streamlab.expected.server_end_cause'], `${scenario.name} server`);
+      assert.equal(server.attributes['streamlab.scenario'], scenario.name, 'baggage reached the server');
+      assert.equal(root.attributes['streamlab.fault_backend'], 'toxiproxy');
+    }
+  }
+});
+
+test('every PromQL query of every committed dashboard returns data', async () => {
+  const queries = dashboardQueries();
+  assert.ok(queries.length > 10, `${queries.length} queries`);
+  const empty: string[] = [];
+  for (const { dashboard, panel, expr } of queries) {
+    const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '5s').replaceAll('$__range', '5m');
+    const result = await prometheus('/api/v1/query', { query: promql });
+    assert.equal(result.status, 'success', `${dashboard} / ${panel}: ${promql}`);
+    if ((result.data.result ?? []).length === 0) empty.push(`${dashboard} / ${panel}: ${promql}`);
+  }
+  assert.deepEqual(empty, [], 'queries without data');
+});
+
+test('Prometheus loaded the alert and recording rules, and promtool test rules passes', async () => {
+  const rules = await prometheus('/api/v1/rules', {});
+  const loaded = (rules.data.groups ?? []).flatMap((group) => group.rules);
+  for (const alert of ['StreamClientCancelRatioRising', 'StreamConnectionResets', 'StreamKeepaliveTimeouts', 'StreamStuck', 'StreamBackpressureStalls', 'StreamSLOErrorBudgetBurnFast']) {
+    assert.ok(loaded.some((rule) => rule.type === 'alerting' && rule.name === alert), `alert ${alert} loaded`);
+  }
+  assert.ok(loaded.some((rule) => rule.type === 'recording'), 'recording rules loaded');
+  execFileSync(join(BIN, 'promtool'), ['test', 'rules', 'prometheus/tests/streamlab.rules.test.yml'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(join(BIN, 'promtool'), ['check', 'config', join(logDir, 'prometheus/prometheus.yml')], { cwd: ROOT, stdio: 'pipe' });
+});
+
+test('the built collector validates otel/collector.yaml', () => {
+  execFileSync(join(BIN, 'otelcol-streamlab'), ['validate', '--config', join(ROOT, 'otel/collector.yaml')], { env: { ...process.env, ...collectorEnv() }, stdio: 'pipe' });
+});
+
+test('docker-compose.yml validates', () => {
+  execFileSync(join(BIN, 'docker-compose'), ['-f', join(ROOT, 'docker-compose.yml'), 'config', '-q'], { cwd: ROOT, stdio: 'pipe' });
+});
