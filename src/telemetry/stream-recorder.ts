@@ -14,6 +14,7 @@ import type { Metrics, Side } from './metrics.ts';
 import { traceExemplar } from './metrics.ts';
 import * as sc from './semconv.ts';
 import { grpcCodeLabel, isServerError } from './grpc-status.ts';
+import { startStreamSegments } from './stream-segments.ts';
 
 /** What every stream recorder needs; built once per process (or per test). */
 export interface RecorderDeps {
@@ -57,7 +58,6 @@ export interface EndInput {
 export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
   const { metrics, logger, observer } = deps;
   const cap = deps.messageEventCap ?? 100;
-  const segmentMessages = deps.segmentMessages ?? 1000;
   const traceId = id.span.spanContext().traceId;
   const spanId = id.span.spanContext().spanId;
   const grpc = id.side === 'server' ? metrics.server : metrics.client;
@@ -69,9 +69,11 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
   const openedAtMs = nowMs();
   let messages = 0;
   let ended: StreamEnd | undefined;
-  let segment = { index: 0, startMs: openedAtMs, firstMessage: 1 };
-  const segmentTimer = setInterval(() => closeSegment(), deps.segmentIntervalMs ?? 30_000);
-  segmentTimer.unref();
+  const segments = startStreamSegments({
+    tracer: deps.tracer, parent: spanContext, side: id.side, streamId: id.streamId,
+    ...(deps.segmentIntervalMs !== undefined ? { intervalMs: deps.segmentIntervalMs } : {}),
+    ...(deps.segmentMessages !== undefined ? { messages: deps.segmentMessages } : {}),
+  });
 
   const logFields = (phase: LifecyclePhase) => ({
     event: phase,
@@ -86,18 +88,6 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
     const event: LifecycleEvent = { side: id.side, streamId: id.streamId, scenario: id.scenario, phase, atMs };
     if (detail !== undefined) event.detail = detail;
     observer?.onEvent?.(event);
-  }
-
-  function closeSegment(): void {
-    const endMs = nowMs();
-    deps.tracer
-      .startSpan(sc.SPAN_STREAM_SEGMENT, { startTime: segment.startMs, attributes: {
-        [sc.ATTR_SEGMENT_INDEX]: segment.index,
-        [sc.ATTR_STREAM_ID]: id.streamId,
-        [id.side === 'server' ? sc.ATTR_MESSAGES_SENT : sc.ATTR_MESSAGES_RECEIVED]: messages - segment.firstMessage + 1,
-      } }, spanContext)
-      .end(endMs);
-    segment = { index: segment.index + 1, startMs: endMs, firstMessage: messages + 1 };
   }
 
   metrics.streamsActive.inc({ side: id.side, scenario: id.scenario });
@@ -132,7 +122,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
         });
       }
       if (observer?.onEvent) emit('message', String(messages));
-      if (messages - segment.firstMessage + 1 >= segmentMessages) closeSegment();
+      segments.message();
     },
     /** Starts a `backpressure.wait` span; call the returned function on 'drain'. */
     backpressureWait(): () => void {
@@ -178,8 +168,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
      */
     end(input: EndInput, endedAtMs = nowMs()): StreamEnd {
       if (ended) return ended;
-      clearInterval(segmentTimer);
-      if (segment.index > 0 && messages >= segment.firstMessage) closeSegment();
+      segments.end();
       const causeAt = deps.causeClock?.causeAt(id.scenario);
       const detectionMs = causeAt !== undefined && endedAtMs >= causeAt ? endedAtMs - causeAt : undefined;
       ended = {
