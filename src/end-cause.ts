@@ -36,11 +36,6 @@ export type EndCause = (typeof END_CAUSES)[number];
  */
 export type CloseKind = 'fin' | 'rst' | 'local';
 
-/** Type guard for strings that arrive from outside (CLI flags, JSON). */
-export function isEndCause(value: string): value is EndCause {
-  return (END_CAUSES as readonly string[]).includes(value);
-}
-
 /**
  * Trailing-metadata key the server adds to every status it sends, holding its own end
  * cause, so a client can tell a server shutdown from other UNAVAILABLEs.

@@ -15,6 +15,7 @@ import { eventWireBytes } from '../event-size.ts';
 import { settledFate } from '../socket-fate.ts';
 import type { SocketWatch } from '../socket-fate.ts';
 import { END_CAUSE_TRAILER } from '../end-cause.ts';
+import { TICKER_SERVICE, SUBSCRIBE_METHOD } from '../proto.ts';
 import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
 import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
@@ -75,7 +76,7 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
       start(metadata, listener, next) {
         recorder = createStreamRecorder(deps, {
           side: 'client', streamId: `c-${nextStreamId++}`, scenario, span,
-          service: 'streamlab.v1.Ticker', method: 'Subscribe',
+          service: TICKER_SERVICE, method: SUBSCRIBE_METHOD,
         });
         next(metadata, {
           onReceiveMessage(message: Event__Output, nextMessage) {

@@ -21,6 +21,7 @@ import type { EndCause } from '../end-cause.ts';
 import { toStatus } from '../errors.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { SocketFate } from '../socket-fate.ts';
+import { TICKER_SERVICE, SUBSCRIBE_METHOD } from '../proto.ts';
 import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
 import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
@@ -82,8 +83,8 @@ export function openServerStream<Req, Res>(call: ServerWritableStream<Req, Res>,
     streamId: `s-${nextStreamId++}`,
     scenario: scenarioOf(),
     span,
-    service: 'streamlab.v1.Ticker',
-    method: 'Subscribe',
+    service: TICKER_SERVICE,
+    method: SUBSCRIBE_METHOD,
     ...(connection ? { connectionId: connection.id } : {}),
   });
   const aborted = new AbortController();

@@ -13,10 +13,7 @@ export const ATTR_RPC_SYSTEM = 'rpc.system';
 export const ATTR_RPC_SERVICE = 'rpc.service';
 export const ATTR_RPC_METHOD = 'rpc.method';
 export const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
-export const ATTR_SERVER_ADDRESS = 'server.address';
-export const ATTR_SERVER_PORT = 'server.port';
-export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
-export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+// server.address, server.port and network.peer.* are set by instrumentation-grpc.
 /** Message-event attributes (OTel RPC semconv, "Events" section). */
 export const ATTR_RPC_MESSAGE_TYPE = 'rpc.message.type';
 export const ATTR_RPC_MESSAGE_ID = 'rpc.message.id';
@@ -30,7 +27,6 @@ export const ATTR_MESSAGES_RECEIVED = 'streamlab.messages.received';
 export const ATTR_CONNECTION_ID = 'streamlab.connection.id';
 export const ATTR_SCENARIO = 'streamlab.scenario';
 export const ATTR_STREAM_ID = 'streamlab.stream.id';
-export const ATTR_SIDE = 'streamlab.side';
 export const ATTR_TRANSPORT_CLOSE_KIND = 'streamlab.transport.close_kind';
 export const ATTR_SEGMENT_INDEX = 'streamlab.segment.index';
 export const ATTR_EXPECTED_CLIENT_END_CAUSE = 'streamlab.expected.client_end_cause';
