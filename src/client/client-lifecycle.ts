@@ -73,7 +73,7 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
     const span = trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const scenario = propagation.getBaggage(context.active())?.getEntry(BAGGAGE_SCENARIO)?.value ?? SCENARIO_NONE;
     return new InterceptingCall(nextCall(callOptions), {
-      start(metadata, listener, next) {
+      start(metadata, _listener, next) {
         recorder = createStreamRecorder(deps, {
           side: 'client', streamId: `c-${nextStreamId++}`, scenario, span,
           service: TICKER_SERVICE, method: SUBSCRIBE_METHOD,
