@@ -38,6 +38,23 @@ export interface PanelSpec {
   links?: Link[];
 }
 
+/** The builder methods every panel kind shares (each returns the builder). */
+interface SpecifiablePanel<Self> {
+  id(id: number): Self;
+  title(title: string): Self;
+  description(description: string): Self;
+  height(height: number): Self;
+  span(width: number): Self;
+  links(links: Link[]): Self;
+}
+
+/** Applies a {@link PanelSpec}: id, title, description, size and links. */
+function withSpec<P extends SpecifiablePanel<P>>(panel: P, spec: PanelSpec): P {
+  panel.id(spec.id).title(spec.title).description(spec.description).height(spec.height).span(spec.width ?? COLUMN_WIDTH);
+  if (spec.links) panel.links(spec.links);
+  return panel;
+}
+
 /** A range query on the Prometheus datasource, refIds A, B, ... in order. */
 export function promQuery(target: PromTarget, index: number): DataqueryBuilder {
   return new DataqueryBuilder()
@@ -54,14 +71,9 @@ export function promQuery(target: PromTarget, index: number): DataqueryBuilder {
 export function timeseriesPanel(
   spec: PanelSpec & { unit: string; targets: PromTarget[]; dataLinks?: Link[] },
 ): TimeseriesPanelBuilder {
-  const panel = new TimeseriesPanelBuilder()
-    .id(spec.id)
-    .title(spec.title)
-    .description(spec.description)
+  const panel = withSpec(new TimeseriesPanelBuilder(), spec)
     .datasource(PROMETHEUS)
     .targets(spec.targets.map(promQuery))
-    .height(spec.height)
-    .span(spec.width ?? COLUMN_WIDTH)
     .unit(spec.unit)
     .min(0)
     .lineWidth(1)
@@ -69,7 +81,6 @@ export function timeseriesPanel(
     .showPoints(VisibilityMode.Auto)
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
-  if (spec.links) panel.links(spec.links);
   if (spec.dataLinks) panel.dataLinks(spec.dataLinks);
   return panel;
 }
@@ -80,14 +91,9 @@ export function timeseriesPanel(
  */
 export function statPanel(spec: PanelSpec & { unit: string; targets: PromTarget[]; redAbove?: number }): StatPanelBuilder {
   const steps = [{ value: null, color: 'green' }, ...(spec.redAbove === undefined ? [] : [{ value: spec.redAbove, color: 'red' }])];
-  const panel = new StatPanelBuilder()
-    .id(spec.id)
-    .title(spec.title)
-    .description(spec.description)
+  return withSpec(new StatPanelBuilder(), spec)
     .datasource(PROMETHEUS)
     .targets(spec.targets.map(promQuery))
-    .height(spec.height)
-    .span(spec.width ?? COLUMN_WIDTH)
     .unit(spec.unit)
     .decimals(0)
     .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps))
@@ -95,20 +101,9 @@ export function statPanel(spec: PanelSpec & { unit: string; targets: PromTarget[
     .graphMode(BigValueGraphMode.Area)
     .textMode(BigValueTextMode.ValueAndName)
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  if (spec.links) panel.links(spec.links);
-  return panel;
 }
 
 /** A Markdown text panel (no queries). */
 export function textPanel(spec: PanelSpec & { markdown: string }): TextPanelBuilder {
-  const panel = new TextPanelBuilder()
-    .id(spec.id)
-    .title(spec.title)
-    .description(spec.description)
-    .height(spec.height)
-    .span(spec.width ?? COLUMN_WIDTH)
-    .mode(TextMode.Markdown)
-    .content(spec.markdown);
-  if (spec.links) panel.links(spec.links);
-  return panel;
+  return withSpec(new TextPanelBuilder(), spec).mode(TextMode.Markdown).content(spec.markdown);
 }
