@@ -36,6 +36,17 @@ export interface RunOptions {
 /** With a remote server: wait this long after the client's end before tearing down, ms. */
 const REMOTE_TEARDOWN_GRACE_MS = 250;
 
+/**
+ * How long to keep the fault path and channel after the client's end when the server is
+ * remote, ms. After a blackhole the server can only notice through its own keepalive,
+ * which may fire up to one keepalive period after the client's (assuming it uses the run's
+ * keepalive settings); tearing down earlier would hand it a FIN or RST instead.
+ */
+function remoteTeardownGraceMs(scenario: Scenario, options: Required<RunOptions>): number {
+  const silent = scenario.network.kind === 'fault' && scenario.network.fault === 'blackhole';
+  return silent ? options.keepaliveTimeMs + options.keepaliveTimeoutMs : REMOTE_TEARDOWN_GRACE_MS;
+}
+
 /** Defaults of {@link RunOptions}. */
 export const RUN_DEFAULTS = {
   intervalMs: 100, payloadBytes: 64, keepaliveTimeMs: 1_000, keepaliveTimeoutMs: 1_000, endTimeoutMs: 20_000, observeServer: true,
@@ -159,7 +170,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
         root.end();
         // A server in another process is not awaited: give it time to see the stream end
         // before the channel and the fault path go away, or it would see them go first.
-        if (!options.observeServer) await delay(REMOTE_TEARDOWN_GRACE_MS);
+        if (!options.observeServer) await delay(remoteTeardownGraceMs(scenario, options));
         client.close();
         await path.close();
       }
