@@ -15,7 +15,7 @@ import { StreamlabError, toStatus } from '../src/errors.ts';
 import { loadTickerProto } from '../src/proto.ts';
 import { watchSocketFate, settledFate } from '../src/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
-import { classifyCancel } from '../src/server/stream-lifecycle.ts';
+import { classifyCancel, deadlinePassed } from '../src/server/stream-lifecycle.ts';
 import { CORE_SCENARIOS, expectationFor } from '../src/scenarios/catalogue.ts';
 
 test('client end causes follow design §2', () => {
@@ -137,4 +137,12 @@ test('scenario expectations: the embedded proxy is the reference, backends overr
   assert.equal(expectationFor(blackhole, 'toxiproxy').client, 'keepalive_timeout', 'unchanged fields stay');
   assert.equal(expectationFor(blackhole, 'toxiproxy').server, 'connection_closed');
   assert.ok(!('why' in expectationFor(blackhole, 'toxiproxy')));
+});
+
+test('a cancel just before the server copy of the deadline counts as the deadline', () => {
+  const now = 1_000_000;
+  assert.equal(deadlinePassed(Infinity, now), false, 'no deadline');
+  assert.equal(deadlinePassed(new Date(now - 1), now), true);
+  assert.equal(deadlinePassed(now + 30, now), true, 'the client timer fired first; skew allowed');
+  assert.equal(deadlinePassed(now + 51, now), false, 'well before the deadline: a real cancel');
 });

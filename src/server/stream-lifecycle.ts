@@ -66,6 +66,20 @@ export function classifyCancel(knownAtCancel: SocketFate | undefined, later: Soc
   return 'client_cancelled';
 }
 
+/**
+ * How early before the server's copy of the deadline a cancel still counts as the deadline,
+ * ms. The server's deadline is the grpc-timeout header added to the time the request
+ * arrived, so it runs a little later than the client's; the client's own deadline timer
+ * fires first and its RST_STREAM can arrive just before the server's deadline passes.
+ */
+const DEADLINE_SKEW_MS = 50;
+
+/** Whether a call deadline (grpc-js: Date, or ms since the epoch, Infinity for none) has passed at `nowMs`, allowing for the client-server skew. */
+export function deadlinePassed(deadline: Date | number, nowMs: number): boolean {
+  const atMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(atMs) && atMs - DEADLINE_SKEW_MS <= nowMs;
+}
+
 /** The scenario name carried as W3C baggage, or `none`. */
 function scenarioOf(): string {
   return propagation.getBaggage(context.active())?.getEntry(BAGGAGE_SCENARIO)?.value ?? SCENARIO_NONE;
@@ -111,9 +125,8 @@ export function openServerStream<Req, Res>(call: ServerWritableStream<Req, Res>,
     aborted.abort('cancelled');
     let cause: EndCause;
     let fate: SocketFate | undefined;
-    const deadline = call.getDeadline();
     if (deps.isShuttingDown()) cause = 'server_shutdown';
-    else if (deadline instanceof Date ? deadline.getTime() <= Date.now() : deadline !== Infinity && deadline <= Date.now()) {
+    else if (deadlinePassed(call.getDeadline(), Date.now())) {
       cause = 'deadline_exceeded';
     } else {
       const knownAtCancel = connection?.fate;
