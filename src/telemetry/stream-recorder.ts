@@ -3,7 +3,7 @@
  * lifecycle records, from `stream.open` to the end cause (design §4). Server and client
  * lifecycles drive it; it decides nothing about *why* a stream ended.
  */
-import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { EndCause, CloseKind } from '../end-cause.ts';
 import type { LifecycleEvent, LifecycleObserver, LifecyclePhase, StreamEnd } from './lifecycle-event.ts';
@@ -13,7 +13,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics, Side } from './metrics.ts';
 import { traceExemplar } from './metrics.ts';
 import * as sc from './semconv.ts';
-import { grpcCodeLabel, isServerError } from './grpc-status.ts';
+import { grpcCodeLabel } from './grpc-status.ts';
 import { startStreamSegments } from './stream-segments.ts';
 
 /** What every stream recorder needs; built once per process (or per test). */
@@ -50,8 +50,6 @@ export interface EndInput {
   grpcCode: number;
   details: string;
   closeKind?: CloseKind;
-  /** Server span status per semconv; the client span keeps instrumentation-grpc's status. */
-  setStatus?: boolean;
 }
 
 /** Records one stream. Create it when the stream opens; call `end` exactly once. */
@@ -163,8 +161,8 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
       emit('goaway', undefined, atMs);
     },
     /**
-     * Records the end once: attributes and status on the RPC span, metrics, the log
-     * record and the lifecycle record. Does not end the span. Later calls return the first end.
+     * Records the end once: attributes on the RPC span, metrics, the log record and the
+     * lifecycle record. Neither sets the span's status nor ends it: whoever ends the span does. Later calls return the first end.
      */
     end(input: EndInput, endedAtMs = nowMs()): StreamEnd {
       if (ended) return ended;
@@ -186,9 +184,6 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
         [id.side === 'server' ? sc.ATTR_MESSAGES_RECEIVED : sc.ATTR_MESSAGES_SENT]: 1,
         ...(detectionMs !== undefined ? { [sc.ATTR_DETECTION_MS]: detectionMs } : {}),
       });
-      if (input.setStatus && isServerError(input.grpcCode)) {
-        id.span.setStatus({ code: SpanStatusCode.ERROR, message: input.details });
-      }
       const labels = { side: id.side, end_cause: input.cause, scenario: id.scenario };
       metrics.streamsActive.dec({ side: id.side, scenario: id.scenario });
       metrics.streamEnds.inc({ labels, value: 1, exemplarLabels: exemplar as never });
