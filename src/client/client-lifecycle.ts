@@ -10,11 +10,11 @@
 import { InterceptingCall, status as Status } from '@grpc/grpc-js';
 import type { Interceptor, StatusObject } from '@grpc/grpc-js';
 import { context, propagation, trace, INVALID_SPAN_CONTEXT } from '@opentelemetry/api';
-import { classifyClientEnd } from './classify-end.ts';
+import { classifyClientEnd } from '../rpc/client/classify-client-end.ts';
 import { eventWireBytes } from '../event-size.ts';
-import { settledFate } from '../socket-fate.ts';
-import type { SocketWatch } from '../socket-fate.ts';
-import { END_CAUSE_TRAILER } from '../end-cause.ts';
+import { settledFate } from '../core/socket-fate.ts';
+import type { SocketWatch } from '../core/socket-fate.ts';
+import { END_CAUSE_TRAILER } from '../core/end-cause.ts';
 import { TICKER_SERVICE, SUBSCRIBE_METHOD } from '../proto.ts';
 import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
 import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';

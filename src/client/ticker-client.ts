@@ -6,11 +6,11 @@ import type { ClientReadableStream, ChannelOptions } from '@grpc/grpc-js';
 import { loadTickerProto } from '../proto.ts';
 import type { SubscribeRequest } from '../generated/streamlab/v1/SubscribeRequest.ts';
 import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
-import { watchSocketFate } from '../socket-fate.ts';
-import type { SocketWatch } from '../socket-fate.ts';
+import { watchSocketFate } from '../core/socket-fate.ts';
+import type { SocketWatch } from '../core/socket-fate.ts';
 import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
-import { createWatchedCredentials } from './watched-credentials.ts';
+import { createWatchedCredentials } from '../rpc/client/watched-credentials.ts';
 import { observeClientStream } from './client-lifecycle.ts';
 
 /** Client options; every field but `target` has a default. */

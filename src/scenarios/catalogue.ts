@@ -2,7 +2,7 @@
  * The scenario catalogue: data only (design §3). A scenario says what the client does,
  * what the network does, and how each side is expected to see the stream end.
  */
-import type { EndCause } from '../end-cause.ts';
+import type { EndCause } from '../core/end-cause.ts';
 import type { FaultKind } from '../faults/fault-proxy.ts';
 
 /** What the client does with its stream. */

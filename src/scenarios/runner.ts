@@ -4,7 +4,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
-import type { EndCause } from '../end-cause.ts';
+import type { EndCause } from '../core/end-cause.ts';
 import { createTickerClient } from '../client/ticker-client.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { CauseClock } from '../telemetry/cause-clock.ts';

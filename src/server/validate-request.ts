@@ -3,7 +3,7 @@
  * proto/streamlab/v1/ticker.proto.
  */
 import { status as Status } from '@grpc/grpc-js';
-import { StreamlabError } from '../errors.ts';
+import { StreamlabError } from '../core/errors.ts';
 import type { SubscribeRequest__Output } from '../generated/streamlab/v1/SubscribeRequest.ts';
 
 /** Inclusive limits of each numeric field. */

@@ -2,7 +2,7 @@
  * Lifecycle records both sides emit, in process, next to spans, metrics and logs: the
  * scenario runner draws its timeline and reads its verdicts from them.
  */
-import type { EndCause, CloseKind } from '../end-cause.ts';
+import type { EndCause, CloseKind } from '../core/end-cause.ts';
 import type { Side } from './metrics.ts';
 
 /** The phases of a stream's life (design §4 "Lifecycle events"). */

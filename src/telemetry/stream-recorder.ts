@@ -5,7 +5,7 @@
  */
 import { context, trace } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
-import type { EndCause, CloseKind } from '../end-cause.ts';
+import type { EndCause, CloseKind } from '../core/end-cause.ts';
 import type { LifecycleEvent, LifecycleObserver, LifecyclePhase, StreamEnd } from './lifecycle-event.ts';
 import { nowMs } from './lifecycle-event.ts';
 import type { CauseClock } from './cause-clock.ts';

@@ -4,10 +4,10 @@
  * (keepalive timeout, shutdown) — which grpc-js does not tell.
  */
 import type { Socket } from 'node:net';
-import { watchSocketFate } from '../socket-fate.ts';
-import type { SocketWatch } from '../socket-fate.ts';
-import type { Logger } from '../telemetry/logger.ts';
-import type { Metrics } from '../telemetry/metrics.ts';
+import { watchSocketFate } from '../../core/socket-fate.ts';
+import type { SocketWatch } from '../../core/socket-fate.ts';
+import type { Logger } from '../../telemetry/logger.ts';
+import type { Metrics } from '../../telemetry/metrics.ts';
 
 /** One tracked TCP connection. */
 export interface TrackedConnection extends SocketWatch {

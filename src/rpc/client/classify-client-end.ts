@@ -2,8 +2,8 @@
  * Client-side end-cause classification (design §2, client column), as a pure function.
  */
 import { status as Status } from '@grpc/grpc-js';
-import type { EndCause } from '../end-cause.ts';
-import type { SocketFate } from '../socket-fate.ts';
+import type { EndCause } from '../../core/end-cause.ts';
+import type { SocketFate } from '../../core/socket-fate.ts';
 
 /** What the client knows when a stream's status arrives. */
 export interface ClientEndFacts {
