@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { CORE_SCENARIOS } from '../scenarios/catalogue.ts';
+import { ACK_RETRY, CORE_SCENARIOS } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import type { FaultBackend } from '../scenarios/fault-backend.ts';
 import { createRunObserver } from '../scenarios/run-observer.ts';
@@ -21,6 +21,9 @@ import type { LogOptions } from './log-options.ts';
 import { formatHostPort, parseHostPort } from './parse-host-port.ts';
 import type { HostPort } from './parse-host-port.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+
+/** What the driver runs each round: the core endings, then at-least-once delivery. */
+const DRIVEN_SCENARIOS = [...CORE_SCENARIOS, ACK_RETRY];
 
 interface DriveOptions extends LogOptions {
   upstream: HostPort;
@@ -55,7 +58,7 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     .command('drive')
     .summary('run the scenarios in a loop against a remote server (the compose driver)')
     .description(
-      'Run the core scenarios every --every-s seconds against --upstream, each as one trace,\n' +
+      'Run the core scenarios and ack-retry every --every-s seconds against --upstream, each as one trace,\n' +
         'cutting the network through Toxiproxy (--toxiproxy-url, with --target the address of\n' +
         'its listener) or, without it, through an embedded fault proxy. Client-side telemetry\n' +
         'and streamlab_scenario_runs_total{scenario,verdict} are served on --metrics-port.\n' +
@@ -98,7 +101,7 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     const finished = (async () => {
       for (let round = 1; !stop.signal.aborted && (options.runs === 0 || round <= options.runs); round++) {
         const startedAt = performance.now();
-        for (const scenario of CORE_SCENARIOS) {
+        for (const scenario of DRIVEN_SCENARIOS) {
           if (stop.signal.aborted) break;
           try {
             const result = await runner.run(scenario);

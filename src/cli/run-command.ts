@@ -2,10 +2,11 @@
  * `streamlab run [scenario ...]`: runs scenarios against an embedded server through the
  * embedded fault proxy and prints the side-by-side comparison (or `--json`).
  */
-import { Argument, Option } from 'commander';
+import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer } from '../server/create-server.ts';
-import { CORE_SCENARIOS, selectScenarios } from '../scenarios/catalogue.ts';
+import { CATALOGUE, CORE_SCENARIOS, expandMatrix, parseRpcKinds, selectScenarios } from '../scenarios/catalogue.ts';
+import type { RpcKind } from '../rpc/method-info.ts';
 import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { renderReport, toJsonReport } from '../scenarios/report.ts';
@@ -21,6 +22,7 @@ import { durationMs, integerIn } from './parse-integer.ts';
 
 interface RunCommandOptions extends LogOptions {
   json: boolean;
+  rpc?: RpcKind[];
   color?: boolean;
   intervalMs: number;
   payloadBytes: number;
@@ -29,7 +31,16 @@ interface RunCommandOptions extends LogOptions {
   endTimeoutMs: number;
 }
 
-const scenarioList = CORE_SCENARIOS.map((s) => `  ${s.name.padEnd(11)} ${s.summary}`).join('\n');
+const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(11)} ${s.rpc.padEnd(13)} ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
+
+/** commander parser of --rpc. */
+function rpcOption(value: string): RpcKind[] {
+  try {
+    return parseRpcKinds(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
 
 /** Adds `run` to `program`. */
 export function registerRunCommand(program: Command, context: CliContext): Command {
@@ -37,13 +48,17 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     .command('run')
     .summary('run scenarios and compare how each side saw the stream end')
     .description(
-      'Run scenarios (default: all core ones) against an embedded server, each client\n' +
+      'Run scenarios (default: the core ones) against an embedded server, each client\n' +
         'dialing through a fresh fault proxy, each run one trace (root span "scenario <name>").\n' +
         'Prints a side-by-side table and a timeline per scenario; exit 1 when any scenario\n' +
-        'ended differently from its expectation.\n\nScenarios:\n' + scenarioList,
+        'ended differently from its expectation.\n' +
+        'With --rpc KIND|all the transport scenarios (completion, cancel, disconnect, blackhole)\n' +
+        'run over that RPC kind, or over all four (a matrix: unary Notify, client-stream Publish,\n' +
+        'server-stream Subscribe, bidi Exchange).\n\nScenarios (name, rpc, what happens):\n' + scenarioList,
     )
     .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: all)'))
     .addOption(new Option('--json', 'print one JSON document instead of the table').default(false))
+    .addOption(new Option('--rpc <kind>', 'run the transport scenarios over this RPC kind: unary, client_stream, server_stream, bidi_stream or all').argParser(rpcOption))
     .addOption(new Option('--no-color', 'no colours in the table (default: colours on a terminal)'))
     .addOption(new Option('--interval-ms <ms>', 'pause between events; 1000 = the classic one a second').argParser(integerIn(SUBSCRIBE_LIMITS.interval_ms.min, SUBSCRIBE_LIMITS.interval_ms.max)).default(RUN_DEFAULTS.intervalMs))
     .addOption(new Option('--payload-bytes <n>', 'payload size of each event').argParser(integerIn(SUBSCRIBE_LIMITS.payload_bytes.min, SUBSCRIBE_LIMITS.payload_bytes.max)).default(RUN_DEFAULTS.payloadBytes))
@@ -53,7 +68,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
   return addLogOptions(command, context, 'error').action(async (names: string[], options: RunCommandOptions) => {
     let scenarios: Scenario[];
     try {
-      scenarios = selectScenarios(names);
+      const selected = selectScenarios(names);
+      scenarios = options.rpc ? expandMatrix(selected, options.rpc) : selected;
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.unknownScenario' });
     }
@@ -72,7 +88,7 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     const tty = Boolean(context.stderr.isTTY);
     try {
       for (const [index, scenario] of scenarios.entries()) {
-        const prefix = `[${index + 1}/${scenarios.length}] ${scenario.name}`;
+        const prefix = `[${index + 1}/${scenarios.length}] ${scenario.name}${options.rpc ? ` (${scenario.rpc})` : ''}`;
         context.stderr.write(`${prefix}: running…${tty ? '\r' : '\n'}`);
         const started = performance.now();
         const result = await runner.run(scenario);

@@ -17,6 +17,20 @@ export class StreamlabError extends Error {
 }
 
 /**
+ * The status grpc-js sends for an error a handler passes to its callback or emits on its
+ * call (grpc-js 1.14 server-call.ts `serverErrorToStatus`): the error's integer `code` and
+ * string `details` when it has them, else UNKNOWN with its message.
+ */
+export function statusOfServiceError(error: unknown): { code: Status; details: string } {
+  const object = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; details?: unknown; message?: unknown };
+  if (typeof object.code === 'number' && Number.isInteger(object.code)) {
+    const details = typeof object.details === 'string' ? object.details : typeof object.message === 'string' ? object.message : '';
+    return { code: object.code as Status, details };
+  }
+  return { code: Status.UNKNOWN, details: typeof object.message === 'string' ? object.message : String(error) };
+}
+
+/**
  * Maps anything thrown by a handler to a status: a StreamlabError keeps its code and
  * message; anything else becomes INTERNAL with the message prefixed "internal error: ".
  */

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { CloseKind } from './end-cause.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { withTimeout } from './deferred.ts';
 
 /** How a socket closed and when (epoch ms of the first sign of the close). */
 export interface SocketFate {
@@ -13,12 +14,6 @@ export interface SocketFate {
   atMs: number;
   /** Socket error code for `rst` (ECONNRESET, EPIPE, ...). */
   errorCode?: string;
-  /**
-   * For `local`: true when this side ended its half gracefully ('finish', e.g. an HTTP/2
-   * session closing after the peer's GOAWAY), false when it destroyed the socket
-   * ('close' alone, e.g. grpc-js after a keepalive timeout).
-   */
-  graceful?: boolean;
 }
 
 /** A watched socket. */
@@ -27,9 +22,12 @@ export interface SocketWatch {
   fate?: SocketFate;
   /** True once the peer's FIN arrived, even after the fate was settled by another sign. */
   peerEnded: boolean;
-  /** Resolves with the fate once it is known. Never rejects. */
-  readonly closed: Promise<SocketFate>;
-  /** Resolves on the socket's 'close' event (both halves done). */
+  /**
+   * Resolves with the fate at the first sign of the close (the peer's FIN alone, a half
+   * close, settles it). Never rejects. Not "closed": see `fullyClosed`.
+   */
+  readonly settled: Promise<SocketFate>;
+  /** Resolves on the socket's 'close' event (both halves done, the descriptor released). */
   readonly fullyClosed: Promise<void>;
 }
 
@@ -46,7 +44,7 @@ export function watchSocketFate(socket: Socket): SocketWatch {
   let resolveFate!: (fate: SocketFate) => void;
   const watch: SocketWatch = {
     peerEnded: false,
-    closed: new Promise<SocketFate>((resolve) => (resolveFate = resolve)),
+    settled: new Promise<SocketFate>((resolve) => (resolveFate = resolve)),
     fullyClosed: new Promise<void>((resolve) => socket.once('close', () => resolve())),
   };
   const settle = (fate: SocketFate) => {
@@ -59,8 +57,8 @@ export function watchSocketFate(socket: Socket): SocketWatch {
     settle({ kind: 'fin', atMs: nowMs() });
   });
   socket.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'rst', atMs: nowMs(), errorCode: error.code ?? error.message }));
-  socket.on('finish', () => settle({ kind: 'local', atMs: nowMs(), graceful: true }));
-  socket.on('close', () => settle({ kind: 'local', atMs: nowMs(), graceful: false }));
+  socket.on('finish', () => settle({ kind: 'local', atMs: nowMs() }));
+  socket.on('close', () => settle({ kind: 'local', atMs: nowMs() }));
   return watch;
 }
 
@@ -70,11 +68,5 @@ export function watchSocketFate(socket: Socket): SocketWatch {
  */
 export async function settledFate(watch: SocketWatch, settleMs: number): Promise<SocketFate | undefined> {
   if (watch.fate) return watch.fate;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, settleMs, undefined)));
-  try {
-    return await Promise.race([watch.closed, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(watch.settled, settleMs);
 }

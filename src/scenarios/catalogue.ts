@@ -1,9 +1,17 @@
 /**
- * The scenario catalogue: data only (design §3). A scenario says what the client does,
- * what the network does, and how each side is expected to see the stream end.
+ * The scenario catalogue: data only (design §3). A scenario says which RPC kind it uses,
+ * what the client does, what the network does, and how each side is expected to see the
+ * call end.
+ *
+ * "After N messages" counts the call's data messages as the client sees them: received
+ * (server streaming, bidi), sent (client streaming); a unary call has none, so there it
+ * means N × the run's interval after the call started (the server is mid-flight then: its
+ * Notify waits `count` × interval, or up to 600 s when count is 0).
  */
 import type { EndCause } from '../core/end-cause.ts';
 import type { FaultKind } from '../faults/fault-proxy.ts';
+import { RPC_KINDS } from '../rpc/method-info.ts';
+import type { RpcKind } from '../rpc/method-info.ts';
 
 /** What the client does with its stream. */
 export type ClientAction =
@@ -13,13 +21,25 @@ export type ClientAction =
 /** What the network does, after the client has received `afterMessages` messages. */
 export type NetworkAction = { kind: 'clean' } | { kind: 'fault'; fault: FaultKind; afterMessages: number };
 
+/** Simulated loss on a delivery (bidi) scenario: the client ignores a seeded share of messages. */
+export interface DeliveryPlan {
+  /** Share of received messages the client ignores (no ACK), 0 to 1. */
+  dropRate: number;
+  /** PRNG seed, so the same receipts are dropped on every run. */
+  seed: number;
+}
+
 /** One scenario. */
 export interface Scenario {
   name: string;
   /** One sentence for the report and --help. */
   summary: string;
-  /** Subscribe request: events to send (0 = until the stream ends otherwise). */
+  /** The RPC kind (and so the method: Notify, Publish, Subscribe, Exchange). */
+  rpc: RpcKind;
+  /** Data messages of the call (0 = until it ends otherwise). */
   count: number;
+  /** For bidi: the delivery protocol's simulated loss; the verdict then checks the accounting too. */
+  delivery?: DeliveryPlan;
   client: ClientAction;
   network: NetworkAction;
   expect: {
@@ -58,6 +78,7 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
   {
     name: 'completion',
     summary: 'the client reads every event; the server ends with OK',
+    rpc: 'server_stream',
     count: 5,
     client: { kind: 'read-all' },
     network: { kind: 'clean' },
@@ -66,6 +87,7 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
   {
     name: 'cancel',
     summary: 'the client calls cancel() after 3 events: RST_STREAM CANCEL on a live connection',
+    rpc: 'server_stream',
     count: 0,
     client: { kind: 'cancel', afterMessages: 3 },
     network: { kind: 'clean' },
@@ -74,6 +96,7 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
   {
     name: 'disconnect',
     summary: 'after 3 events the fault proxy resets both TCP connections (RST)',
+    rpc: 'server_stream',
     count: 0,
     client: { kind: 'read-all' },
     network: { kind: 'fault', fault: 'reset', afterMessages: 3 },
@@ -89,6 +112,7 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
   {
     name: 'blackhole',
     summary: 'after 3 events the fault proxy silently drops everything both ways; only keepalive notices',
+    rpc: 'server_stream',
     count: 0,
     client: { kind: 'read-all' },
     network: { kind: 'fault', fault: 'blackhole', afterMessages: 3 },
@@ -110,11 +134,54 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
 ];
 
 /**
- * The scenarios named, in the order given; all core scenarios when `names` is empty.
+ * At-least-once delivery over bidi: 10 % of received messages are ignored (no ACK), so
+ * the server redelivers them after its 2 s ack timeout. Seed 4 drops the 2nd and 10th
+ * receipts (ids 2 and 10) and neither redelivery, so the run takes about 2.3 s, redelivers
+ * twice and exhausts nothing; the verdict also checks both sides' accounting.
+ */
+export const ACK_RETRY: Scenario = {
+  name: 'ack-retry',
+  summary: 'bidi ACKs with 10 % simulated loss: unacknowledged messages are redelivered after 2 s (at most 3 times)',
+  rpc: 'bidi_stream',
+  count: 10,
+  delivery: { dropRate: 0.1, seed: 4 },
+  client: { kind: 'read-all' },
+  network: { kind: 'clean' },
+  expect: { client: 'completed', clientCode: OK, server: 'completed' },
+};
+
+/** Every scenario, in report order: the core set first. */
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY];
+
+/** The scenarios `--rpc` runs over every kind: the core transport endings. */
+export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);
+
+/**
+ * `scenarios` run over each of `kinds`, kind by kind (the `--rpc` matrix): each transport
+ * scenario as a copy with that RPC kind; other scenarios keep their own kind and run once.
+ */
+export function expandMatrix(scenarios: readonly Scenario[], kinds: readonly RpcKind[]): Scenario[] {
+  const transport = scenarios.filter((scenario) => TRANSPORT_SCENARIOS.includes(scenario.name));
+  const others = scenarios.filter((scenario) => !TRANSPORT_SCENARIOS.includes(scenario.name));
+  return [...kinds.flatMap((rpc) => transport.map((scenario) => ({ ...scenario, rpc }))), ...others];
+}
+
+/**
+ * Parses `--rpc`: one kind, or `all`.
+ * @throws Error naming the value and the allowed ones
+ */
+export function parseRpcKinds(value: string): RpcKind[] {
+  if (value === 'all') return [...RPC_KINDS];
+  if ((RPC_KINDS as readonly string[]).includes(value)) return [value as RpcKind];
+  throw new Error(`--rpc "${value}" is not allowed: use one of ${RPC_KINDS.join(', ')}, all`);
+}
+
+/**
+ * The scenarios named, in the order given; the core scenarios when `names` is empty.
  * @throws Error naming the unknown scenario and listing the known ones
  */
-export function selectScenarios(names: readonly string[], catalogue: readonly Scenario[] = CORE_SCENARIOS): Scenario[] {
-  if (names.length === 0) return [...catalogue];
+export function selectScenarios(names: readonly string[], catalogue: readonly Scenario[] = CATALOGUE): Scenario[] {
+  if (names.length === 0) return catalogue.filter((scenario) => CORE_SCENARIOS.includes(scenario));
   return names.map((name) => {
     const scenario = catalogue.find((candidate) => candidate.name === name);
     if (!scenario) {

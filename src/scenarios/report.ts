@@ -4,65 +4,123 @@
  */
 import Table from 'cli-table3';
 import { grpcCodeName } from '../telemetry/grpc-status.ts';
+import type { DeliveryAccount, StreamEnd } from '../telemetry/lifecycle-event.ts';
+import type { RpcKind } from '../rpc/method-info.ts';
 import type { ScenarioResult } from './runner.ts';
-import { renderTimeline } from './timeline.ts';
+import { renderTimeline, timelineLegend } from './timeline.ts';
+
+/** One side of a scenario in the `--json` document; null where that side was not observed. */
+export interface JsonSide {
+  end_cause: string | null;
+  grpc_code: number | null;
+  /** Data messages: the requests for client streaming, the responses otherwise. */
+  messages: number | null;
+  /** Messages this side sent and received, both directions counted. */
+  sent: number | null;
+  received: number | null;
+  detection_ms: number | null;
+}
+
+/** A delivery account in the `--json` document. */
+export interface JsonDelivery {
+  sent: number;
+  acked: number;
+  redelivered: number;
+  exhausted: number;
+  duplicates: number;
+  unacked_at_end: number;
+  exhausted_ids: number[];
+  unacked_ids: number[];
+}
 
 /** The `--json` document's shape (one object per scenario, in run order). */
 export interface JsonReport {
   scenarios: Array<{
     name: string;
+    rpc: RpcKind;
     trace_id: string;
     ok: boolean;
-    client: { end_cause: string | null; grpc_code: number | null; messages: number | null };
-    server: { end_cause: string | null; grpc_code: number | null; messages: number | null; detection_ms: number | null };
+    mismatches: string[];
+    client: JsonSide;
+    server: JsonSide;
+    /** Delivery scenarios: the server's account when observed, else the client's; per side in `client`/`server`. */
+    delivery?: JsonDelivery & { client?: JsonDelivery; server?: JsonDelivery };
   }>;
 }
 
 const round = (ms: number | undefined): number | null => (ms === undefined ? null : Math.round(ms * 10) / 10);
 
+function side(end: StreamEnd | undefined): JsonSide {
+  return {
+    end_cause: end?.endCause ?? null,
+    grpc_code: end?.grpcCode ?? null,
+    messages: end?.messages ?? null,
+    sent: end?.sent ?? null,
+    received: end?.received ?? null,
+    detection_ms: round(end?.detectionMs),
+  };
+}
+
+function delivery(account: DeliveryAccount): JsonDelivery {
+  return {
+    sent: account.sent, acked: account.acked, redelivered: account.redelivered, exhausted: account.exhausted,
+    duplicates: account.duplicates, unacked_at_end: account.unackedIds.length,
+    exhausted_ids: account.exhaustedIds, unacked_ids: account.unackedIds,
+  };
+}
+
+function deliveryOf(result: ScenarioResult): JsonReport['scenarios'][number]['delivery'] {
+  const client = result.client?.delivery ? delivery(result.client.delivery) : undefined;
+  const server = result.server?.delivery ? delivery(result.server.delivery) : undefined;
+  const main = server ?? client;
+  if (!main) return undefined;
+  // The server counts what it sent and redelivered; the client counts duplicates.
+  return { ...main, duplicates: client?.duplicates ?? main.duplicates, ...(client ? { client } : {}), ...(server ? { server } : {}) };
+}
+
 /** Builds the `--json` document. */
 export function toJsonReport(results: readonly ScenarioResult[]): JsonReport {
   return {
-    scenarios: results.map((result) => ({
-      name: result.scenario.name,
-      trace_id: result.traceId,
-      ok: result.ok,
-      client: {
-        end_cause: result.client?.endCause ?? null,
-        grpc_code: result.client?.grpcCode ?? null,
-        messages: result.client?.messages ?? null,
-      },
-      server: {
-        end_cause: result.server?.endCause ?? null,
-        grpc_code: result.server?.grpcCode ?? null,
-        messages: result.server?.messages ?? null,
-        detection_ms: round(result.server?.detectionMs),
-      },
-    })),
+    scenarios: results.map((result) => {
+      const account = deliveryOf(result);
+      return {
+        name: result.scenario.name,
+        rpc: result.scenario.rpc,
+        trace_id: result.traceId,
+        ok: result.ok,
+        mismatches: result.mismatches,
+        client: side(result.client),
+        server: side(result.server),
+        ...(account ? { delivery: account } : {}),
+      };
+    }),
   };
 }
 
 function detection(result: ScenarioResult): string {
-  const side = (ms: number | undefined) => (ms === undefined ? '-' : ms.toFixed(1));
+  const ms = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(1));
   if (result.causeAtMs === undefined) return '-';
-  return `client ${side(result.client?.detectionMs)}\nserver ${side(result.server?.detectionMs)}`;
+  return `client ${ms(result.client?.detectionMs)}\nserver ${ms(result.server?.detectionMs)}`;
 }
+
+const messages = (end: StreamEnd | undefined) => (end ? `${end.sent}↑ ${end.received}↓` : '-');
 
 /** The side-by-side table, one row per scenario. `color` paints the verdict. */
 export function renderTable(results: readonly ScenarioResult[], color = false): string {
   const paint = (text: string, code: number) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const table = new Table({
-    head: ['scenario', 'client end cause', 'gRPC code', 'msgs', 'server end cause', 'msgs', 'detection (ms)', 'trace id', 'verdict'],
+    head: ['scenario', 'rpc', 'client end cause', 'gRPC code', 'msgs', 'server end cause', 'msgs', 'detection (ms)', 'trace id', 'verdict'],
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
   for (const result of results) {
     table.push([
       result.scenario.name,
+      result.scenario.rpc,
       result.client?.endCause ?? '(no end)',
       result.client ? grpcCodeName(result.client.grpcCode) : '-',
-      result.client?.messages ?? '-',
+      messages(result.client),
       result.server?.endCause ?? '(not observed)',
-      result.server?.messages ?? '-',
+      messages(result.server),
       detection(result),
       result.traceId || '-',
       result.ok ? paint('ok', 32) : paint('MISMATCH', 31),
@@ -71,13 +129,24 @@ export function renderTable(results: readonly ScenarioResult[], color = false): 
   return table.toString();
 }
 
-/** The full terminal report: table, mismatches, then one timeline per scenario. */
+/** One line per delivery scenario: the accounting of both sides. */
+function deliveryLines(results: readonly ScenarioResult[]): string[] {
+  return results.flatMap((result) => {
+    const account = deliveryOf(result);
+    if (!account) return [];
+    const unacked = account.unacked_ids.length ? ` [${account.unacked_ids.join(', ')}]` : '';
+    return [`${result.scenario.name}: delivery sent ${account.sent}, acked ${account.acked}, redelivered ${account.redelivered}, exhausted ${account.exhausted}, duplicates ${account.duplicates}, unacked at end ${account.unacked_at_end}${unacked}`];
+  });
+}
+
+/** The full terminal report: table, mismatches, delivery accounting, then one timeline per scenario. */
 export function renderReport(results: readonly ScenarioResult[], color = false): string {
-  const lines = [renderTable(results, color)];
+  const lines = [renderTable(results, color), '(msgs: ↑ sent, ↓ received by that side)'];
   for (const result of results.filter((r) => !r.ok)) {
-    lines.push(`${result.scenario.name}: ${result.mismatches.join('; ')}`);
+    lines.push(`${result.scenario.name} [${result.scenario.rpc}]: ${result.mismatches.join('; ')}`);
   }
-  lines.push('', 'Timelines (one axis per scenario; o open, · message, x cancel, ! fault, k keepalive timeout, c transport close, E end):');
+  lines.push(...deliveryLines(results));
+  lines.push('', `Timelines (one axis per scenario; ${timelineLegend()}):`);
   for (const result of results) lines.push('', renderTimeline(result));
   return lines.join('\n');
 }

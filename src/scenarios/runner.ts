@@ -5,7 +5,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { EndCause } from '../core/end-cause.ts';
-import { createTickerClient } from '../client/ticker-client.ts';
+import { createStreamlabClient } from '../client/streamlab-client.ts';
+import { withTimeout } from '../core/deferred.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { CauseClock } from '../telemetry/cause-clock.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
@@ -14,6 +15,8 @@ import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import * as sc from '../telemetry/semconv.ts';
 import { expectationFor } from './catalogue.ts';
 import type { Scenario } from './catalogue.ts';
+import { checkDelivery } from './delivery-verdict.ts';
+import { startScenarioCall } from './scenario-call.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { RunObserver } from './run-observer.ts';
 
@@ -77,7 +80,7 @@ export interface RunnerDeps {
   upstream: { host: string; port: number };
 }
 
-function compare(expect: Scenario['expect'], client: StreamEnd | undefined, server: StreamEnd | undefined, options: Required<RunOptions>): string[] {
+function compare(scenario: Scenario, expect: Scenario['expect'], client: StreamEnd | undefined, server: StreamEnd | undefined, options: Required<RunOptions>): string[] {
   const mismatches: string[] = [];
   const expectCause = (side: string, end: StreamEnd | undefined, expected: EndCause) => {
     if (!end) mismatches.push(`${side} stream did not end within ${options.endTimeoutMs} ms (expected ${expected})`);
@@ -94,6 +97,7 @@ function compare(expect: Scenario['expect'], client: StreamEnd | undefined, serv
       mismatches.push(`server noticed after ${server.detectionMs.toFixed(0)} ms, expected within ${bound} ms`);
     }
   }
+  if (scenario.delivery) mismatches.push(...checkDelivery(scenario, client, options.observeServer ? server : undefined));
   return mismatches;
 }
 
@@ -110,7 +114,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
       const expect = expectationFor(scenario, deps.faults.name);
       telemetry.causeClock.clear(scenario.name);
       const path = await deps.faults.open(deps.upstream);
-      const client = createTickerClient(telemetry, {
+      const client = createStreamlabClient(telemetry, {
         target: path.target, keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       });
       const startedAtMs = nowMs();
@@ -121,6 +125,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           [sc.ATTR_EXPECTED_CLIENT_END_CAUSE]: expect.client,
           [sc.ATTR_EXPECTED_SERVER_END_CAUSE]: expect.server,
           [sc.ATTR_FAULT_BACKEND]: deps.faults.name,
+          [sc.ATTR_RPC_KIND]: scenario.rpc,
         },
       }, ROOT_CONTEXT);
       const baggage = propagation.createBaggage({ [sc.BAGGAGE_SCENARIO]: { value: scenario.name } });
@@ -131,28 +136,26 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
         telemetry.causeClock.mark(scenario.name, atMs);
       };
       try {
-        const stream = context.with(runContext, () => client.subscribe({
-          topic: scenario.name, count: scenario.count, intervalMs: options.intervalMs, payloadBytes: options.payloadBytes,
-        }));
-        let received = 0;
-        stream.call.on('data', () => {
-          received += 1;
-          if (scenario.client.kind === 'cancel' && received === scenario.client.afterMessages) {
+        const call = context.with(runContext, () => startScenarioCall(client, scenario, options));
+        call.onProgress((messages) => {
+          if (scenario.client.kind === 'cancel' && messages === scenario.client.afterMessages) {
             markCause(nowMs());
-            stream.cancel();
+            call.cancel();
           }
-          if (scenario.network.kind === 'fault' && received === scenario.network.afterMessages) {
-            void path.inject(scenario.network.fault).then(markCause, (error: unknown) => {
+          if (scenario.network.kind === 'fault' && messages === scenario.network.afterMessages) {
+            const fault = scenario.network.fault;
+            // After this turn of the event loop, so what the client does on this message (a
+            // bidi client ACKs it) has gone out first and does not race the fault.
+            setImmediate(() => void path.inject(fault).then(markCause, (error: unknown) => {
               telemetry.logger.error('fault injection failed', { scenario: scenario.name, error: String(error) });
-            });
+            }));
           }
         });
-        const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, options.endTimeoutMs, undefined).unref());
-        const clientEnd = await Promise.race([stream.ended, timeout]);
+        const clientEnd = await withTimeout(call.ended, options.endTimeoutMs);
         const serverEnd = options.observeServer
           ? await observer.nextEnd('server', scenario.name, options.endTimeoutMs)
           : undefined;
-        const mismatches = compare(expect, clientEnd, serverEnd, options);
+        const mismatches = compare(scenario, expect, clientEnd, serverEnd, options);
         const ok = mismatches.length === 0;
         root.setAttribute(sc.ATTR_VERDICT, ok ? 'ok' : 'mismatch');
         if (!ok) root.setStatus({ code: SpanStatusCode.ERROR, message: mismatches.join('; ') });

@@ -1,21 +1,24 @@
 /**
  * Builds the streamlab gRPC server. It owns its TCP listener and hands each accepted
  * socket to grpc-js through a connection injector (public API since grpc-js 1.10), so the
- * connection tracker sees every socket's fate (design §1). Building never listens: the
- * caller decides when and where with `listen()`.
+ * connection tracker sees every socket's fate (design §1). Every method of every service it
+ * is given is observed the same way (src/rpc/server/observe-server-call.ts). Building never
+ * listens: the caller decides when and where with `listen()`.
  */
 import net from 'node:net';
 import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { StreamlabError } from '../core/errors.ts';
-import { loadTickerProto } from '../proto.ts';
+import { withTimeout } from '../core/deferred.ts';
 import { createConnectionTracker } from '../rpc/server/connection-tracker.ts';
-import { createTickerHandlers } from './ticker-service.ts';
-import type { ActiveStreams } from './ticker-service.ts';
+import { methodInfoOf } from '../rpc/method-info.ts';
+import { observeHandler } from '../rpc/server/observe-server-call.ts';
+import type { ServerCallDeps, ServerCallObservation } from '../rpc/server/observe-server-call.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import type { ServiceRegistration } from './service-registration.ts';
+import { createStreamlabServices } from './services/streamlab-services.ts';
 
-/** Keepalive and shutdown options; every field has a default. */
+/** Keepalive, shutdown and service options; every field has a default. */
 export interface ServerOptions {
   /**
    * Interval between the server's keepalive PINGs, ms. Default 30,000. grpc servers
@@ -29,10 +32,15 @@ export interface ServerOptions {
    * Default 10,000 (the keepalive guide's example; grpc-js's own default is 20 s).
    */
   keepaliveTimeoutMs?: number;
-  /** On shutdown, how long in-flight streams may go on after GOAWAY, ms. Default 5,000. */
+  /** On shutdown, how long in-flight calls may go on after GOAWAY, ms. Default 5,000. */
   shutdownGraceMs?: number;
-  /** See ServerLifecycleDeps.settleMs. Default 50 ms. */
+  /** See ServerCallDeps.settleMs. Default 50 ms. */
   settleMs?: number;
+  /**
+   * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
+   * `createStreamlabServices`.
+   */
+  services?: ServiceRegistration[];
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -48,31 +56,44 @@ export interface ListenAddress {
 }
 
 /**
+ * Adds `service` to `grpcServer` with every handler observed.
+ * @throws Error naming the service and method when a handler is missing
+ */
+function addObservedService(grpcServer: grpc.Server, service: ServiceRegistration, deps: ServerCallDeps): void {
+  const handlers: grpc.UntypedServiceImplementation = {};
+  for (const [name, definition] of Object.entries(service.definition)) {
+    const handler = service.handlers[name];
+    if (!handler) throw new Error(`service ${service.name} has no handler for method ${name}`);
+    handlers[name] = observeHandler(methodInfoOf(definition), handler, deps);
+  }
+  grpcServer.addService(service.definition, handlers);
+}
+
+/**
  * Creates the server.
- * @param deps telemetry dependencies shared by every stream
- * @param options keepalive and shutdown; see {@link ServerOptions} for defaults
+ * @param deps telemetry dependencies shared by every call
+ * @param options keepalive, shutdown and services; see {@link ServerOptions} for defaults
+ * @throws Error when a service lacks a handler for one of its methods
  */
 export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
-  const keepaliveTimeMs = options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs;
-  const keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs;
   const grpcServer = new grpc.Server({
-    'grpc.keepalive_time_ms': keepaliveTimeMs,
-    'grpc.keepalive_timeout_ms': keepaliveTimeoutMs,
+    'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs,
     // grpc-js servers enforce no client PING policy (gRFC A8's min_ping_interval and
     // ping strikes are grpc-core/grpc-go features), so clients may ping every second, as
     // the blackhole scenario's clients do.
   });
   const connections = createConnectionTracker(deps);
-  const active: ActiveStreams = new Set();
+  const active = new Set<ServerCallObservation>();
   let shuttingDown = false;
-  const lifecycleDeps = {
+  const callDeps: ServerCallDeps = {
     ...deps,
     connections,
+    active,
     isShuttingDown: () => shuttingDown,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
   };
-  const proto = loadTickerProto();
-  grpcServer.addService(proto.streamlab.v1.Ticker.service, createTickerHandlers(lifecycleDeps, active));
+  for (const service of options.services ?? createStreamlabServices(deps)) addObservedService(grpcServer, service, callDeps);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const listener = net.createServer({ noDelay: true }, (socket) => {
     connections.track(socket);
@@ -81,7 +102,7 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
 
   return {
     connections,
-    /** Streams open right now. */
+    /** Calls (streams of any RPC kind) open right now. */
     get activeStreams(): number {
       return active.size;
     },
@@ -97,26 +118,26 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
       return { host: address.host, port: bound.port };
     },
     /**
-     * Graceful shutdown: stop accepting, send GOAWAY, let streams run for the grace
+     * Graceful shutdown: stop accepting, send GOAWAY, let calls run for the grace
      * period, then end the rest with UNAVAILABLE (end cause server_shutdown) and close.
-     * Resolves when every stream has ended and every connection is closed. Idempotent.
+     * Resolves when every call has ended and every connection is closed. Idempotent.
      */
     async shutdown(graceMs = options.shutdownGraceMs ?? SERVER_DEFAULTS.shutdownGraceMs): Promise<void> {
       if (shuttingDown) return;
       shuttingDown = true;
       listener.close();
       // GOAWAY on every session. Its callback does not wait for injected sessions, so
-      // the drain is tracked here, by streams and connections.
+      // the drain is tracked here, by calls and connections.
       grpcServer.tryShutdown(() => {});
-      const streamsEnded = () => Promise.all([...active].map((stream) => stream.ended));
-      await Promise.race([streamsEnded(), delay(graceMs, undefined, { ref: false })]);
-      for (const stream of active) {
-        stream.fail(new StreamlabError(grpc.status.UNAVAILABLE, 'server shutting down'), 'server_shutdown');
+      const callsEnded = () => Promise.all([...active].map((call) => call.ended));
+      await withTimeout(callsEnded(), graceMs);
+      for (const call of active) {
+        call.fail(new StreamlabError(grpc.status.UNAVAILABLE, 'server shutting down'), 'server_shutdown');
       }
-      await streamsEnded();
+      await callsEnded();
       // The last statuses are flushing and the sessions close once they are out; a peer
       // that does not read them gets its connection destroyed.
-      await Promise.race([connections.allClosed(), delay(FORCE_CLOSE_AFTER_MS, undefined, { ref: false })]);
+      await withTimeout(connections.allClosed(), FORCE_CLOSE_AFTER_MS);
       grpcServer.forceShutdown();
     },
   };

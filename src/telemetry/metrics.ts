@@ -13,9 +13,6 @@ import * as names from './semconv.ts';
 /** Which end of the wire a stream was observed on. */
 export type Side = 'server' | 'client';
 
-/** go-grpc-prometheus's grpc_type label values. */
-export type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
-
 const GRPC_LABELS = [names.LABEL_GRPC_TYPE, names.LABEL_GRPC_SERVICE, names.LABEL_GRPC_METHOD] as const;
 
 /**
@@ -25,10 +22,22 @@ const GRPC_LABELS = [names.LABEL_GRPC_TYPE, names.LABEL_GRPC_SERVICE, names.LABE
 const HANDLING_BUCKETS_S = [0.005, 0.05, 0.25, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 /** Detection-latency buckets in seconds: loopback cancels (~1 ms) to keepalive (~2-30 s). */
 const DETECTION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
+/** ACK-latency buckets in seconds: loopback ACKs (~1 ms) to the last redelivery (~4 × 2 s). */
+const ACK_LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 /** Backpressure-wait buckets in seconds. */
 const BACKPRESSURE_BUCKETS_S = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
-function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side) {
+/**
+ * Per-message counts are kept in plain numbers by each open stream and added to the
+ * counters in batches (every segment, at the stream's end, and on every scrape through
+ * prom-client's `collect` hook), so the per-message path never hashes label sets.
+ */
+export interface PendingCounts {
+  /** Adds what the stream counted since the last flush to the counters. */
+  flushCounts(): void;
+}
+
+function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side, flushAll: () => void) {
   const isServer = side === 'server';
   const common = { registers: [registry], labelNames: GRPC_LABELS, enableExemplars: true as const };
   return {
@@ -50,12 +59,14 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side) {
     msgReceived: new Counter({
       ...common,
       enableExemplars: false,
+      collect: flushAll,
       name: isServer ? names.METRIC_GRPC_SERVER_MSG_RECEIVED : names.METRIC_GRPC_CLIENT_MSG_RECEIVED,
       help: 'Total number of RPC stream messages received.',
     }),
     msgSent: new Counter({
       ...common,
       enableExemplars: false,
+      collect: flushAll,
       name: isServer ? names.METRIC_GRPC_SERVER_MSG_SENT : names.METRIC_GRPC_CLIENT_MSG_SENT,
       help: 'Total number of gRPC stream messages sent.',
     }),
@@ -68,6 +79,29 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side) {
   };
 }
 
+/** The delivery metrics (Delivery/Exchange, design §4), all labelled by scenario. */
+function deliveryMetrics(registry: Registry<OpenMetricsContentType>) {
+  const common = { registers: [registry], labelNames: [names.LABEL_SCENARIO] };
+  return {
+    sent: new Counter({ ...common, name: names.METRIC_DELIVERY_SENT, help: 'Distinct delivery messages sent for the first time (server).' }),
+    acked: new Counter({ ...common, name: names.METRIC_DELIVERY_ACKED, help: 'Delivery messages acknowledged, first ACK of each id (server).' }),
+    redeliveries: new Counter({
+      ...common, name: names.METRIC_DELIVERY_REDELIVERIES, enableExemplars: true,
+      help: 'Redelivery attempts: a message not acknowledged within the ack timeout, sent again (server).',
+    }),
+    exhausted: new Counter({
+      ...common, name: names.METRIC_DELIVERY_EXHAUSTED, enableExemplars: true,
+      help: 'Delivery messages given up on after the last redelivery went unacknowledged (server).',
+    }),
+    duplicates: new Counter({ ...common, name: names.METRIC_DELIVERY_DUPLICATES, help: 'Duplicate deliveries the client received and did not deliver again (client).' }),
+    ackLatencySeconds: new Histogram({
+      ...common, name: names.METRIC_DELIVERY_ACK_LATENCY_SECONDS, enableExemplars: true, buckets: ACK_LATENCY_BUCKETS_S,
+      help: 'Seconds from the first send of a delivery message to its ACK (server).',
+    }),
+    unacked: new Gauge({ ...common, name: names.METRIC_DELIVERY_UNACKED, help: 'Delivery messages sent and not yet acknowledged or exhausted (server).' }),
+  };
+}
+
 /**
  * Creates every streamlab metric on `registry`.
  * @param registry an OpenMetrics registry (see {@link createRegistry}); the metrics are
@@ -76,10 +110,16 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side) {
  */
 export function createMetrics(registry: Registry<OpenMetricsContentType>) {
   const registers = [registry];
+  const pending = new Set<PendingCounts>();
+  const flushAll = () => {
+    for (const stream of pending) stream.flushCounts();
+  };
   return {
     registry,
-    server: grpcMetrics(registry, 'server'),
-    client: grpcMetrics(registry, 'client'),
+    /** Open streams whose message counts are flushed on every scrape (see {@link PendingCounts}). */
+    pending,
+    server: grpcMetrics(registry, 'server', flushAll),
+    client: grpcMetrics(registry, 'client', flushAll),
     streamsActive: new Gauge({
       registers,
       name: names.METRIC_STREAMS_ACTIVE,
@@ -96,8 +136,9 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
     streamMessages: new Counter({
       registers,
       name: names.METRIC_STREAM_MESSAGES,
-      help: 'Messages carried by streams: sent by the server, received by the client.',
+      help: "Messages of streams' data direction (requests for client streaming, responses otherwise), on each side.",
       labelNames: [names.LABEL_SIDE, names.LABEL_SCENARIO],
+      collect: flushAll,
     }),
     detectionSeconds: new Histogram({
       registers,
@@ -115,6 +156,7 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
       buckets: BACKPRESSURE_BUCKETS_S,
       enableExemplars: true,
     }),
+    delivery: deliveryMetrics(registry),
     connectionsActive: new Gauge({
       registers,
       name: names.METRIC_CONNECTIONS_ACTIVE,

@@ -8,16 +8,29 @@
  * events) and `streamlab_` (metrics).
  */
 
+// The RPC attributes are still "incubating" in @opentelemetry/semantic-conventions (the
+// package's /incubating entry point); they are imported here, in one place, so a rename in
+// a later version is a one-file change.
+import {
+  ATTR_RPC_SYSTEM as SEMCONV_RPC_SYSTEM,
+  ATTR_RPC_SERVICE as SEMCONV_RPC_SERVICE,
+  ATTR_RPC_METHOD as SEMCONV_RPC_METHOD,
+  ATTR_RPC_GRPC_STATUS_CODE as SEMCONV_RPC_GRPC_STATUS_CODE,
+  ATTR_RPC_MESSAGE_TYPE as SEMCONV_RPC_MESSAGE_TYPE,
+  ATTR_RPC_MESSAGE_ID as SEMCONV_RPC_MESSAGE_ID,
+  ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE as SEMCONV_RPC_MESSAGE_UNCOMPRESSED_SIZE,
+} from '@opentelemetry/semantic-conventions/incubating';
+
 /** OTel RPC semantic-convention attribute keys. */
-export const ATTR_RPC_SYSTEM = 'rpc.system';
-export const ATTR_RPC_SERVICE = 'rpc.service';
-export const ATTR_RPC_METHOD = 'rpc.method';
-export const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
+export const ATTR_RPC_SYSTEM = SEMCONV_RPC_SYSTEM;
+export const ATTR_RPC_SERVICE = SEMCONV_RPC_SERVICE;
+export const ATTR_RPC_METHOD = SEMCONV_RPC_METHOD;
+export const ATTR_RPC_GRPC_STATUS_CODE = SEMCONV_RPC_GRPC_STATUS_CODE;
 // server.address, server.port and network.peer.* are set by instrumentation-grpc.
 /** Message-event attributes (OTel RPC semconv, "Events" section). */
-export const ATTR_RPC_MESSAGE_TYPE = 'rpc.message.type';
-export const ATTR_RPC_MESSAGE_ID = 'rpc.message.id';
-export const ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE = 'rpc.message.uncompressed_size';
+export const ATTR_RPC_MESSAGE_TYPE = SEMCONV_RPC_MESSAGE_TYPE;
+export const ATTR_RPC_MESSAGE_ID = SEMCONV_RPC_MESSAGE_ID;
+export const ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE = SEMCONV_RPC_MESSAGE_UNCOMPRESSED_SIZE;
 
 /** streamlab's own span attributes. */
 export const ATTR_END_CAUSE = 'streamlab.end_cause';
@@ -33,6 +46,22 @@ export const ATTR_EXPECTED_CLIENT_END_CAUSE = 'streamlab.expected.client_end_cau
 export const ATTR_EXPECTED_SERVER_END_CAUSE = 'streamlab.expected.server_end_cause';
 export const ATTR_VERDICT = 'streamlab.verdict';
 export const ATTR_FAULT_BACKEND = 'streamlab.fault_backend';
+/** The call's RPC kind (unary, client_stream, server_stream, bidi_stream); the semconv has no attribute for it. */
+export const ATTR_RPC_KIND = 'streamlab.rpc.kind';
+/** Delivery (Delivery/Exchange): on the RPC spans at the end, and on the delivery.* events. */
+export const ATTR_DELIVERY_SENT = 'streamlab.delivery.sent';
+export const ATTR_DELIVERY_ACKED = 'streamlab.delivery.acked';
+export const ATTR_DELIVERY_REDELIVERED = 'streamlab.delivery.redelivered';
+export const ATTR_DELIVERY_EXHAUSTED = 'streamlab.delivery.exhausted';
+export const ATTR_DELIVERY_DUPLICATES = 'streamlab.delivery.duplicates';
+export const ATTR_DELIVERY_UNACKED_IDS = 'streamlab.delivery.unacked_ids';
+export const ATTR_DELIVERY_EXHAUSTED_IDS = 'streamlab.delivery.exhausted_ids';
+/** The message id a delivery.* event is about. */
+export const ATTR_DELIVERY_MESSAGE_ID = 'streamlab.delivery.message_id';
+/** delivery.redeliver: the attempt number (2 = first redelivery). */
+export const ATTR_DELIVERY_ATTEMPT = 'streamlab.delivery.attempt';
+/** delivery.ack: ms from the first send to the ACK. */
+export const ATTR_DELIVERY_ACK_LATENCY_MS = 'streamlab.delivery.ack_latency_ms';
 
 /** W3C baggage key that carries the scenario name from client to server. */
 export const BAGGAGE_SCENARIO = 'streamlab.scenario';
@@ -45,6 +74,12 @@ export const EVENT_TRANSPORT_CLOSE = 'transport.close';
 export const EVENT_KEEPALIVE_TIMEOUT = 'keepalive.timeout';
 export const EVENT_GOAWAY = 'goaway';
 export const EVENT_STREAM_END = 'stream.end';
+/** Delivery events: an ACK arrived, a message was sent again, a message was given up on. */
+export const EVENT_DELIVERY_ACK = 'delivery.ack';
+export const EVENT_DELIVERY_REDELIVER = 'delivery.redeliver';
+export const EVENT_DELIVERY_EXHAUSTED = 'delivery.exhausted';
+/** Client side: a message id arrived again after it was delivered (not delivered twice). */
+export const EVENT_DELIVERY_DUPLICATE = 'delivery.duplicate';
 
 /** Span names of our own. */
 export const SPAN_BACKPRESSURE_WAIT = 'backpressure.wait';
@@ -80,6 +115,22 @@ export const METRIC_CONNECTION_CLOSES = 'streamlab_connection_closes_total';
 export const METRIC_SCENARIO_RUNS = 'streamlab_scenario_runs_total';
 /** Gauge {scenario}: unix time (s) the scenario last finished; for Grafana annotations. */
 export const METRIC_SCENARIO_LAST_RUN = 'streamlab_scenario_last_run_timestamp_seconds';
+
+/** Delivery (bidi ACK/redelivery, Delivery/Exchange). Recorded by the server unless noted. */
+/** Counter {scenario}: distinct messages sent for the first time. */
+export const METRIC_DELIVERY_SENT = 'streamlab_delivery_sent_total';
+/** Counter {scenario}: messages acknowledged (first ACK of each id). */
+export const METRIC_DELIVERY_ACKED = 'streamlab_delivery_acked_total';
+/** Counter {scenario}: redelivery attempts (a message not acknowledged within the ack timeout, sent again). */
+export const METRIC_DELIVERY_REDELIVERIES = 'streamlab_delivery_redeliveries_total';
+/** Counter {scenario}: messages given up on after the last redelivery went unacknowledged. */
+export const METRIC_DELIVERY_EXHAUSTED = 'streamlab_delivery_exhausted_total';
+/** Counter {scenario}: duplicates the client received and did not deliver again (client side). */
+export const METRIC_DELIVERY_DUPLICATES = 'streamlab_delivery_duplicates_total';
+/** Histogram {scenario}, seconds: first send of a message → its ACK. */
+export const METRIC_DELIVERY_ACK_LATENCY_SECONDS = 'streamlab_delivery_ack_latency_seconds';
+/** Gauge {scenario}: messages sent and not yet acknowledged or exhausted (in flight). */
+export const METRIC_DELIVERY_UNACKED = 'streamlab_delivery_unacked';
 
 /** Metric label names. */
 export const LABEL_SIDE = 'side';

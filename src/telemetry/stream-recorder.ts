@@ -1,12 +1,18 @@
 /**
- * The telemetry of one stream on one side: span events and attributes, metrics, logs and
- * lifecycle records, from `stream.open` to the end cause (design §4). Server and client
- * lifecycles drive it; it decides nothing about *why* a stream ended.
+ * The telemetry of one call on one side, for every RPC kind: span events and attributes,
+ * metrics, logs and lifecycle records, from `stream.open` to the end cause (design §4).
+ * The RPC layer (src/rpc/) drives it; it decides nothing about *why* a call ended.
+ *
+ * The per-message path is kept lean (`sent()`/`received()`): a counter increment, a
+ * segment tick, and — for the first `messageEventCap` messages only — a span event with
+ * the message's size and a lifecycle record. Metric counts are flushed in batches (see
+ * `PendingCounts` in metrics.ts).
  */
 import { context, trace } from '@opentelemetry/api';
-import type { Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import type { EndCause, CloseKind } from '../core/end-cause.ts';
-import type { LifecycleEvent, LifecycleObserver, LifecyclePhase, StreamEnd } from './lifecycle-event.ts';
+import type { MethodInfo } from '../rpc/method-info.ts';
+import type { DeliveryAccount, LifecycleEvent, LifecycleObserver, LifecyclePhase, StreamEnd } from './lifecycle-event.ts';
 import { nowMs } from './lifecycle-event.ts';
 import type { CauseClock } from './cause-clock.ts';
 import type { Logger } from './logger.ts';
@@ -32,19 +38,18 @@ export interface RecorderDeps {
   segmentMessages?: number;
 }
 
-/** Identity of the stream being recorded. */
+/** Identity of the call being recorded. */
 export interface StreamIdentity {
   side: Side;
   streamId: string;
   scenario: string;
   /** The RPC span (instrumentation-grpc's CLIENT or SERVER span). */
   span: Span;
-  service: string;
-  method: string;
+  method: MethodInfo;
   connectionId?: string;
 }
 
-/** How a stream ended, as the side's lifecycle classified it. */
+/** How a call ended, as the side's lifecycle classified it. */
 export interface EndInput {
   cause: EndCause;
   grpcCode: number;
@@ -52,101 +57,139 @@ export interface EndInput {
   closeKind?: CloseKind;
 }
 
-/** Records one stream. Create it when the stream opens; call `end` exactly once. */
+/** Records one call. Create it when the call opens; call `end` exactly once. */
 export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
   const { metrics, logger, observer } = deps;
   const cap = deps.messageEventCap ?? 100;
-  const traceId = id.span.spanContext().traceId;
-  const spanId = id.span.spanContext().spanId;
-  const grpc = id.side === 'server' ? metrics.server : metrics.client;
-  const grpcLabels = { grpc_type: 'server_stream', grpc_service: id.service, grpc_method: id.method };
-  const exemplar = traceExemplar(id.span.isRecording() ? traceId : undefined);
-  const messageCounter = (id.side === 'server' ? grpc.msgSent : grpc.msgReceived).labels(grpcLabels);
-  const streamMessages = metrics.streamMessages.labels({ side: id.side, scenario: id.scenario });
-  const spanContext = trace.setSpan(context.active(), id.span);
+  const spanContext = id.span.spanContext();
+  const traceId = spanContext.traceId;
+  const spanId = spanContext.spanId;
+  const isServer = id.side === 'server';
+  const grpc = isServer ? metrics.server : metrics.client;
+  const kind = id.method.kind;
+  const grpcLabels = { grpc_type: kind, grpc_service: id.method.service, grpc_method: id.method.method };
+  const exemplar = traceExemplar(id.span.isRecording() ? traceId : undefined) as never;
+  // The data direction (see StreamEnd.messages): requests for client streaming, responses otherwise.
+  const dataIsSent = kind === 'client_stream' ? !isServer : isServer;
+  const sentBytes = isServer ? id.method.responseBytes : id.method.requestBytes;
+  const receivedBytes = isServer ? id.method.requestBytes : id.method.responseBytes;
+  const parent = trace.setSpan(context.active(), id.span);
   const openedAtMs = nowMs();
-  let messages = 0;
+  let sent = 0;
+  let received = 0;
+  let flushedSent = 0;
+  let flushedReceived = 0;
+  let delivery: (() => DeliveryAccount) | undefined;
   let ended: StreamEnd | undefined;
-  const segments = startStreamSegments({
-    tracer: deps.tracer, parent: spanContext, side: id.side, streamId: id.streamId,
-    ...(deps.segmentIntervalMs !== undefined ? { intervalMs: deps.segmentIntervalMs } : {}),
-    ...(deps.segmentMessages !== undefined ? { messages: deps.segmentMessages } : {}),
-  });
+
+  const pending = {
+    flushCounts(): void {
+      if (sent > flushedSent) grpc.msgSent.inc(grpcLabels, sent - flushedSent);
+      if (received > flushedReceived) grpc.msgReceived.inc(grpcLabels, received - flushedReceived);
+      const data = dataIsSent ? sent - flushedSent : received - flushedReceived;
+      if (data > 0) metrics.streamMessages.inc({ side: id.side, scenario: id.scenario }, data);
+      flushedSent = sent;
+      flushedReceived = received;
+    },
+  };
+  metrics.pending.add(pending);
+  const streaming = kind !== 'unary';
+  const segments = streaming
+    ? startStreamSegments({
+      tracer: deps.tracer, parent, streamId: id.streamId, onClose: pending.flushCounts,
+      ...(deps.segmentIntervalMs !== undefined ? { intervalMs: deps.segmentIntervalMs } : {}),
+      ...(deps.segmentMessages !== undefined ? { messages: deps.segmentMessages } : {}),
+    })
+    : undefined;
 
   const logFields = (phase: LifecyclePhase) => ({
-    event: phase,
-    side: id.side,
-    scenario: id.scenario,
-    stream_id: id.streamId,
-    trace_id: traceId,
-    span_id: spanId,
+    event: phase, side: id.side, scenario: id.scenario, stream_id: id.streamId,
+    rpc_kind: kind, rpc_method: id.method.path, trace_id: traceId, span_id: spanId,
   });
 
   function emit(phase: LifecyclePhase, detail?: string, atMs = nowMs()): void {
+    if (!observer?.onEvent) return;
     const event: LifecycleEvent = { side: id.side, streamId: id.streamId, scenario: id.scenario, phase, atMs };
     if (detail !== undefined) event.detail = detail;
-    observer?.onEvent?.(event);
+    observer.onEvent(event);
+  }
+
+  function messageEvent(type: 'SENT' | 'RECEIVED', n: number, sizeBytes: number): void {
+    id.span.addEvent(sc.EVENT_MESSAGE, {
+      [sc.ATTR_RPC_MESSAGE_TYPE]: type,
+      [sc.ATTR_RPC_MESSAGE_ID]: n,
+      [sc.ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE]: sizeBytes,
+    });
+    emit('message', `${type} ${n}`);
   }
 
   metrics.streamsActive.inc({ side: id.side, scenario: id.scenario });
-  grpc.started.inc({ labels: grpcLabels, value: 1, exemplarLabels: exemplar as never });
+  grpc.started.inc({ labels: grpcLabels, value: 1, exemplarLabels: exemplar });
   id.span.setAttributes({
     [sc.ATTR_STREAM_ID]: id.streamId,
     [sc.ATTR_SCENARIO]: id.scenario,
+    [sc.ATTR_RPC_KIND]: kind,
     ...(id.connectionId ? { [sc.ATTR_CONNECTION_ID]: id.connectionId } : {}),
   });
-  id.span.addEvent(sc.EVENT_STREAM_OPEN);
-  logger.info('stream open', logFields('stream.open'));
+  id.span.addEvent(sc.EVENT_STREAM_OPEN, undefined, openedAtMs);
+  logger.debug('stream open', logFields('stream.open'));
   emit('stream.open', undefined, openedAtMs);
 
   return {
     streamId: id.streamId,
+    /** The scenario name (W3C baggage), or `none`. */
+    scenario: id.scenario,
     /** Hex trace id of the RPC span. */
     traceId,
-    /** Messages sent (server) or received (client) so far. */
-    get messages(): number {
-      return messages;
+    /** The RPC span. */
+    span: id.span,
+    /** A context whose active span is the RPC span, to parent child spans. */
+    context: parent,
+    /** Messages this side sent so far. */
+    get sent(): number {
+      return sent;
     },
-    /** Records message N (1-based) of `sizeBytes` uncompressed bytes. */
-    message(sizeBytes: number): void {
-      messages += 1;
-      messageCounter.inc();
-      streamMessages.inc();
-      if (messages <= cap) {
-        id.span.addEvent(sc.EVENT_MESSAGE, {
-          [sc.ATTR_RPC_MESSAGE_TYPE]: id.side === 'server' ? 'SENT' : 'RECEIVED',
-          [sc.ATTR_RPC_MESSAGE_ID]: messages,
-          [sc.ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE]: sizeBytes,
-        });
-      }
-      if (observer?.onEvent) emit('message', String(messages));
-      segments.message();
+    /** Messages this side received so far. */
+    get received(): number {
+      return received;
+    },
+    /** Records that this side sent `message` (its size is computed for the first `messageEventCap` only). */
+    sentMessage(message: unknown): void {
+      sent += 1;
+      segments?.sent();
+      if (sent <= cap) messageEvent('SENT', sent, sentBytes(message));
+    },
+    /** Records that this side received `message`. */
+    receivedMessage(message: unknown): void {
+      received += 1;
+      segments?.received();
+      if (received <= cap) messageEvent('RECEIVED', received, receivedBytes(message));
     },
     /** Starts a `backpressure.wait` span; call the returned function on 'drain'. */
     backpressureWait(): () => void {
       const startMs = nowMs();
-      const span = deps.tracer.startSpan(sc.SPAN_BACKPRESSURE_WAIT, { startTime: startMs }, spanContext);
+      const span = deps.tracer.startSpan(sc.SPAN_BACKPRESSURE_WAIT, { startTime: startMs }, parent);
       emit('backpressure.wait', undefined, startMs);
       return () => {
         span.end();
         metrics.backpressureWaitSeconds.observe({
           labels: { side: id.side, scenario: id.scenario },
           value: (nowMs() - startMs) / 1000,
-          exemplarLabels: exemplar as never,
+          exemplarLabels: exemplar,
         });
       };
     },
-    /** The stream was cancelled (RST_STREAM CANCEL seen, or this client called cancel()). */
+    /** The call was cancelled (RST_STREAM CANCEL seen, or this client called cancel()). */
     cancel(atMs = nowMs()): void {
       id.span.addEvent(sc.EVENT_STREAM_CANCEL, undefined, atMs);
       logger.info('stream cancel', logFields('stream.cancel'));
       emit('stream.cancel', undefined, atMs);
     },
-    /** The TCP connection under the stream closed, and how. */
-    transportClose(kind: CloseKind, atMs = nowMs()): void {
-      id.span.addEvent(sc.EVENT_TRANSPORT_CLOSE, { [sc.ATTR_TRANSPORT_CLOSE_KIND]: kind }, atMs);
-      logger.info('transport close', { ...logFields('transport.close'), close_kind: kind });
-      emit('transport.close', kind, atMs);
+    /** The TCP connection under the call closed, and how. */
+    transportClose(closeKind: CloseKind, atMs = nowMs()): void {
+      id.span.addEvent(sc.EVENT_TRANSPORT_CLOSE, { [sc.ATTR_TRANSPORT_CLOSE_KIND]: closeKind }, atMs);
+      logger.info('transport close', { ...logFields('transport.close'), close_kind: closeKind });
+      emit('transport.close', closeKind, atMs);
     },
     /** This side's keepalive PING went unanswered. */
     keepaliveTimeout(atMs = nowMs()): void {
@@ -161,45 +204,69 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
       emit('goaway', undefined, atMs);
     },
     /**
+     * A protocol event of the service on the RPC span (e.g. `delivery.ack`), with a log
+     * record at `level` and, for the phases the timeline draws, a lifecycle record.
+     */
+    event(name: string, attributes: Attributes, level: 'debug' | 'info' | 'warn' = 'debug'): void {
+      id.span.addEvent(name, attributes);
+      logger.log(level, name, { ...logFields(name as LifecyclePhase), ...attributes });
+      if (name === 'delivery.redeliver' || name === 'delivery.exhausted') emit(name, String(attributes[sc.ATTR_DELIVERY_MESSAGE_ID]));
+    },
+    /**
+     * Attaches the delivery accounting: `snapshot` is called when the call ends, and its
+     * account goes into the end record, the span's attributes and the end log record.
+     */
+    attachDelivery(snapshot: () => DeliveryAccount): void {
+      delivery = snapshot;
+    },
+    /**
      * Records the end once: attributes on the RPC span, metrics, the log record and the
-     * lifecycle record. Neither sets the span's status nor ends it: whoever ends the span does. Later calls return the first end.
+     * lifecycle record. Neither sets the span's status nor ends it: whoever ends the span
+     * does. Later calls return the first end.
      */
     end(input: EndInput, endedAtMs = nowMs()): StreamEnd {
       if (ended) return ended;
-      segments.end();
+      segments?.end();
+      pending.flushCounts();
+      metrics.pending.delete(pending);
       const causeAt = deps.causeClock?.causeAt(id.scenario);
       const detectionMs = causeAt !== undefined && endedAtMs >= causeAt ? endedAtMs - causeAt : undefined;
+      const messages = dataIsSent ? sent : received;
       ended = {
         side: id.side, streamId: id.streamId, scenario: id.scenario, traceId,
+        rpc: kind, service: id.method.service, method: id.method.method,
         endCause: input.cause, grpcCode: input.grpcCode, details: input.details,
-        messages, openedAtMs, endedAtMs,
+        messages, sent, received, openedAtMs, endedAtMs,
         ...(detectionMs !== undefined ? { detectionMs } : {}),
         ...(id.connectionId ? { connectionId: id.connectionId } : {}),
         ...(input.closeKind ? { closeKind: input.closeKind } : {}),
+        ...(delivery ? { delivery: delivery() } : {}),
       };
       id.span.setAttributes({
         [sc.ATTR_END_CAUSE]: input.cause,
         [sc.ATTR_RPC_GRPC_STATUS_CODE]: input.grpcCode,
-        [id.side === 'server' ? sc.ATTR_MESSAGES_SENT : sc.ATTR_MESSAGES_RECEIVED]: messages,
-        [id.side === 'server' ? sc.ATTR_MESSAGES_RECEIVED : sc.ATTR_MESSAGES_SENT]: 1,
+        [sc.ATTR_MESSAGES_SENT]: sent,
+        [sc.ATTR_MESSAGES_RECEIVED]: received,
         ...(detectionMs !== undefined ? { [sc.ATTR_DETECTION_MS]: detectionMs } : {}),
+        ...(ended.delivery ? deliveryAttributes(ended.delivery) : {}),
       });
       const labels = { side: id.side, end_cause: input.cause, scenario: id.scenario };
       metrics.streamsActive.dec({ side: id.side, scenario: id.scenario });
-      metrics.streamEnds.inc({ labels, value: 1, exemplarLabels: exemplar as never });
+      metrics.streamEnds.inc({ labels, value: 1, exemplarLabels: exemplar });
       if (detectionMs !== undefined) {
-        metrics.detectionSeconds.observe({ labels, value: detectionMs / 1000, exemplarLabels: exemplar as never });
+        metrics.detectionSeconds.observe({ labels, value: detectionMs / 1000, exemplarLabels: exemplar });
       }
-      grpc.handled.inc({ labels: { ...grpcLabels, grpc_code: grpcCodeLabel(input.grpcCode) }, value: 1, exemplarLabels: exemplar as never });
-      grpc.handlingSeconds.observe({ labels: grpcLabels, value: (endedAtMs - openedAtMs) / 1000, exemplarLabels: exemplar as never });
-      (id.side === 'server' ? grpc.msgReceived : grpc.msgSent).inc(grpcLabels, 1);
+      grpc.handled.inc({ labels: { ...grpcLabels, grpc_code: grpcCodeLabel(input.grpcCode) }, value: 1, exemplarLabels: exemplar });
+      grpc.handlingSeconds.observe({ labels: grpcLabels, value: (endedAtMs - openedAtMs) / 1000, exemplarLabels: exemplar });
       id.span.addEvent(sc.EVENT_STREAM_END, { [sc.ATTR_END_CAUSE]: input.cause }, endedAtMs);
       logger.info('stream end', {
         ...logFields('stream.end'),
         end_cause: input.cause,
         grpc_code: input.grpcCode,
-        messages,
+        messages_sent: sent,
+        messages_received: received,
         ...(detectionMs !== undefined ? { detection_ms: Math.round(detectionMs * 100) / 100 } : {}),
+        ...(ended.delivery ? { delivery: ended.delivery } : {}),
       });
       emit('stream.end', input.cause, endedAtMs);
       observer?.onEnd?.(ended);
@@ -208,5 +275,18 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
   };
 }
 
-/** The recorder of one stream. */
+/** Span attributes of a delivery account (`streamlab.delivery.*`). */
+function deliveryAttributes(account: DeliveryAccount): Attributes {
+  return {
+    [sc.ATTR_DELIVERY_SENT]: account.sent,
+    [sc.ATTR_DELIVERY_ACKED]: account.acked,
+    [sc.ATTR_DELIVERY_REDELIVERED]: account.redelivered,
+    [sc.ATTR_DELIVERY_EXHAUSTED]: account.exhausted,
+    [sc.ATTR_DELIVERY_DUPLICATES]: account.duplicates,
+    [sc.ATTR_DELIVERY_UNACKED_IDS]: account.unackedIds,
+    [sc.ATTR_DELIVERY_EXHAUSTED_IDS]: account.exhaustedIds,
+  };
+}
+
+/** The recorder of one call. */
 export type StreamRecorder = ReturnType<typeof createStreamRecorder>;

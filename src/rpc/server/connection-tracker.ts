@@ -26,6 +26,8 @@ export interface ConnectionTrackerDeps {
 /** Creates an empty tracker. `track(socket)` every accepted socket before injecting it. */
 export function createConnectionTracker(deps: ConnectionTrackerDeps) {
   const byPeer = new Map<string, TrackedConnection>();
+  /** Every connection not yet fully closed (a half-closed one has left byPeer already). */
+  const open = new Set<TrackedConnection>();
   let nextId = 1;
 
   return {
@@ -35,9 +37,11 @@ export function createConnectionTracker(deps: ConnectionTrackerDeps) {
       const id = `conn-${nextId++}`;
       const connection: TrackedConnection = Object.assign(watchSocketFate(socket), { id, peer });
       byPeer.set(peer, connection);
+      open.add(connection);
+      void connection.fullyClosed.then(() => open.delete(connection));
       deps.metrics.connectionsActive.inc();
       deps.logger.debug('connection open', { connection_id: id, peer });
-      void connection.closed.then((fate) => {
+      void connection.settled.then((fate) => {
         byPeer.delete(peer);
         deps.metrics.connectionsActive.dec();
         deps.metrics.connectionCloses.inc({ close_kind: fate.kind });
@@ -52,13 +56,13 @@ export function createConnectionTracker(deps: ConnectionTrackerDeps) {
     byPeer(peer: string): TrackedConnection | undefined {
       return byPeer.get(peer);
     },
-    /** Resolves once every connection open now has closed. */
+    /**
+     * Resolves once every connection open now is fully closed (its 'close' event: both
+     * halves done). After a local close toward a silent peer 'close' may never come, so
+     * callers bound the wait.
+     */
     async allClosed(): Promise<void> {
-      await Promise.all([...byPeer.values()].map((connection) => connection.closed));
-    },
-    /** Connections open right now. */
-    get size(): number {
-      return byPeer.size;
+      await Promise.all([...open].map((connection) => connection.fullyClosed));
     },
   };
 }

@@ -1,40 +1,49 @@
 /**
- * The client side of one stream's life, as a grpc-js client interceptor.
+ * The client side of every call's life, for all four RPC kinds, as a grpc-js client
+ * interceptor: messages sent (`sendMessage`) and received (`onReceiveMessage`), the
+ * client's cancel, and the end cause classified when the status arrives.
  *
  * instrumentation-grpc creates the CLIENT span and makes it active while the call is being
  * created, which is exactly when grpc-js builds the interceptor chain, so the interceptor
  * finds that span with `trace.getActiveSpan()`. The interceptor holds the status back until
- * the end is classified, so the end attributes land on the span before
- * instrumentation-grpc ends it on the 'status' event.
+ * the end is classified, so the end attributes land on the span before instrumentation-grpc
+ * ends it on the status (streams: the 'status' event; unary and client streaming: the
+ * callback, which grpc-js calls from the status).
  */
 import { InterceptingCall, status as Status } from '@grpc/grpc-js';
 import type { Interceptor, StatusObject } from '@grpc/grpc-js';
 import { context, propagation, trace, INVALID_SPAN_CONTEXT } from '@opentelemetry/api';
-import { classifyClientEnd } from '../rpc/client/classify-client-end.ts';
-import { eventWireBytes } from '../event-size.ts';
-import { settledFate } from '../core/socket-fate.ts';
-import type { SocketWatch } from '../core/socket-fate.ts';
-import { END_CAUSE_TRAILER } from '../core/end-cause.ts';
-import { TICKER_SERVICE, SUBSCRIBE_METHOD } from '../proto.ts';
-import { createStreamRecorder } from '../telemetry/stream-recorder.ts';
-import type { RecorderDeps, StreamRecorder } from '../telemetry/stream-recorder.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
-import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
-import { BAGGAGE_SCENARIO, SCENARIO_NONE } from '../telemetry/semconv.ts';
-import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
+import { classifyClientEnd } from './classify-client-end.ts';
+import { settledFate } from '../../core/socket-fate.ts';
+import type { SocketWatch } from '../../core/socket-fate.ts';
+import { createDeferred } from '../../core/deferred.ts';
+import { END_CAUSE_TRAILER } from '../../core/end-cause.ts';
+import { methodInfoOf } from '../method-info.ts';
+import type { MethodInfo } from '../method-info.ts';
+import { createStreamRecorder } from '../../telemetry/stream-recorder.ts';
+import type { RecorderDeps, StreamRecorder } from '../../telemetry/stream-recorder.ts';
+import { nowMs } from '../../telemetry/lifecycle-event.ts';
+import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
+import { BAGGAGE_SCENARIO, SCENARIO_NONE } from '../../telemetry/semconv.ts';
 
 /** What the interceptor needs besides the telemetry deps. */
-export interface ClientLifecycleOptions {
+export interface ClientCallOptions {
   /** The channel's current socket, if connected. */
   currentSocket(): SocketWatch | undefined;
   /** How long to wait for the socket's fate after a transport-looking status, ms. */
   settleMs: number;
+  /**
+   * Method infos by path, built from the service definitions, which carry the response
+   * serializers the client-side method definition lacks (so received sizes are known).
+   * A method not found here is described from the call's own method definition.
+   */
+  methods?: ReadonlyMap<string, MethodInfo>;
 }
 
-/** The observed client stream: its recorder, once the call has started, and its end. */
-export interface ClientStreamObservation {
+/** The observed client call: its recorder, once the call has started, and its end. */
+export interface ClientCallObservation {
   readonly recorder: () => StreamRecorder | undefined;
-  /** Resolves with the end record once the call has emitted 'status'. */
+  /** Resolves with the end record once the status arrived and the end is classified. Never rejects. */
   readonly ended: Promise<StreamEnd>;
   /** The interceptor to pass in the call's `interceptors` option. */
   readonly interceptor: Interceptor;
@@ -42,16 +51,11 @@ export interface ClientStreamObservation {
 
 let nextStreamId = 1;
 
-function messageBytes(event: Event__Output): number {
-  return eventWireBytes(event.id, event.sentAt?.seconds ?? 0, event.sentAt?.nanos ?? 0, Buffer.byteLength(event.topic), event.payload.length);
-}
-
-/** Creates the lifecycle observation of one client stream. */
-export function observeClientStream(deps: RecorderDeps, options: ClientLifecycleOptions): ClientStreamObservation {
+/** Creates the observation of one client call. */
+export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions): ClientCallObservation {
   let recorder: StreamRecorder | undefined;
   let cancelledAtMs: number | undefined;
-  let resolveEnd!: (end: StreamEnd) => void;
-  const ended = new Promise<StreamEnd>((resolve) => (resolveEnd = resolve));
+  const ended = createDeferred<StreamEnd>();
 
   async function end(status: StatusObject): Promise<StreamEnd | undefined> {
     if (!recorder) return undefined;
@@ -72,15 +76,15 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
   const interceptor: Interceptor = (callOptions, nextCall) => {
     const span = trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const scenario = propagation.getBaggage(context.active())?.getEntry(BAGGAGE_SCENARIO)?.value ?? SCENARIO_NONE;
+    const definition = callOptions.method_definition;
+    const method = options.methods?.get(definition.path) ?? methodInfoOf(definition);
     return new InterceptingCall(nextCall(callOptions), {
       start(metadata, _listener, next) {
-        recorder = createStreamRecorder(deps, {
-          side: 'client', streamId: `c-${nextStreamId++}`, scenario, span,
-          service: TICKER_SERVICE, method: SUBSCRIBE_METHOD,
-        });
+        const observed = createStreamRecorder(deps, { side: 'client', streamId: `c-${nextStreamId++}`, scenario, span, method });
+        recorder = observed;
         next(metadata, {
-          onReceiveMessage(message: Event__Output, nextMessage) {
-            recorder?.message(messageBytes(message));
+          onReceiveMessage(message: unknown, nextMessage) {
+            observed.receivedMessage(message);
             nextMessage(message);
           },
           onReceiveStatus(status, nextStatus) {
@@ -88,18 +92,24 @@ export function observeClientStream(deps: RecorderDeps, options: ClientLifecycle
             // the end is recorded; `ended` resolves after that, with every span ended.
             void end(status).then((record) => {
               nextStatus(status);
-              if (record) resolveEnd(record);
+              if (record) ended.resolve(record);
             });
           },
         });
       },
+      sendMessage(message: unknown, next) {
+        recorder?.sentMessage(message);
+        next(message);
+      },
       cancel(next) {
-        cancelledAtMs = nowMs();
-        recorder?.cancel(cancelledAtMs);
+        if (cancelledAtMs === undefined) {
+          cancelledAtMs = nowMs();
+          recorder?.cancel(cancelledAtMs);
+        }
         next();
       },
     });
   };
 
-  return { recorder: () => recorder, ended, interceptor };
+  return { recorder: () => recorder, ended: ended.promise, interceptor };
 }
