@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { createTickerClient } from '../src/client/ticker-client.ts';
+import { createStreamlabClient as createTickerClient } from '../src/client/streamlab-client.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -73,9 +73,11 @@ test('run --json prints exactly one JSON document of the documented shape', asyn
   assert.deepEqual(Object.keys(report), ['scenarios']);
   assert.deepEqual(report.scenarios.map((s) => s.name), ['completion', 'cancel']);
   for (const scenario of report.scenarios) {
-    assert.deepEqual(Object.keys(scenario), ['name', 'trace_id', 'ok', 'client', 'server']);
-    assert.deepEqual(Object.keys(scenario.client as object), ['end_cause', 'grpc_code', 'messages']);
-    assert.deepEqual(Object.keys(scenario.server as object), ['end_cause', 'grpc_code', 'messages', 'detection_ms']);
+    assert.deepEqual(Object.keys(scenario), ['name', 'rpc', 'trace_id', 'ok', 'mismatches', 'client', 'server']);
+    assert.equal(scenario.rpc, 'server_stream');
+    for (const side of [scenario.client, scenario.server]) {
+      assert.deepEqual(Object.keys(side as object), ['end_cause', 'grpc_code', 'messages', 'sent', 'received', 'detection_ms']);
+    }
     assert.match(String(scenario.trace_id), /^[0-9a-f]{32}$/);
     assert.equal(scenario.ok, true);
   }
@@ -90,19 +92,24 @@ test('run --json prints exactly one JSON document of the documented shape', asyn
 test('run prints the table with a verdict per scenario and a timeline', async () => {
   const result = await cli(['run', 'disconnect', '--interval-ms', '10']).done;
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /disconnect\s*│\s*connection_reset\s*│\s*UNAVAILABLE/);
+  assert.match(result.stdout, /disconnect\s*│\s*server_stream\s*│\s*connection_reset\s*│\s*UNAVAILABLE/);
   assert.match(result.stdout, /│ ok\s*│/);
-  assert.match(result.stdout, /client: open \+[\d.]+, 3 msgs .*close\(rst\)/);
+  assert.match(result.stdout, /client: open \+[\d.]+, 1 sent, 3 received .*close\(rst\)/);
+  assert.match(result.stdout, /b backpressure wait, .*g GOAWAY, .*! network fault/, 'the legend lists every marker');
 });
 
 test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exits 0', async () => {
   const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '100']);
   let banner = '';
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no startup banner within 10 s; stderr so far: ${banner}`)), 10_000);
     // Not for-await: breaking out of it would destroy the child's stderr pipe.
     server.child.stderr?.on('data', (chunk: Buffer) => {
       banner += chunk.toString();
-      if (banner.includes('streamlab serving gRPC on')) resolve();
+      if (banner.includes('streamlab serving gRPC on')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
   });
   const [, host, port, metricsPort] = /gRPC on (\S+):(\d+), metrics on :(\d+)/.exec(banner) ?? [];
@@ -130,7 +137,7 @@ test('drive: one round against a server in another process; the scenario name cr
     const result = await cli(['drive', '--upstream', harness.target, '--runs', '1', '--every-s', '1', '--metrics-port', '0', '--interval-ms', '10', '--log-format', 'json']).done;
     assert.equal(result.code, 0, result.stderr);
     const runs = result.stderr.split('\n').filter((line) => line.includes('"scenario run"')).map((line) => JSON.parse(line) as { scenario: string; verdict: string });
-    assert.deepEqual(runs.map((run) => `${run.scenario}:${run.verdict}`), ['completion:ok', 'cancel:ok', 'disconnect:ok', 'blackhole:ok']);
+    assert.deepEqual(runs.map((run) => `${run.scenario}:${run.verdict}`), ['completion:ok', 'cancel:ok', 'disconnect:ok', 'blackhole:ok', 'ack-retry:ok']);
     for (const [scenario, cause] of [['completion', 'completed'], ['cancel', 'client_cancelled'], ['disconnect', 'connection_reset'], ['blackhole', 'keepalive_timeout']]) {
       const serverEnd = await harness.observer.nextEnd('server', scenario as string, 5_000);
       assert.equal(serverEnd?.endCause, cause, `server side of ${scenario}`);

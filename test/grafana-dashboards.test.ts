@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DASHBOARDS_DIR, renderDashboards, renderJson } from '../grafana/render.ts';
 import { dashboardQueries, queriesOf } from '../grafana/queries.ts';
-import { CORE_COLUMNS } from '../grafana/dashboards-src/refs.ts';
+import { CORE_COLUMNS, DELIVERY_SCENARIO } from '../grafana/dashboards-src/refs.ts';
 import { STREAM_LIFECYCLE_TITLE, STREAM_LIFECYCLE_UID } from '../grafana/dashboards-src/stream-lifecycle.ts';
+import { DELIVERY_PANEL_WIDTH, DELIVERY_ROW_TITLE, REDELIVERY_RATIO_ALERT } from '../grafana/dashboards-src/delivery-row.ts';
 import * as sc from '../src/telemetry/semconv.ts';
 
 const HINT = 'the dashboards are generated: edit grafana/dashboards-src/ and run `npm run grafana:generate`';
@@ -23,7 +24,8 @@ const readRepoFile = (path: string): string => readFileSync(new URL(path, root),
 
 interface Panel {
   id?: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number };
-  targets?: Array<{ expr?: string }>; panels?: Panel[];
+  targets?: Array<{ expr?: string; exemplar?: boolean }>; panels?: Panel[];
+  fieldConfig?: { defaults?: { thresholds?: { steps: Array<{ value: number | null }> } } };
 }
 interface Dashboard { uid: string; title: string; panels: Panel[]; annotations: { list: Array<{ name: string; filter?: { ids: number[] } }> } }
 
@@ -78,9 +80,12 @@ test('the main dashboard has the four scenario columns in order, each showing on
   assert.equal(dashboard.title, STREAM_LIFECYCLE_TITLE);
   assert.deepEqual([...CORE_COLUMNS], ['completion', 'cancel', 'disconnect', 'blackhole']);
   const rows = dashboard.panels.filter((p) => p.type === 'row');
-  const columnRowsStart = dashboard.panels.indexOf(rows[1] as Panel);
-  const cells = dashboard.panels.slice(columnRowsStart).filter((p) => p.type !== 'row');
-  assert.equal(cells.length, CORE_COLUMNS.length * (rows.length - 1), 'one panel per scenario per row');
+  const deliveryRow = rows.findIndex((p) => p.title === DELIVERY_ROW_TITLE);
+  assert.equal(deliveryRow, rows.length - 1, 'the delivery row comes last, after the scenario columns');
+  const columnRows = rows.slice(1, deliveryRow);
+  const cells = dashboard.panels.slice(dashboard.panels.indexOf(columnRows[0] as Panel), dashboard.panels.indexOf(rows[deliveryRow] as Panel))
+    .filter((p) => p.type !== 'row');
+  assert.equal(cells.length, CORE_COLUMNS.length * columnRows.length, 'one panel per scenario per row');
   for (const [i, panel] of cells.entries()) {
     const column = i % CORE_COLUMNS.length;
     const scenario = CORE_COLUMNS[column] as string;
@@ -101,6 +106,39 @@ test('the main dashboard has the four scenario columns in order, each showing on
     const ids = cells.filter((_p, i) => i % CORE_COLUMNS.length === column).map((p) => p.id);
     assert.deepEqual(annotation?.filter?.ids, ids, `${scenario} runs are marked on its column`);
   }
+});
+
+test('the delivery row: delivery metrics by scenario, exemplars where they exist, the alert line, ack-retry run marks', () => {
+  const dashboard = main();
+  const start = dashboard.panels.findIndex((p) => p.type === 'row' && p.title === DELIVERY_ROW_TITLE);
+  assert.notEqual(start, -1, `a row titled ${DELIVERY_ROW_TITLE}`);
+  const panels = dashboard.panels.slice(start + 1);
+  assert.ok(panels.length >= 5 && panels.every((p) => p.type !== 'row'), 'the delivery panels follow their row, nothing after them');
+  const delivery = new Set(Object.entries(sc).filter(([name]) => name.startsWith('METRIC_DELIVERY_')).map(([, value]) => value as string));
+  for (const panel of panels) {
+    assert.equal(panel.gridPos.w, DELIVERY_PANEL_WIDTH, `${panel.title}: width`);
+    assert.equal(panel.gridPos.x % DELIVERY_PANEL_WIDTH, 0, `${panel.title}: on the three-per-line grid`);
+    assert.ok(panel.title.startsWith('Delivery · '), `${panel.title}: titled Delivery`);
+    for (const target of panel.targets ?? []) {
+      const expr = target.expr ?? '';
+      const metrics = [...expr.matchAll(/\bstreamlab_[a-z_]+\b/g)].map(([m]) => m.replace(/_(bucket|count|sum)$/, ''));
+      assert.ok(metrics.length > 0 && metrics.every((m) => delivery.has(m)), `${panel.title}: only delivery metrics: ${expr}`);
+      assert.doesNotMatch(expr, /scenario="/, `${panel.title}: every scenario, none named: ${expr}`);
+      assert.match(expr, /sum by \(scenario\b/, `${panel.title}: one series per scenario: ${expr}`);
+      // Exemplars where the plotted metric carries them (trace_id), never on a ratio: an
+      // exemplar's value is the counter's, off the ratio's scale.
+      const exemplars = !expr.includes(' / ') && ['redeliveries_total', 'exhausted_total', 'ack_latency_seconds'].some((m) => metrics[0] === `streamlab_delivery_${m}`);
+      assert.equal(target.exemplar ?? false, exemplars, `${panel.title}: exemplars exactly on the metrics that carry them: ${expr}`);
+    }
+  }
+  const covered = (metric: string) => panels.some((p) => (p.targets ?? []).some((t) => (t.expr ?? '').includes(metric)));
+  for (const metric of delivery) assert.ok(covered(metric), `${metric} has a panel`);
+  const ratio = panels.find((p) => (p.targets ?? []).some((t) => (t.expr ?? '').includes(' / ')));
+  assert.deepEqual(ratio?.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value), [null, REDELIVERY_RATIO_ALERT], 'the ratio panel draws the alert threshold');
+  const rules = readRepoFile('prometheus/rules/streamlab.rules.yml');
+  assert.match(rules, new RegExp(`scenario:streamlab_delivery_redeliveries_per_sent:ratio_rate5m(\\{[^}]*\\})? > ${REDELIVERY_RATIO_ALERT}\\b`), 'the line is the alert\'s threshold');
+  const marks = dashboard.annotations.list.find((a) => a.name === `${DELIVERY_SCENARIO} runs`);
+  assert.deepEqual(marks?.filter?.ids, panels.map((p) => p.id), `${DELIVERY_SCENARIO} runs are marked on the delivery row`);
 });
 
 test('every Prometheus query is non-empty, has no Grafana variables and uses only contract metrics', () => {

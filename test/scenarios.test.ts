@@ -99,13 +99,15 @@ for (const scenario of CORE_SCENARIOS) {
     assert.equal(server.status.code, SpanStatusCode.UNSET, 'SERVER: UNSET for OK and CANCELLED');
     assert.deepEqual(eventNames(client), expected.clientEvents);
     assert.deepEqual(eventNames(server), expected.serverEvents);
-    const firstSent = server.events.find((event) => event.name === 'message');
-    assert.equal(firstSent?.attributes?.['rpc.message.type'], 'SENT');
+    const messageEvents = (span: ReadableSpan, type: string) => span.events.filter((event) => event.name === 'message' && event.attributes?.['rpc.message.type'] === type);
+    const firstSent = messageEvents(server, 'SENT')[0];
     assert.equal(firstSent?.attributes?.['rpc.message.id'], 1);
     assert.ok(Number(firstSent?.attributes?.['rpc.message.uncompressed_size']) > 64, 'size covers the 64-byte payload');
-    const received = client.events.filter((event) => event.name === 'message');
-    assert.equal(received.length, results.get(name)?.client?.messages);
-    assert.deepEqual(received.map((event) => event.attributes?.['rpc.message.type']), received.map(() => 'RECEIVED'));
+    assert.deepEqual(messageEvents(server, 'RECEIVED').map((event) => event.attributes?.['rpc.message.id']), [1], 'the server received the one request');
+    assert.equal(messageEvents(client, 'RECEIVED').length, results.get(name)?.client?.messages);
+    assert.equal(messageEvents(client, 'SENT').length, 1, 'the client sent the one request');
+    assert.equal(server.attributes['streamlab.messages.received'], 1);
+    assert.equal(client.attributes['streamlab.messages.sent'], 1);
   });
 
   test(`${name}: metrics in the registry`, async () => {

@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { SpanKind, SpanStatusCode, context, propagation } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { telemetry } from '../src/instrumentation.ts';
-import { createTickerClient } from '../src/client/ticker-client.ts';
-import type { TickerClient } from '../src/client/ticker-client.ts';
+import { createStreamlabClient as createTickerClient } from '../src/client/streamlab-client.ts';
+import type { StreamlabClient as TickerClient } from '../src/client/streamlab-client.ts';
 import { createFaultProxy } from '../src/faults/fault-proxy.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
@@ -138,8 +138,8 @@ test('message events are capped per span; counts stay exact', async (t) => {
   await harness.observer.nextEnd('server', 'none', 5_000);
   await telemetry.forceFlush();
   const server = serverSpanOf(harness, end.traceId);
-  assert.equal(server.events.filter((event) => event.name === 'message').length, 3);
-  assert.deepEqual(server.events.filter((event) => event.name === 'message').map((event) => event.attributes?.['rpc.message.id']), [1, 2, 3]);
+  const sent = server.events.filter((event) => event.name === 'message' && event.attributes?.['rpc.message.type'] === 'SENT');
+  assert.deepEqual(sent.map((event) => event.attributes?.['rpc.message.id']), [1, 2, 3], 'capped per direction');
   assert.equal(server.attributes['streamlab.messages.sent'], 10);
 });
 
@@ -152,7 +152,9 @@ test('long streams: a stream.segment span closes every N messages under the RPC 
   await telemetry.forceFlush();
   const server = serverSpanOf(harness, end.traceId);
   const segments = harness.spans.spans().filter((s) => s.name === 'stream.segment' && s.parentSpanContext?.spanId === server.spanContext().spanId);
-  assert.deepEqual(segments.map((s) => s.attributes['streamlab.messages.sent']), [4, 4, 2]);
+  // Both directions count: the first segment holds the request and three events.
+  assert.deepEqual(segments.map((s) => s.attributes['streamlab.messages.received']), [1, 0, 0]);
+  assert.deepEqual(segments.map((s) => s.attributes['streamlab.messages.sent']), [3, 4, 3]);
   assert.deepEqual(segments.map((s) => s.attributes['streamlab.segment.index']), [0, 1, 2]);
 });
 

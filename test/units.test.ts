@@ -8,15 +8,17 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { InvalidArgumentError } from 'commander';
 import { classifyClientEnd } from '../src/rpc/client/classify-client-end.ts';
-import { eventWireBytes } from '../src/event-size.ts';
 import { integerIn } from '../src/cli/parse-integer.ts';
 import { loadEnvConfig, ConfigError } from '../src/config.ts';
 import { StreamlabError, toStatus } from '../src/core/errors.ts';
-import { loadTickerProto } from '../src/proto.ts';
+import { loadStreamlabProto } from '../src/proto.ts';
+import { methodInfoOf, splitMethodPath } from '../src/rpc/method-info.ts';
+import { fromTimestamp, toTimestamp } from '../src/core/timestamp.ts';
+import { checkDropRate } from '../src/client/delivery-client.ts';
 import { watchSocketFate, settledFate } from '../src/core/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
-import { classifyCancel, deadlinePassed } from '../src/server/stream-lifecycle.ts';
-import { CORE_SCENARIOS, expectationFor } from '../src/scenarios/catalogue.ts';
+import { classifyCancel, deadlinePassed } from '../src/rpc/server/classify-server-end.ts';
+import { CORE_SCENARIOS, expandMatrix, expectationFor, parseRpcKinds, selectScenarios } from '../src/scenarios/catalogue.ts';
 
 test('client end causes follow design §2', () => {
   const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
@@ -32,18 +34,39 @@ test('client end causes follow design §2', () => {
   assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false }), 'failed', 'UNAVAILABLE on a live socket');
 });
 
-test('eventWireBytes equals the encoded size of a fully set Event', () => {
-  const serialize = loadTickerProto().streamlab.v1.Ticker.service.Subscribe.responseSerialize;
-  const cases = [
-    { id: 1, seconds: 1_795_000_000, nanos: 0, topic: 't', payload: 0 },
-    { id: 127, seconds: 1, nanos: 999_000_000, topic: '', payload: 64 },
-    { id: 128, seconds: 0, nanos: 1, topic: 'ünïcode', payload: 127 },
-    { id: 2 ** 40, seconds: 2 ** 33, nanos: 123_456_789, topic: 'x'.repeat(200), payload: 70_000 },
-  ];
-  for (const c of cases) {
-    const encoded = serialize({ id: c.id, sentAt: { seconds: c.seconds, nanos: c.nanos }, topic: c.topic, payload: Buffer.alloc(c.payload) });
-    assert.equal(eventWireBytes(c.id, c.seconds, c.nanos, Buffer.byteLength(c.topic), c.payload), encoded.length, JSON.stringify(c));
-  }
+test('method info: the RPC kind from the definition flags, sizes from the serializers (any proto)', () => {
+  const { Ticker, Delivery } = loadStreamlabProto().streamlab.v1;
+  const kinds = [Ticker.service.Notify, Ticker.service.Publish, Ticker.service.Subscribe, Delivery.service.Exchange].map((d) => methodInfoOf(d).kind);
+  assert.deepEqual(kinds, ['unary', 'client_stream', 'server_stream', 'bidi_stream']);
+  const subscribe = methodInfoOf(Ticker.service.Subscribe);
+  assert.equal(subscribe.service, 'streamlab.v1.Ticker');
+  assert.equal(subscribe.method, 'Subscribe');
+  const event = { id: 128, sentAt: { seconds: 1_795_000_000, nanos: 5 }, topic: 'ünïcode', payload: Buffer.alloc(70_000) };
+  assert.equal(subscribe.responseBytes(event), Ticker.service.Subscribe.responseSerialize(event).length);
+  assert.equal(subscribe.requestBytes({ topic: 't', count: 3 }), Ticker.service.Subscribe.requestSerialize({ topic: 't', count: 3 }).length);
+  assert.equal(subscribe.responseBytes({ payload: 42 }), 0, 'a message the serializer rejects has no known size');
+  assert.throws(() => splitMethodPath('Subscribe'), /method path "Subscribe" is not of the form \/package.Service\/Method/);
+});
+
+test('timestamps: to and from proto, an unset one is no age at all', () => {
+  assert.deepEqual(toTimestamp(1_795_000_000_123.5), { seconds: 1_795_000_000, nanos: 123_500_000 });
+  assert.equal(fromTimestamp({ seconds: 1_795_000_000, nanos: 123_500_000 }), 1_795_000_000_123.5);
+  assert.equal(fromTimestamp({ seconds: 0, nanos: 0 }), undefined, 'a foreign server that leaves sent_at unset');
+  assert.equal(fromTimestamp(null), undefined);
+});
+
+test('the --rpc matrix: transport scenarios over each kind, others once', () => {
+  assert.deepEqual(parseRpcKinds('all'), ['unary', 'client_stream', 'server_stream', 'bidi_stream']);
+  assert.deepEqual(parseRpcKinds('unary'), ['unary']);
+  assert.throws(() => parseRpcKinds('stream'), /--rpc "stream" is not allowed: use one of unary, client_stream, server_stream, bidi_stream, all/);
+  const matrix = expandMatrix(selectScenarios(['cancel', 'ack-retry']), ['unary', 'bidi_stream']);
+  assert.deepEqual(matrix.map((s) => `${s.name}/${s.rpc}`), ['cancel/unary', 'cancel/bidi_stream', 'ack-retry/bidi_stream']);
+  assert.deepEqual(selectScenarios([]).map((s) => s.name), ['completion', 'cancel', 'disconnect', 'blackhole'], 'no names: the core set, not ack-retry');
+});
+
+test('drop rate: 0 to 1, anything else named', () => {
+  assert.equal(checkDropRate(0.1), 0.1);
+  for (const bad of [-0.1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) assert.throws(() => checkDropRate(bad), new RegExp(`drop rate ${bad} is not allowed: use a number from 0 to 1`));
 });
 
 test('integer options accept the range and name bad values', () => {
@@ -100,13 +123,13 @@ test('socket fate: peer FIN, reset, and our own close', async (t) => {
   const fin = await connect();
   const finWatch = watchSocketFate(fin.socket);
   fin.peer.end();
-  assert.equal((await finWatch.closed).kind, 'fin');
+  assert.equal((await finWatch.settled).kind, 'fin');
   fin.socket.destroy();
 
   const rst = await connect();
   const rstWatch = watchSocketFate(rst.socket);
   rst.peer.resetAndDestroy();
-  const rstFate = await rstWatch.closed;
+  const rstFate = await rstWatch.settled;
   assert.equal(rstFate.kind, 'rst');
   assert.equal(rstFate.errorCode, 'ECONNRESET');
 
@@ -114,19 +137,19 @@ test('socket fate: peer FIN, reset, and our own close', async (t) => {
   const localWatch = watchSocketFate(local.socket);
   assert.equal(await settledFate(localWatch, 20), undefined, 'still open');
   local.socket.end();
-  assert.equal((await localWatch.closed).kind, 'local');
+  assert.equal((await localWatch.settled).kind, 'local');
   local.peer.destroy();
 });
 
 test('server cancel classification from the connection fate (design §1)', () => {
-  const fate = (kind: 'fin' | 'rst' | 'local', graceful?: boolean) => ({ kind, atMs: 0, ...(graceful === undefined ? {} : { graceful }) });
+  const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
   assert.equal(classifyCancel(undefined, undefined, false), 'client_cancelled', 'connection still open');
   assert.equal(classifyCancel(fate('fin'), fate('fin'), true), 'connection_closed');
   assert.equal(classifyCancel(fate('rst'), fate('rst'), false), 'connection_reset');
-  assert.equal(classifyCancel(undefined, fate('local', true), false), 'keepalive_timeout', 'we ended a silent connection after the cancel');
-  assert.equal(classifyCancel(fate('local', false), fate('local', false), false), 'keepalive_timeout');
+  assert.equal(classifyCancel(undefined, fate('local'), false), 'keepalive_timeout', 'we ended a silent connection after the cancel');
+  assert.equal(classifyCancel(fate('local'), fate('local'), false), 'keepalive_timeout');
   assert.equal(classifyCancel(undefined, fate('fin'), true), 'client_cancelled', 'the peer left after cancelling');
-  assert.equal(classifyCancel(undefined, fate('local', true), true), 'client_cancelled', 'we answered the leaving peer\'s GOAWAY first');
+  assert.equal(classifyCancel(undefined, fate('local'), true), 'client_cancelled', 'we answered the leaving peer\'s GOAWAY first');
 });
 
 test('scenario expectations: the embedded proxy is the reference, backends override with a reason', () => {
