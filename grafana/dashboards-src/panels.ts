@@ -4,10 +4,12 @@
  * datasource and refId unset, so every panel goes through here.
  */
 import {
-  BigValueColorMode, BigValueGraphMode, BigValueTextMode, LegendDisplayMode, LegendPlacement,
+  BigValueColorMode, BigValueGraphMode, BigValueTextMode, GraphThresholdsStyleMode, LegendDisplayMode, LegendPlacement,
   SortOrder, TooltipDisplayMode, VisibilityMode,
 } from '@grafana/grafana-foundation-sdk/common';
-import { ReduceDataOptionsBuilder, VizLegendOptionsBuilder, VizTooltipOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import {
+  GraphThresholdsStyleConfigBuilder, ReduceDataOptionsBuilder, VizLegendOptionsBuilder, VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
@@ -67,9 +69,13 @@ export function promQuery(target: PromTarget, index: number): DataqueryBuilder {
     .exemplar(target.exemplar ?? false);
 }
 
-/** A time series panel of Prometheus queries. */
+/**
+ * A time series panel of Prometheus queries.
+ * @param spec.alertLine draws a dashed red line at this value (an alert's threshold); the
+ *   y axis reaches it even while the series stay far below.
+ */
 export function timeseriesPanel(
-  spec: PanelSpec & { unit: string; targets: PromTarget[]; dataLinks?: Link[] },
+  spec: PanelSpec & { unit: string; targets: PromTarget[]; dataLinks?: Link[]; alertLine?: number },
 ): TimeseriesPanelBuilder {
   const panel = withSpec(new TimeseriesPanelBuilder(), spec)
     .datasource(PROMETHEUS)
@@ -82,6 +88,12 @@ export function timeseriesPanel(
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
   if (spec.dataLinks) panel.dataLinks(spec.dataLinks);
+  if (spec.alertLine !== undefined) {
+    panel
+      .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'green' }, { value: spec.alertLine, color: 'red' }]))
+      .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
+      .axisSoftMax(spec.alertLine);
+  }
   return panel;
 }
 

@@ -95,3 +95,77 @@ export function handledByCode(side: 'server' | 'client'): string {
 export function scenarioRunMarks(scenario: string): string {
   return `max by (${sc.LABEL_SCENARIO}) (${sc.METRIC_SCENARIO_LAST_RUN}{${sel(scenario)}}) * 1000`;
 }
+
+/*
+ * Delivery (Delivery/Exchange: bidi stream, ACKs, redelivery). Recorded by the server
+ * unless noted, each series labelled by scenario. Unlike the columns above, these queries
+ * keep the scenario label (`sum by (scenario)`) instead of naming one: only the delivery
+ * scenarios (ack-retry in compose) and real traffic ("none") call Exchange, so the row shows
+ * every one of them as its own series. Windows are 5m: the driver runs ack-retry once a round
+ * (20 s in compose) for a few seconds, so a few runs are always in the window.
+ *
+ * prom-client creates a labelled counter's series at its first increment, so redeliveries,
+ * exhausted messages and duplicates have no series until one happens. Like the backpressure
+ * and mismatch queries, each falls back to an explicit 0 for every scenario that sent
+ * delivery messages in the same window (`... or <first sends> * 0`).
+ */
+
+const deliverySent = (window: string): string =>
+  `sum by (${sc.LABEL_SCENARIO}) (rate(${sc.METRIC_DELIVERY_SENT}[${window}]))`;
+
+/** Distinct delivery messages sent for the first time, per second, by scenario. */
+export function deliveryFirstSendsPerSecond(): string {
+  return deliverySent('5m');
+}
+
+/** Delivery messages acknowledged (first ACK of each id), per second, by scenario. */
+export function deliveryAcksPerSecond(): string {
+  return `sum by (${sc.LABEL_SCENARIO}) (rate(${sc.METRIC_DELIVERY_ACKED}[5m]))`;
+}
+
+/** Redelivery attempts per second, by scenario; 0 where messages were sent and none redelivered. */
+export function deliveryRedeliveriesPerSecond(): string {
+  return `sum by (${sc.LABEL_SCENARIO}) (rate(${sc.METRIC_DELIVERY_REDELIVERIES}[5m])) or ${deliverySent('5m')} * 0`;
+}
+
+/**
+ * Redeliveries per first send (0..max redeliveries), by scenario: the share of the traffic
+ * spent on retries. With a loss probability p per attempt and 3 redeliveries at most it is
+ * p + p² + p³. ack-retry's seeded drops make it exactly 0.2 per run (2 of 10 messages);
+ * alert StreamlabDeliveryRedeliveryRatioHigh fires above 0.2 for other scenarios.
+ */
+export function deliveryRedeliveryRatio(): string {
+  return `(${deliveryRedeliveriesPerSecond()}) / ${deliverySent('5m')}`;
+}
+
+/**
+ * Messages given up on (exhausted) in the last 10 minutes, by scenario: the window of alert
+ * StreamlabDeliveryMessagesExhausted; 0 where messages were sent and none exhausted.
+ */
+export function deliveryExhausted(): string {
+  return `sum by (${sc.LABEL_SCENARIO}) (increase(${sc.METRIC_DELIVERY_EXHAUSTED}[10m])) or ${deliverySent('10m')} * 0`;
+}
+
+/**
+ * Quantile `q` of the ACK latency (first send of a message -> its ACK), by scenario. A
+ * redelivered message's latency includes the ack timeout (2 s) it waited, so once more than
+ * 1 - q of the messages are redelivered the quantile jumps from milliseconds to seconds.
+ */
+export function deliveryAckLatencyQuantile(q: number): string {
+  const buckets = `${sc.METRIC_DELIVERY_ACK_LATENCY_SECONDS}_bucket`;
+  return `histogram_quantile(${q}, sum by (${sc.LABEL_SCENARIO}, le) (rate(${buckets}[5m])))`;
+}
+
+/** Delivery messages sent and not yet acknowledged or exhausted (in flight), by scenario. */
+export function deliveryUnacked(): string {
+  return `sum by (${sc.LABEL_SCENARIO}) (${sc.METRIC_DELIVERY_UNACKED})`;
+}
+
+/**
+ * Duplicates per second the client received and did not deliver again (client side: the
+ * driver's /metrics in compose), by scenario; 0 where the server sent messages and the
+ * client saw no duplicate.
+ */
+export function deliveryDuplicatesPerSecond(): string {
+  return `sum by (${sc.LABEL_SCENARIO}) (rate(${sc.METRIC_DELIVERY_DUPLICATES}[5m])) or ${deliverySent('5m')} * 0`;
+}

@@ -1,8 +1,10 @@
 /**
  * The main dashboard, "Stream lifecycle — scenarios side by side" (uid streamlab-lifecycle):
  * an overview row, then one column per core scenario (completion | cancel | disconnect |
- * blackhole, grid width 6 each) through the rows of scenario-rows.ts. Each column's panels
- * carry annotations marking that scenario's runs and links to its traces.
+ * blackhole, grid width 6 each) through the rows of scenario-rows.ts, then the delivery row
+ * (delivery-row.ts: bidi ACK/redelivery, every delivery scenario as its own series). Each
+ * column's panels, and the delivery row's, carry annotations marking that scenario's runs and
+ * links to its traces.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -11,11 +13,12 @@ import {
   DashboardLinkBuilder, RowBuilder,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
-import { selectScenarios } from '../../src/scenarios/catalogue.ts';
+import { CATALOGUE, selectScenarios } from '../../src/scenarios/catalogue.ts';
 import { LABEL_SCENARIO } from '../../src/telemetry/semconv.ts';
+import { DELIVERY_ROW_TITLE, deliveryPanels } from './delivery-row.ts';
 import { overviewPanels } from './overview.ts';
 import { scenarioRunMarks } from './promql.ts';
-import { CORE_COLUMNS, JAEGER_UI, PROMETHEUS, PROMETHEUS_UI } from './refs.ts';
+import { CORE_COLUMNS, DELIVERY_SCENARIO, JAEGER_UI, PROMETHEUS, PROMETHEUS_UI } from './refs.ts';
 import { SCENARIO_ROWS } from './scenario-rows.ts';
 import { withoutPlacement } from './placement.ts';
 
@@ -27,7 +30,7 @@ export const STREAM_LIFECYCLE_TITLE = 'Stream lifecycle — scenarios side by si
 
 /** Annotation colour per scenario column. */
 const RUN_COLORS: Record<string, string> = {
-  completion: 'green', cancel: 'blue', disconnect: 'orange', blackhole: 'purple',
+  completion: 'green', cancel: 'blue', disconnect: 'orange', blackhole: 'purple', [DELIVERY_SCENARIO]: 'yellow',
 };
 
 /**
@@ -61,7 +64,7 @@ export function streamLifecycleDashboard(): dashboard.Dashboard {
   const scenarios = selectScenarios([...CORE_COLUMNS]);
   const builder = new DashboardBuilder(STREAM_LIFECYCLE_TITLE)
     .uid(STREAM_LIFECYCLE_UID)
-    .description('Why gRPC streams end: each core scenario in its own column, both sides of the wire, with links from every panel to the traces behind it.')
+    .description('Why gRPC streams end: each core scenario in its own column, both sides of the wire, then at-least-once delivery over a bidi stream (ACKs, redeliveries), with links from every panel to the traces behind it.')
     .tags(['streamlab', 'grpc', 'streams'])
     .time({ from: 'now-15m', to: 'now' })
     .refresh('10s')
@@ -85,6 +88,15 @@ export function streamLifecycleDashboard(): dashboard.Dashboard {
       builder.withPanel(row.panel(scenario, id));
     }
   }
+
+  selectScenarios([DELIVERY_SCENARIO], CATALOGUE); // throws if the catalogue renamed it
+  builder.withRow(new RowBuilder(DELIVERY_ROW_TITLE).id(nextId++));
+  const delivery = deliveryPanels(nextId);
+  for (const panel of delivery) builder.withPanel(panel);
+  const deliveryIds = delivery.map((_panel, i) => nextId + i);
+  nextId += delivery.length;
+
   for (const scenario of scenarios) builder.annotation(runAnnotation(scenario.name, columnIds.get(scenario.name) ?? []));
+  builder.annotation(runAnnotation(DELIVERY_SCENARIO, deliveryIds));
   return builder.build();
 }

@@ -10,7 +10,7 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DashboardLinkBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { withoutPlacement } from './placement.ts';
-import { ATTR_END_CAUSE, ATTR_SCENARIO, ATTR_VERDICT, LABEL_END_CAUSE } from '../../src/telemetry/semconv.ts';
+import { ATTR_END_CAUSE, ATTR_SCENARIO, ATTR_VERDICT, LABEL_END_CAUSE, LABEL_SCENARIO } from '../../src/telemetry/semconv.ts';
 import { DRIVER_SERVICE, JAEGER, JAEGER_UI, SERVER_SERVICE } from './refs.ts';
 
 /** A link builder, as panels, data links and dashboards take it. */
@@ -75,6 +75,20 @@ export function endCauseTraceLinks(scenario: string): Link[] {
   return [
     link(`Server spans of ${scenario} that ended ${cause}`, exploreTracesUrl(SERVER_SERVICE, tags)),
     link(`Driver (client) spans of ${scenario} that ended ${cause}`, exploreTracesUrl(DRIVER_SERVICE, tags)),
+  ];
+}
+
+/**
+ * Data links from a series labelled by scenario (the delivery row) to that scenario's spans on
+ * each side's service: the server spans carry the delivery.redeliver / delivery.exhausted /
+ * delivery.ack events.
+ */
+export function scenarioSeriesTraceLinks(): Link[] {
+  const scenario = `\${__field.labels.${LABEL_SCENARIO}}`;
+  const tags = { [ATTR_SCENARIO]: scenario };
+  return [
+    link(`Server spans of scenario ${scenario}`, exploreTracesUrl(SERVER_SERVICE, tags)),
+    link(`Driver (client) spans of scenario ${scenario}`, exploreTracesUrl(DRIVER_SERVICE, tags)),
   ];
 }
 
