@@ -1,8 +1,8 @@
 /**
  * The compose stack, proved natively (`npm run test:stack`): Jaeger, the collector,
  * Prometheus and Toxiproxy run from native builds with the very config files compose
- * mounts; server and driver run as compose runs them. Then we assert what a user of
- * `docker compose up` would see.
+ * mounts; server and driver run as compose runs them (the driver's loop includes the
+ * delivery scenario ack-retry). Then we assert what a user of `docker compose up` would see.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CORE_SCENARIOS } from '../src/scenarios/catalogue.ts';
 import { dashboardQueries } from '../grafana/queries.ts';
+import { DELIVERY_SCENARIO } from '../grafana/dashboards-src/refs.ts';
 import { PORTS, appOtelEnv, collectorEnv, nativePrometheusConfig, startService, stopServices } from './native-stack.ts';
 import type { Service } from './native-stack.ts';
 import { findTraces } from './jaeger-api.ts';
@@ -34,13 +35,27 @@ async function prometheus(path: string, params: Record<string, string>): Promise
   return response.json() as never;
 }
 
+/** The sum of the samples of `metric` with label scenario="`scenario`" on a /metrics page. */
+async function scraped(metricsPort: number, metric: string, scenario: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const lines = text.split('\n').filter((line) => line.startsWith(`${metric}{`) && line.includes(`scenario="${scenario}"`));
+  return lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+}
+
 async function scenarioRuns(): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${PORTS.driverMetrics}/metrics`)).text();
-  const counts = CORE_SCENARIOS.map((scenario) => {
-    const lines = text.split('\n').filter((line) => line.startsWith('streamlab_scenario_runs_total{') && line.includes(`scenario="${scenario.name}"`));
-    return lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
-  });
+  const counts = await Promise.all(CORE_SCENARIOS.map((scenario) => scraped(PORTS.driverMetrics, 'streamlab_scenario_runs_total', scenario.name)));
   return Math.min(...counts);
+}
+
+/**
+ * The delivery scenario of the driver's loop (bidi Delivery/Exchange, ~3-5 s a run): its runs
+ * on the driver (the dashboard's run marks) and the messages the server saw ACKed in it (the
+ * delivery row's series), whichever is fewer.
+ */
+async function deliveryProgress(): Promise<number> {
+  const runs = await scraped(PORTS.driverMetrics, 'streamlab_scenario_runs_total', DELIVERY_SCENARIO);
+  const acked = await scraped(PORTS.serverMetrics, 'streamlab_delivery_acked_total', DELIVERY_SCENARIO);
+  return Math.min(runs, acked);
 }
 
 before(async () => {
@@ -76,6 +91,14 @@ before(async () => {
     if (Date.now() > deadline) throw new Error(`the driver did not finish ${ROUNDS} rounds in 180 s; see ${logDir}/driver.log`);
     await delay(1_000);
   }
+  // ack-retry runs in the same rounds; wait for a finished run and ACKed messages anyway,
+  // so a failure says which part is missing rather than "queries without data".
+  while ((await deliveryProgress()) < 1) {
+    if (Date.now() > deadline) {
+      throw new Error(`no finished ${DELIVERY_SCENARIO} run (driver streamlab_scenario_runs_total) with ACKed messages (server streamlab_delivery_acked_total) in 180 s; see ${logDir}/driver.log and server.log`);
+    }
+    await delay(1_000);
+  }
   // Two more scrape+evaluation cycles after the last run, and one span-metrics flush.
   await delay(16_000);
 });
@@ -105,6 +128,19 @@ test('Jaeger /api/v3 has, for each core scenario, a trace with client and server
   }
 });
 
+test(`Jaeger has a ${DELIVERY_SCENARIO} trace: driver and server spans of Delivery/Exchange, with the server's delivery accounting`, async () => {
+  const traces = await findTraces(`http://127.0.0.1:${PORTS.jaegerQuery}`, 'streamlab-driver', startedAt, new Date());
+  const runs = [...traces.values()].filter((spans) => spans.some((s) => s.name === `scenario ${DELIVERY_SCENARIO}`));
+  assert.ok(runs.length > 0, `${DELIVERY_SCENARIO}: ${runs.length} traces in Jaeger`);
+  const servers = runs.flatMap((spans) => spans.filter((s) => s.kind === 'SERVER' && s.service === 'streamlab-server'));
+  assert.ok(runs.some((spans) => spans.some((s) => s.kind === 'CLIENT' && s.service === 'streamlab-driver')), `${DELIVERY_SCENARIO}: a CLIENT span of the driver`);
+  assert.ok(servers.length > 0, `${DELIVERY_SCENARIO}: a SERVER span of the server in the same trace`);
+  for (const server of servers) assert.equal(server.attributes['streamlab.scenario'], DELIVERY_SCENARIO, `${server.name}: baggage reached the server`);
+  // The links and runbooks of the delivery row send readers to these spans.
+  const sent = servers.map((s) => `${s.name} streamlab.delivery.sent=${String(s.attributes['streamlab.delivery.sent'])}`);
+  assert.ok(servers.some((s) => Number(s.attributes['streamlab.delivery.sent']) > 0), `a server span that sent delivery messages: ${sent.join(', ')}`);
+});
+
 test('every PromQL query of every committed dashboard returns data', async () => {
   const queries = dashboardQueries();
   assert.ok(queries.length > 10, `${queries.length} queries`);
@@ -121,7 +157,10 @@ test('every PromQL query of every committed dashboard returns data', async () =>
 test('Prometheus loaded the alert and recording rules, and promtool test rules passes', async () => {
   const rules = await prometheus('/api/v1/rules', {});
   const loaded = (rules.data.groups ?? []).flatMap((group) => group.rules);
-  for (const alert of ['StreamClientCancelRatioRising', 'StreamConnectionResets', 'StreamKeepaliveTimeouts', 'StreamStuck', 'StreamBackpressureStalls', 'StreamSLOErrorBudgetBurnFast']) {
+  for (const alert of [
+    'StreamClientCancelRatioRising', 'StreamConnectionResets', 'StreamKeepaliveTimeouts', 'StreamStuck', 'StreamBackpressureStalls', 'StreamSLOErrorBudgetBurnFast',
+    'StreamlabDeliveryMessagesExhausted', 'StreamlabDeliveryRedeliveryRatioHigh',
+  ]) {
     assert.ok(loaded.some((rule) => rule.type === 'alerting' && rule.name === alert), `alert ${alert} loaded`);
   }
   assert.ok(loaded.some((rule) => rule.type === 'recording'), 'recording rules loaded');
