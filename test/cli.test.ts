@@ -43,6 +43,9 @@ const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; messag
   { args: ['client', '--target', 'localhost:1', '--mode', 'loud'], message: /--mode.*Allowed choices are simple, cancel/ },
   { args: ['client', '--target', 'localhost:1', '--after-messages', '2', '--delay', '1'], message: /cannot be used with option '--delay/ },
   { args: ['run', '--interval-ms', '-5'], message: /expected an integer from 0 to 60000, got "-5"/ },
+  { args: ['run', '--rpc', 'stream'], message: /--rpc "stream" is not allowed: use one of unary, client_stream, server_stream, bidi_stream, all/ },
+  { args: ['client', '--target', 'localhost:1', '--mode', 'ack', '--drop-rate', '-0.1'], message: /expected a number from 0 to 1, got "-0.1"/ },
+  { args: ['client', '--target', 'localhost:1', '--mode', 'ack', '--drop-rate', 'NaN'], message: /expected a number from 0 to 1, got "NaN"/ },
   { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
   { args: ['run', 'completion'], env: { STREAMLAB_LOG_FORMAT: 'xml' }, message: /STREAMLAB_LOG_FORMAT="xml" is not allowed: use one of json, pretty/ },
 ];
