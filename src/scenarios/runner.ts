@@ -107,7 +107,6 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
   const { telemetry, observer } = deps;
 
   return {
-    options,
     /** Runs one scenario and returns what both sides observed. Never rejects for a scenario mismatch. */
     async run(scenario: Scenario): Promise<ScenarioResult> {
       observer.forget(scenario.name);
