@@ -1,49 +1,120 @@
 /**
- * `npm run bench`: server-streaming throughput with full telemetry and with telemetry off,
- * measured in the same run (arms interleaved, each in a fresh process, median of rounds),
- * and client-cancel → server-detection latency p50/p99. Prints ratios, never asserts.
+ * `npm run bench`: what streamlab costs against bare grpc-js doing the same work, in one
+ * run, for each RPC kind (design §5 "Performance is measured against bare grpc-js doing
+ * the same work in the same run"). Four arms, each round running each arm in a fresh
+ * process, arms interleaved (the order rotates every round), medians of the rounds:
+ * - bare: plain @grpc/grpc-js server and client (bench/bare-grpc.ts), no OTel, no preload;
+ * - sdk:  the same bare code under the OTel SDK + instrumentation-grpc, spans captured in memory;
+ * - off:  streamlab's server and client with STREAMLAB_TELEMETRY=off;
+ * - full: streamlab's server and client, telemetry on, spans captured in memory, logs formatted.
+ * Throughput of unary (Ticker/Notify), client streaming (Ticker/Publish), server streaming
+ * (Ticker/Subscribe) and bidi (Delivery/Exchange, every message ACKed), ratios against
+ * bare, and cancel → server detection latency per kind in the streamlab arms. Prints, never
+ * asserts.
  *
- * Env: BENCH_MESSAGES (default 100000), BENCH_TRIALS (default 200), BENCH_ROUNDS (default 3).
+ * Env: BENCH_ROUNDS (default 3), BENCH_UNARY_CALLS (10,000), BENCH_CONCURRENCY (64),
+ * BENCH_CLIENT_MESSAGES (30,000), BENCH_MESSAGES (server stream, 100,000),
+ * BENCH_BIDI_MESSAGES (30,000), BENCH_TRIALS (cancel trials per kind, 100),
+ * BENCH_WARMUP (warm-up scale, 1), BENCH_ARMS (comma list, default all four),
+ * BENCH_VERBOSE (progress on stderr).
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { ARMS, KINDS, SIZES } from './common.ts';
+import type { Arm, ArmResult, Kind } from './common.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
-const trials = Number(process.env.BENCH_TRIALS ?? 200);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const arms = (process.env.BENCH_ARMS?.split(',') ?? [...ARMS]).filter((arm): arm is Arm => (ARMS as readonly string[]).includes(arm));
+/** An arm that takes longer than this has hung. */
+const ARM_TIMEOUT_MS = 180_000;
 
-interface ArmResult {
-  telemetry: 'on' | 'off';
-  throughput: { messages: number; seconds: number; perSecond: number };
-  cancel: { trials: number; p50Ms: number; p99Ms: number };
-}
+const PRELOAD = ['--import', './src/instrumentation.ts'];
+const LAUNCH: Record<Arm, { args: string[]; env: Record<string, string> }> = {
+  bare: { args: ['bench/arm-bare.ts'], env: { BENCH_ARM: 'bare' } },
+  sdk: { args: [...PRELOAD, 'bench/arm-bare.ts'], env: { BENCH_ARM: 'sdk', STREAMLAB_TELEMETRY: 'on', OTEL_TRACES_EXPORTER: 'none' } },
+  off: { args: [...PRELOAD, 'bench/arm-streamlab.ts'], env: { BENCH_ARM: 'off', STREAMLAB_TELEMETRY: 'off', OTEL_TRACES_EXPORTER: 'none' } },
+  full: { args: [...PRELOAD, 'bench/arm-streamlab.ts'], env: { BENCH_ARM: 'full', STREAMLAB_TELEMETRY: 'on', OTEL_TRACES_EXPORTER: 'none' } },
+};
 
-function runArm(telemetry: 'on' | 'off'): ArmResult {
-  const output = execFileSync(process.execPath, ['--import', './src/instrumentation.ts', 'bench/arm.ts', String(messages), String(trials)], {
+function runArm(arm: Arm): ArmResult {
+  const { args, env } = LAUNCH[arm];
+  const child = spawnSync(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, STREAMLAB_TELEMETRY: telemetry, OTEL_TRACES_EXPORTER: 'none' },
+    env: { ...process.env, ...env },
     encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: ARM_TIMEOUT_MS,
   });
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ArmResult;
+  const last = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) {
+    throw new Error(`bench: arm ${arm} failed (exit ${child.status ?? child.signal}): ${child.error?.message ?? last}`);
+  }
+  return JSON.parse(last) as ArmResult;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const results: Record<'on' | 'off', ArmResult[]> = { on: [], off: [] };
-process.stderr.write(`bench: ${rounds} rounds × 2 arms, ${messages} messages per stream, ${trials} cancel trials per arm\n`);
-for (let round = 1; round <= rounds; round++) {
-  for (const arm of round % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-    process.stderr.write(`  round ${round}/${rounds}: telemetry ${arm}…\n`);
+const results = Object.fromEntries(arms.map((arm) => [arm, [] as ArmResult[]])) as Record<Arm, ArmResult[]>;
+const startedAt = performance.now();
+process.stderr.write(`bench: ${rounds} rounds × ${arms.length} arms (${arms.join(', ')}), interleaved, each arm a fresh process\n`);
+for (let round = 0; round < rounds; round++) {
+  const order = arms.map((_, index) => arms[(index + round) % arms.length] as Arm);
+  for (const arm of order) {
+    process.stderr.write(`  round ${round + 1}/${rounds}: ${arm}…\n`);
     results[arm].push(runArm(arm));
   }
 }
 
-const perSecond = (arm: 'on' | 'off') => median(results[arm].map((r) => r.throughput.perSecond));
-const p = (arm: 'on' | 'off', key: 'p50Ms' | 'p99Ms') => median(results[arm].map((r) => r.cancel[key]));
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+};
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-console.log(`throughput, telemetry off: ${fmt(perSecond('off'))} messages/s (median of ${rounds})`);
-console.log(`throughput, telemetry on:  ${fmt(perSecond('on'))} messages/s (median of ${rounds})`);
-console.log(`throughput ratio on/off: ${(perSecond('on') / perSecond('off')).toFixed(3)} (goal >= 0.90)`);
-console.log(`cancel -> server detection, telemetry on:  p50 ${p('on', 'p50Ms').toFixed(2)} ms, p99 ${p('on', 'p99Ms').toFixed(2)} ms over ${trials} trials (goal p99 < 5 ms)`);
-console.log(`cancel -> server detection, telemetry off: p50 ${p('off', 'p50Ms').toFixed(2)} ms, p99 ${p('off', 'p99Ms').toFixed(2)} ms`);
-console.log(`cancel latency ratio on/off (p50): ${(p('on', 'p50Ms') / p('off', 'p50Ms')).toFixed(3)}`);
+const ms = (n: number) => n.toFixed(2);
+const rates = (arm: Arm, kind: Kind) => results[arm].map((result) => result.throughput[kind].perSecond);
+const rate = (arm: Arm, kind: Kind) => median(rates(arm, kind));
+/** Goals (design: full ≥ 0.90× bare, telemetry off ≥ 0.95× bare). */
+const GOALS: Partial<Record<Arm, number>> = { full: 0.9, off: 0.95 };
+
+const TITLES: Record<Kind, string> = {
+  unary: `unary: Ticker/Notify, delay_ms 0, ${fmt(SIZES.unaryCalls)} calls, ${SIZES.concurrency} in flight (calls/s)`,
+  client_stream: `client streaming: Ticker/Publish, one stream of ${fmt(SIZES.clientMessages)} requests of 16 bytes (messages/s)`,
+  server_stream: `server streaming: Ticker/Subscribe, one stream of ${fmt(SIZES.serverMessages)} events of 16 bytes (messages/s)`,
+  bidi_stream: `bidi: Delivery/Exchange, one stream of ${fmt(SIZES.bidiMessages)} messages of 16 bytes, each ACKed (acked messages/s)`,
+};
+
+console.log(`streamlab bench: node ${process.version}, ${os.availableParallelism()} CPUs; ${rounds} round${rounds === 1 ? '' : 's'}, arms interleaved, each a fresh process;`);
+console.log('throughput = median of rounds [min-max]; ratio = median arm / median bare');
+for (const kind of KINDS) {
+  console.log(`\n${TITLES[kind]}`);
+  for (const arm of arms) {
+    const values = rates(arm, kind);
+    let line = `  ${arm.padEnd(5)} ${fmt(rate(arm, kind)).padStart(8)}  [${fmt(Math.min(...values))}-${fmt(Math.max(...values))}]`;
+    if (arm !== 'bare' && results.bare) {
+      const ratio = rate(arm, kind) / rate('bare', kind);
+      line = `${line.padEnd(34)} ratio vs bare ${ratio.toFixed(3)}`;
+      const goal = GOALS[arm];
+      if (goal !== undefined) line += ` (goal >= ${goal.toFixed(2)}: ${ratio >= goal ? 'met' : 'MISSED'})`;
+      if (arm === 'full' && results.sdk) line += `; vs sdk ${(rate('full', kind) / rate('sdk', kind)).toFixed(3)}`;
+    }
+    console.log(line);
+  }
+}
+
+const cancelArms = arms.filter((arm) => arm === 'off' || arm === 'full');
+if (cancelArms.length > 0) {
+  console.log(`\ncancel -> server detection, ms (server end record detectionMs; ${SIZES.trials} trials per kind per round;`);
+  console.log('median of rounds, worst round in parentheses; goal p99 < 5 ms)');
+  for (const kind of KINDS) {
+    const parts = cancelArms.map((arm) => {
+      const cancels = results[arm].map((result) => result.cancel?.[kind]).filter((cancel) => cancel !== undefined);
+      const p99s = cancels.map((cancel) => cancel.p99Ms);
+      const p99 = median(p99s);
+      return `${arm} p50 ${ms(median(cancels.map((cancel) => cancel.p50Ms)))} p99 ${ms(p99)} (${ms(Math.max(...p99s))}) ${p99 < 5 ? 'met' : 'MISSED'}`;
+    });
+    console.log(`  ${kind.padEnd(13)} ${parts.join('   ')}`);
+  }
+}
+const rss = arms.map((arm) => `${arm} ${Math.max(...results[arm].map((result) => result.maxRssMb))}`).join(', ');
+console.log(`\npeak RSS per arm process, MB: ${rss}; bench took ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
