@@ -14,7 +14,7 @@
  *
  * Env: BENCH_ROUNDS (default 3), BENCH_UNARY_CALLS (10,000), BENCH_CONCURRENCY (64),
  * BENCH_CLIENT_MESSAGES (30,000), BENCH_MESSAGES (server stream, 100,000),
- * BENCH_BIDI_MESSAGES (30,000), BENCH_TRIALS (cancel trials per kind, 100),
+ * BENCH_BIDI_MESSAGES (15,000; see bench/common.ts for why these sizes), BENCH_TRIALS (cancel trials per kind, 100),
  * BENCH_WARMUP (warm-up scale, 1), BENCH_ARMS (comma list, default all four),
  * BENCH_VERBOSE (progress on stderr).
  */
