@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { observationOf } from './observe-server-call.ts';
+import { observationOf } from './server-call-observation.ts';
 
 /**
  * Waits for 'drain' after `call.write()` returned false, as a `backpressure.wait` span.

@@ -11,7 +11,7 @@ import type { ExchangeRequest__Output } from '../../generated/streamlab/v1/Excha
 import type { ExchangeResponse } from '../../generated/streamlab/v1/ExchangeResponse.ts';
 import { StreamlabError } from '../../core/errors.ts';
 import { DELIVERY_SERVICE, loadStreamlabProto } from '../../proto.ts';
-import { observationOf } from '../../rpc/server/observe-server-call.ts';
+import { observationOf } from '../../rpc/server/server-call-observation.ts';
 import { waitForDrain } from '../../rpc/server/backpressure.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { ServiceRegistration } from '../service-registration.ts';

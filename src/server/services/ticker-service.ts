@@ -16,7 +16,7 @@ import type { NotifyReply } from '../../generated/streamlab/v1/NotifyReply.ts';
 import type { PublishRequest__Output } from '../../generated/streamlab/v1/PublishRequest.ts';
 import type { PublishSummary } from '../../generated/streamlab/v1/PublishSummary.ts';
 import { loadStreamlabProto, TICKER_SERVICE } from '../../proto.ts';
-import { callSignal } from '../../rpc/server/observe-server-call.ts';
+import { callSignal } from '../../rpc/server/server-call-observation.ts';
 import { waitForDrain } from '../../rpc/server/backpressure.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { toTimestamp } from '../../core/timestamp.ts';
