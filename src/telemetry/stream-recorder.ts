@@ -21,6 +21,8 @@ import { traceExemplar } from './metrics.ts';
 import * as sc from './semconv.ts';
 import { grpcCodeLabel } from './grpc-status.ts';
 import { startStreamSegments } from './stream-segments.ts';
+import { createMessageCounts } from './message-counts.ts';
+import { deliveryAttributes } from './delivery-attributes.ts';
 
 /** What every stream recorder needs; built once per process (or per test). */
 export interface RecorderDeps {
@@ -60,7 +62,6 @@ export interface EndInput {
 /** Records one call. Create it when the call opens; call `end` exactly once. */
 export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
   const { metrics, logger, observer } = deps;
-  const cap = deps.messageEventCap ?? 100;
   const spanContext = id.span.spanContext();
   const traceId = spanContext.traceId;
   const spanId = spanContext.spanId;
@@ -69,38 +70,21 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
   const kind = id.method.kind;
   const grpcLabels = { grpc_type: kind, grpc_service: id.method.service, grpc_method: id.method.method };
   const exemplar = traceExemplar(id.span.isRecording() ? traceId : undefined) as never;
-  // The data direction (see StreamEnd.messages): requests for client streaming, responses otherwise.
-  const dataIsSent = kind === 'client_stream' ? !isServer : isServer;
-  const sentBytes = isServer ? id.method.responseBytes : id.method.requestBytes;
-  const receivedBytes = isServer ? id.method.requestBytes : id.method.responseBytes;
   const parent = trace.setSpan(context.active(), id.span);
   const openedAtMs = nowMs();
-  let sent = 0;
-  let received = 0;
-  let flushedSent = 0;
-  let flushedReceived = 0;
   let delivery: (() => DeliveryAccount) | undefined;
   let ended: StreamEnd | undefined;
-
-  const pending = {
-    flushCounts(): void {
-      if (sent > flushedSent) grpc.msgSent.inc(grpcLabels, sent - flushedSent);
-      if (received > flushedReceived) grpc.msgReceived.inc(grpcLabels, received - flushedReceived);
-      const data = dataIsSent ? sent - flushedSent : received - flushedReceived;
-      if (data > 0) metrics.streamMessages.inc({ side: id.side, scenario: id.scenario }, data);
-      flushedSent = sent;
-      flushedReceived = received;
-    },
-  };
-  metrics.pending.add(pending);
-  const streaming = kind !== 'unary';
-  const segments = streaming
-    ? startStreamSegments({
-      tracer: deps.tracer, parent, streamId: id.streamId, onClose: pending.flushCounts,
+  const counts = createMessageCounts({
+    metrics, side: id.side, scenario: id.scenario, method: id.method, span: id.span, cap: deps.messageEventCap ?? 100,
+    onMessageEvent: (type, n) => emit('message', `${type} ${n}`),
+  });
+  const segments = kind === 'unary'
+    ? undefined
+    : startStreamSegments({
+      tracer: deps.tracer, parent, streamId: id.streamId, onClose: counts.flushCounts,
       ...(deps.segmentIntervalMs !== undefined ? { intervalMs: deps.segmentIntervalMs } : {}),
       ...(deps.segmentMessages !== undefined ? { messages: deps.segmentMessages } : {}),
-    })
-    : undefined;
+    });
 
   const logFields = (phase: LifecyclePhase) => ({
     event: phase, side: id.side, scenario: id.scenario, stream_id: id.streamId,
@@ -114,15 +98,6 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
     observer.onEvent(event);
   }
 
-  function messageEvent(type: 'SENT' | 'RECEIVED', n: number, sizeBytes: number): void {
-    id.span.addEvent(sc.EVENT_MESSAGE, {
-      [sc.ATTR_RPC_MESSAGE_TYPE]: type,
-      [sc.ATTR_RPC_MESSAGE_ID]: n,
-      [sc.ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE]: sizeBytes,
-    });
-    emit('message', `${type} ${n}`);
-  }
-
   metrics.streamsActive.inc({ side: id.side, scenario: id.scenario });
   grpc.started.inc({ labels: grpcLabels, value: 1, exemplarLabels: exemplar });
   id.span.setAttributes({
@@ -132,7 +107,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
     ...(id.connectionId ? { [sc.ATTR_CONNECTION_ID]: id.connectionId } : {}),
   });
   id.span.addEvent(sc.EVENT_STREAM_OPEN, undefined, openedAtMs);
-  logger.debug('stream open', logFields('stream.open'));
+  if (logger.isDebugEnabled()) logger.debug('stream open', logFields('stream.open'));
   emit('stream.open', undefined, openedAtMs);
 
   return {
@@ -147,23 +122,21 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
     context: parent,
     /** Messages this side sent so far. */
     get sent(): number {
-      return sent;
+      return counts.sent;
     },
     /** Messages this side received so far. */
     get received(): number {
-      return received;
+      return counts.received;
     },
     /** Records that this side sent `message` (its size is computed for the first `messageEventCap` only). */
     sentMessage(message: unknown): void {
-      sent += 1;
+      counts.sentMessage(message);
       segments?.sent();
-      if (sent <= cap) messageEvent('SENT', sent, sentBytes(message));
     },
     /** Records that this side received `message`. */
     receivedMessage(message: unknown): void {
-      received += 1;
+      counts.receivedMessage(message);
       segments?.received();
-      if (received <= cap) messageEvent('RECEIVED', received, receivedBytes(message));
     },
     /** Starts a `backpressure.wait` span; call the returned function on 'drain'. */
     backpressureWait(): () => void {
@@ -227,11 +200,11 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
     end(input: EndInput, endedAtMs = nowMs()): StreamEnd {
       if (ended) return ended;
       segments?.end();
-      pending.flushCounts();
-      metrics.pending.delete(pending);
+      counts.close();
+      const { sent, received } = counts;
       const causeAt = deps.causeClock?.causeAt(id.scenario);
       const detectionMs = causeAt !== undefined && endedAtMs >= causeAt ? endedAtMs - causeAt : undefined;
-      const messages = dataIsSent ? sent : received;
+      const messages = counts.data;
       ended = {
         side: id.side, streamId: id.streamId, scenario: id.scenario, traceId,
         rpc: kind, service: id.method.service, method: id.method.method,
@@ -272,19 +245,6 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
       observer?.onEnd?.(ended);
       return ended;
     },
-  };
-}
-
-/** Span attributes of a delivery account (`streamlab.delivery.*`). */
-function deliveryAttributes(account: DeliveryAccount): Attributes {
-  return {
-    [sc.ATTR_DELIVERY_SENT]: account.sent,
-    [sc.ATTR_DELIVERY_ACKED]: account.acked,
-    [sc.ATTR_DELIVERY_REDELIVERED]: account.redelivered,
-    [sc.ATTR_DELIVERY_EXHAUSTED]: account.exhausted,
-    [sc.ATTR_DELIVERY_DUPLICATES]: account.duplicates,
-    [sc.ATTR_DELIVERY_UNACKED_IDS]: account.unackedIds,
-    [sc.ATTR_DELIVERY_EXHAUSTED_IDS]: account.exhaustedIds,
   };
 }
 
