@@ -153,7 +153,8 @@ export function createDeliverySession(settings: DeliverySettings, port: Delivery
     ack(id: number): 'acked' | 'late' | 'unknown' {
       const message = pending.get(id);
       if (!message) return id >= 1 && id <= account.sent ? 'late' : 'unknown';
-      const wasHead = pending.keys().next().value === id;
+      // The timer stays armed for the old head: when it fires, onTimeout stops at the first
+      // message not yet due and re-arms from there, so no ACK re-arms it (the hot path).
       pending.delete(id);
       account.acked += 1;
       const latencyMs = nowMs() - message.firstSentAtMs;
@@ -165,7 +166,6 @@ export function createDeliverySession(settings: DeliverySettings, port: Delivery
           [sc.ATTR_DELIVERY_MESSAGE_ID]: id, [sc.ATTR_DELIVERY_ATTEMPT]: message.attempt, [sc.ATTR_DELIVERY_ACK_LATENCY_MS]: latencyMs,
         });
       }
-      if (wasHead) armTimer();
       maybeComplete();
       return 'acked';
     },
