@@ -50,7 +50,9 @@ export function createRunObserver(maxEventsPerScenario = 2_000): RunObserver {
       for (const waiter of eventWaiters) if (waiter.phase === event.phase) waiter.resolve(event);
     },
     onEnd(end) {
-      ends.set(end.scenario, [...(ends.get(end.scenario) ?? []), end]);
+      const list = ends.get(end.scenario) ?? [];
+      list.push(end);
+      ends.set(end.scenario, list);
       for (const waiter of waiters) {
         if (waiter.side === end.side && waiter.scenario === end.scenario) waiter.resolve(end);
       }
