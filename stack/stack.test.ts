@@ -58,6 +58,18 @@ async function deliveryProgress(): Promise<number> {
   return Math.min(runs, acked);
 }
 
+/**
+ * Polls `done` every second until it holds.
+ * @param deadline epoch ms after which it gives up
+ * @throws Error with `failure` once the deadline has passed
+ */
+async function pollUntil(done: () => Promise<boolean>, deadline: number, failure: string): Promise<void> {
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(failure);
+    await delay(1_000);
+  }
+}
+
 before(async () => {
   process.stderr.write(`stack: logs in ${logDir}\n`);
   const start = async (spec: Parameters<typeof startService>[0]) => services.push(await startService(spec, logDir));
@@ -87,18 +99,12 @@ before(async () => {
   // External systems on their own clocks (5 s scrapes, 15 s span-metric flushes): poll
   // for the condition with a deadline, never a fixed sleep.
   const deadline = Date.now() + 180_000;
-  while ((await scenarioRuns()) < ROUNDS) {
-    if (Date.now() > deadline) throw new Error(`the driver did not finish ${ROUNDS} rounds in 180 s; see ${logDir}/driver.log`);
-    await delay(1_000);
-  }
+  await pollUntil(async () => (await scenarioRuns()) >= ROUNDS, deadline,
+    `the driver did not finish ${ROUNDS} rounds in 180 s; see ${logDir}/driver.log`);
   // ack-retry runs in the same rounds; wait for a finished run and ACKed messages anyway,
   // so a failure says which part is missing rather than "queries without data".
-  while ((await deliveryProgress()) < 1) {
-    if (Date.now() > deadline) {
-      throw new Error(`no finished ${DELIVERY_SCENARIO} run (driver streamlab_scenario_runs_total) with ACKed messages (server streamlab_delivery_acked_total) in 180 s; see ${logDir}/driver.log and server.log`);
-    }
-    await delay(1_000);
-  }
+  await pollUntil(async () => (await deliveryProgress()) >= 1, deadline,
+    `no finished ${DELIVERY_SCENARIO} run (driver streamlab_scenario_runs_total) with ACKed messages (server streamlab_delivery_acked_total) in 180 s; see ${logDir}/driver.log and server.log`);
   // Two more scrape+evaluation cycles after the last run, and one span-metrics flush.
   await delay(16_000);
 });
