@@ -4,6 +4,7 @@
  * client side. One channel per client, shared by both services; the channel's socket is
  * watched through its credentials.
  */
+import { Metadata } from '@grpc/grpc-js';
 import type {
   CallOptions, ChannelOptions, ClientDuplexStream, ClientReadableStream, ClientUnaryCall, ClientWritableStream, ServiceError,
 } from '@grpc/grpc-js';
@@ -34,6 +35,7 @@ export interface StreamlabClientOptions {
    * 30,000: the same reasoning as the server's (src/server/create-server.ts). grpc-core and
    * grpc-go servers refuse pings more often than every 5 min by default (gRFC A8) and
    * answer with GOAWAY ENHANCE_YOUR_CALM; grpc-js servers, like ours, do not enforce it.
+   * 0 sends no PINGs at all: a frozen server is then never noticed (design §1).
    */
   keepaliveTimeMs?: number;
   /** How long a PING may go unanswered before the client drops the connection, ms. Default 10,000. */
@@ -86,8 +88,11 @@ function methodInfos(...services: Array<Record<string, { path: string }>>): Map<
  */
 export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClientOptions) {
   let socket: SocketWatch | undefined;
+  let connections = 0;
+  const keepaliveTimeMs = options.keepaliveTimeMs ?? CLIENT_DEFAULTS.keepaliveTimeMs;
   const channelOptions: ChannelOptions = {
-    'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? CLIENT_DEFAULTS.keepaliveTimeMs,
+    // grpc-js sends no keepalive PINGs when the option is absent (transport.ts): 0 turns it off.
+    ...(keepaliveTimeMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveTimeMs } : {}),
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? CLIENT_DEFAULTS.keepaliveTimeoutMs,
     // Ping only while a call is open: idle pings need the server's permission (gRFC A8).
     'grpc.keepalive_permit_without_calls': 0,
@@ -95,7 +100,10 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
     'grpc.enable_retries': 0,
   };
   const { Ticker, Delivery } = loadStreamlabProto().streamlab.v1;
-  const credentials = createWatchedCredentials((connected) => (socket = watchSocketFate(connected)));
+  const credentials = createWatchedCredentials((connected) => {
+    connections += 1;
+    socket = watchSocketFate(connected);
+  });
   const ticker = new Ticker(options.target, credentials, channelOptions);
   const delivery = new Delivery(options.target, credentials, { ...channelOptions, channelOverride: ticker.getChannel() });
   const methods = methodInfos(Ticker.service, Delivery.service);
@@ -103,13 +111,14 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
 
   /** Opens one observed call with `open`, which receives the grpc-js call options. */
   function observed<Call extends { cancel(): void; on(event: 'error', listener: () => void): unknown }>(
-    callOptions: ClientCallOptions, open: (grpcOptions: CallOptions) => Call,
+    callOptions: ClientCallOptions, open: (metadata: Metadata, grpcOptions: CallOptions) => Call,
   ): ObservedCall<Call> {
-    const observation = observeClientCall(deps, { currentSocket: () => socket, settleMs, methods });
-    const call = open({
+    const observation = observeClientCall(deps, { currentSocket: () => socket, connectionCount: () => connections, settleMs, methods });
+    // grpc-js takes waitForReady as a metadata option, not a call option (metadata.ts MetadataOptions).
+    const metadata = new Metadata(callOptions.waitForReady ? { waitForReady: true } : {});
+    const call = open(metadata, {
       interceptors: [observation.interceptor],
       ...(callOptions.deadline ? { deadline: callOptions.deadline } : {}),
-      ...(callOptions.waitForReady ? { waitForReady: true } : {}),
     });
     // Errors are observed through `ended`; a stream with no 'error' listener would throw.
     call.on('error', () => {});
@@ -131,21 +140,21 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
      * the scenario name (and whose span should parent the CLIENT span); likewise below.
      */
     subscribe(request: SubscribeRequest, callOptions: ClientCallOptions = {}): ObservedCall<ClientReadableStream<Event__Output>> {
-      return observed(callOptions, (grpcOptions) => ticker.subscribe(request, grpcOptions));
+      return observed(callOptions, (metadata, grpcOptions) => ticker.subscribe(request, metadata, grpcOptions));
     },
     /** Ticker/Notify (unary). */
     notify(request: NotifyRequest, callOptions: ClientCallOptions = {}): ObservedUnaryCall<ClientUnaryCall, NotifyReply__Output> {
       const slot = responseSlot<NotifyReply__Output>();
-      return { ...observed(callOptions, (grpcOptions) => ticker.notify(request, grpcOptions, slot.callback)), response: slot.response };
+      return { ...observed(callOptions, (metadata, grpcOptions) => ticker.notify(request, metadata, grpcOptions, slot.callback)), response: slot.response };
     },
     /** Ticker/Publish (client streaming): write PublishRequests, then `call.end()`. */
     publish(callOptions: ClientCallOptions = {}): ObservedUnaryCall<ClientWritableStream<PublishRequest>, PublishSummary__Output> {
       const slot = responseSlot<PublishSummary__Output>();
-      return { ...observed(callOptions, (grpcOptions) => ticker.publish(grpcOptions, slot.callback)), response: slot.response };
+      return { ...observed(callOptions, (metadata, grpcOptions) => ticker.publish(metadata, grpcOptions, slot.callback)), response: slot.response };
     },
     /** Delivery/Exchange (bidi): see src/client/delivery-client.ts for the protocol. */
     exchange(callOptions: ClientCallOptions = {}): ObservedCall<ClientDuplexStream<ExchangeRequest, ExchangeResponse__Output>> {
-      return observed(callOptions, (grpcOptions) => delivery.exchange(grpcOptions));
+      return observed(callOptions, (metadata, grpcOptions) => delivery.exchange(metadata, grpcOptions));
     },
     /** The delivery metrics of the client's registry (duplicates are counted client side). */
     metrics: deps.metrics.delivery,

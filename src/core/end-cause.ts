@@ -13,6 +13,7 @@ export const END_CAUSES = [
   'connection_reset',
   'keepalive_timeout',
   'server_shutdown',
+  'connect_failed',
 ] as const;
 
 /**
@@ -25,6 +26,8 @@ export const END_CAUSES = [
  * - `connection_reset`: TCP RST or socket error.
  * - `keepalive_timeout`: no PING ack in time (silent peer: blackhole, SIGSTOP).
  * - `server_shutdown`: the server drained (GOAWAY) or shut down.
+ * - `connect_failed`: client side only — no connection could be made (ECONNREFUSED,
+ *   unreachable, name not resolved); the stream never opened.
  */
 export type EndCause = (typeof END_CAUSES)[number];
 

@@ -93,6 +93,8 @@ export interface StreamEnd {
   /** TCP connection id (server side), when known. */
   connectionId?: string;
   closeKind?: CloseKind;
+  /** Client, `connect_failed`: the OS error (`ECONNREFUSED`, `ENOTFOUND`, ..., or `name not resolved`). */
+  connectError?: string;
 }
 
 /** Receives lifecycle records as they happen. Must not throw. */

@@ -20,6 +20,7 @@ import {
   ATTR_RPC_MESSAGE_ID as SEMCONV_RPC_MESSAGE_ID,
   ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE as SEMCONV_RPC_MESSAGE_UNCOMPRESSED_SIZE,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { ATTR_ERROR_TYPE as SEMCONV_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 
 /** OTel RPC semantic-convention attribute keys. */
 export const ATTR_RPC_SYSTEM = SEMCONV_RPC_SYSTEM;
@@ -31,6 +32,8 @@ export const ATTR_RPC_GRPC_STATUS_CODE = SEMCONV_RPC_GRPC_STATUS_CODE;
 export const ATTR_RPC_MESSAGE_TYPE = SEMCONV_RPC_MESSAGE_TYPE;
 export const ATTR_RPC_MESSAGE_ID = SEMCONV_RPC_MESSAGE_ID;
 export const ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE = SEMCONV_RPC_MESSAGE_UNCOMPRESSED_SIZE;
+/** `error.type` (stable semconv): the OS error of a `connect_failed` end, e.g. `ECONNREFUSED`. */
+export const ATTR_ERROR_TYPE = SEMCONV_ERROR_TYPE;
 
 /** streamlab's own span attributes. */
 export const ATTR_END_CAUSE = 'streamlab.end_cause';

@@ -57,6 +57,8 @@ export interface EndInput {
   grpcCode: number;
   details: string;
   closeKind?: CloseKind;
+  /** `connect_failed`: the OS error, recorded as `error.type`. */
+  connectError?: string;
 }
 
 /** Records one call. Create it when the call opens; call `end` exactly once. */
@@ -213,6 +215,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
         ...(detectionMs !== undefined ? { detectionMs } : {}),
         ...(id.connectionId ? { connectionId: id.connectionId } : {}),
         ...(input.closeKind ? { closeKind: input.closeKind } : {}),
+        ...(input.connectError ? { connectError: input.connectError } : {}),
         ...(delivery ? { delivery: delivery() } : {}),
       };
       id.span.setAttributes({
@@ -221,6 +224,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
         [sc.ATTR_MESSAGES_SENT]: sent,
         [sc.ATTR_MESSAGES_RECEIVED]: received,
         ...(detectionMs !== undefined ? { [sc.ATTR_DETECTION_MS]: detectionMs } : {}),
+        ...(input.connectError ? { [sc.ATTR_ERROR_TYPE]: input.connectError } : {}),
         ...(ended.delivery ? deliveryAttributes(ended.delivery) : {}),
       });
       const labels = { side: id.side, end_cause: input.cause, scenario: id.scenario };
@@ -239,6 +243,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
         messages_sent: sent,
         messages_received: received,
         ...(detectionMs !== undefined ? { detection_ms: Math.round(detectionMs * 100) / 100 } : {}),
+        ...(input.connectError ? { connect_error: input.connectError } : {}),
         ...(ended.delivery ? { delivery: ended.delivery } : {}),
       });
       emit('stream.end', input.cause, endedAtMs);

@@ -15,6 +15,11 @@ export interface ClientEndFacts {
   cancelledByClient: boolean;
   /** The fate of the channel's socket, if it has closed. */
   fate?: SocketFate;
+  /**
+   * True when a connection carried the call: the channel had an open socket when the call
+   * started, or connected one while it ran. Default true.
+   */
+  connected?: boolean;
 }
 
 /**
@@ -22,12 +27,14 @@ export interface ClientEndFacts {
  * OK → completed; our cancel → client_cancelled; DEADLINE_EXCEEDED → deadline_exceeded;
  * server trailer server_shutdown → server_shutdown; a closed socket → connection_closed
  * (FIN), connection_reset (RST / socket error) or keepalive_timeout (our own keepalive
- * destroyed it); any other non-OK status → failed.
+ * destroyed it); UNAVAILABLE with no connection ever made for the call → connect_failed;
+ * any other non-OK status → failed.
  */
 export function classifyClientEnd(facts: ClientEndFacts): EndCause {
   if (facts.code === Status.OK) return 'completed';
   if (facts.cancelledByClient && facts.code === Status.CANCELLED) return 'client_cancelled';
   if (facts.code === Status.DEADLINE_EXCEEDED) return 'deadline_exceeded';
+  if (facts.code === Status.UNAVAILABLE && facts.connected === false) return 'connect_failed';
   if (facts.serverCause === 'server_shutdown') return 'server_shutdown';
   if (facts.serverCause === undefined && facts.fate) {
     if (facts.fate.kind === 'fin') return 'connection_closed';
@@ -35,4 +42,21 @@ export function classifyClientEnd(facts: ClientEndFacts): EndCause {
     return 'keepalive_timeout';
   }
   return 'failed';
+}
+
+/** OS error codes that mean "no connection could be made" (connect(2), getaddrinfo(3)). */
+const CONNECT_ERRORS = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME'] as const;
+
+/**
+ * The OS error behind a connect failure, read from grpc-js's status details, which carry
+ * the subchannel's last error: "No connection established. Last error: Error: connect
+ * ECONNREFUSED 127.0.0.1:1 ..." (load-balancer-pick-first.ts) or "Name resolution failed
+ * for target dns:..." (resolver-dns.ts).
+ * @returns the error code (e.g. `ECONNREFUSED`), `name not resolved`, or undefined when
+ *   the details name neither
+ */
+export function connectErrorOf(details: string): string | undefined {
+  const code = CONNECT_ERRORS.find((candidate) => new RegExp(`\\b${candidate}\\b`).test(details));
+  if (code) return code;
+  return /Name resolution failed/.test(details) ? 'name not resolved' : undefined;
 }

@@ -13,7 +13,7 @@
 import { InterceptingCall, status as Status } from '@grpc/grpc-js';
 import type { Interceptor, StatusObject } from '@grpc/grpc-js';
 import { context, propagation, trace, INVALID_SPAN_CONTEXT } from '@opentelemetry/api';
-import { classifyClientEnd } from './classify-client-end.ts';
+import { classifyClientEnd, connectErrorOf } from './classify-client-end.ts';
 import { settledFate } from '../../core/socket-fate.ts';
 import type { SocketWatch } from '../../core/socket-fate.ts';
 import { createDeferred } from '../../core/deferred.ts';
@@ -30,6 +30,8 @@ import { BAGGAGE_SCENARIO, SCENARIO_NONE } from '../../telemetry/semconv.ts';
 export interface ClientCallOptions {
   /** The channel's current socket, if connected. */
   currentSocket(): SocketWatch | undefined;
+  /** How many sockets the channel has connected so far (to tell a call no connection carried). */
+  connectionCount(): number;
   /** How long to wait for the socket's fate after a transport-looking status, ms. */
   settleMs: number;
   /**
@@ -55,6 +57,9 @@ let nextStreamId = 1;
 export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions): ClientCallObservation {
   let recorder: StreamRecorder | undefined;
   let cancelledAtMs: number | undefined;
+  /** Whether a connection existed or was made for the call: set at start, updated at the end. */
+  let connectedAtStart = false;
+  let connectionsAtStart = 0;
   const ended = createDeferred<StreamEnd>();
 
   async function end(status: StatusObject): Promise<StreamEnd | undefined> {
@@ -64,13 +69,18 @@ export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions
     const cancelledByClient = cancelledAtMs !== undefined;
     const socket = options.currentSocket();
     const transportLooking = status.code !== Status.OK && !cancelledByClient && serverCause === undefined;
-    const fate = socket && transportLooking ? await settledFate(socket, options.settleMs) : undefined;
-    const cause = classifyClientEnd({ code: status.code, cancelledByClient, ...(serverCause ? { serverCause } : {}), ...(fate ? { fate } : {}) });
+    const connected = connectedAtStart || options.connectionCount() > connectionsAtStart;
+    const fate = socket && transportLooking && connected ? await settledFate(socket, options.settleMs) : undefined;
+    const cause = classifyClientEnd({ code: status.code, cancelledByClient, connected, ...(serverCause ? { serverCause } : {}), ...(fate ? { fate } : {}) });
+    const connectError = cause === 'connect_failed' ? connectErrorOf(status.details) : undefined;
     const noticedAtMs = cause === 'client_cancelled' ? (cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
     if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
     if (cause === 'server_shutdown') recorder.goaway(statusAtMs);
     if (fate) recorder.transportClose(fate.kind, fate.atMs);
-    return recorder.end({ cause, grpcCode: status.code, details: status.details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
+    return recorder.end({
+      cause, grpcCode: status.code, details: status.details,
+      ...(fate ? { closeKind: fate.kind } : {}), ...(connectError ? { connectError } : {}),
+    }, noticedAtMs);
   }
 
   const interceptor: Interceptor = (callOptions, nextCall) => {
@@ -80,6 +90,9 @@ export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions
     const method = options.methods?.get(definition.path) ?? methodInfoOf(definition);
     return new InterceptingCall(nextCall(callOptions), {
       start(metadata, _listener, next) {
+        const socket = options.currentSocket();
+        connectedAtStart = socket !== undefined && socket.fate === undefined;
+        connectionsAtStart = options.connectionCount();
         const observed = createStreamRecorder(deps, { side: 'client', streamId: `c-${nextStreamId++}`, scenario, span, method });
         recorder = observed;
         next(metadata, {
