@@ -32,7 +32,9 @@ type SpanProcessor = import('@opentelemetry/sdk-trace').SpanProcessor;
 type ReadableSpan = import('@opentelemetry/sdk-trace').ReadableSpan;
 type Span = import('@opentelemetry/sdk-trace').Span;
 type Context = import('@opentelemetry/api').Context;
-const { SpanKind, SpanStatusCode } = await import('@opentelemetry/api');
+const { SpanKind, SpanStatusCode, createTraceState } = await import('@opentelemetry/api');
+const { resourceFromAttributes } = await import('@opentelemetry/resources');
+type SpanRecord = import('./telemetry/span-record.ts').SpanRecord;
 const { isServerError } = await import('./telemetry/grpc-status.ts');
 const { ATTR_RPC_SYSTEM, ATTR_RPC_GRPC_STATUS_CODE } = await import('./telemetry/semconv.ts');
 
@@ -56,6 +58,13 @@ export interface Telemetry {
   shutdown(): Promise<void>;
   /** Starts capturing finished spans in memory (in addition to any exporter). */
   captureSpans(): SpanCapture;
+  /**
+   * Hands every span that ends from now on to `sink`, as plain records (a child process
+   * sends them to its parent). `forceFlush` waits for the sink's promises.
+   */
+  forwardSpans(sink: (spans: SpanRecord[]) => Promise<void>): void;
+  /** Feeds spans another process recorded into this one's pipeline (exporter and captures). */
+  importSpans(spans: readonly SpanRecord[]): void;
 }
 
 /**
@@ -119,6 +128,41 @@ async function exportingProcessor(): Promise<SpanProcessor | undefined> {
   return new sdkTrace.BatchSpanProcessor({ exporter: new OTLPTraceExporter() });
 }
 
+/** A finished SDK span as a plain record (see src/telemetry/span-record.ts). */
+function toRecord(span: ReadableSpan): SpanRecord {
+  const context = span.spanContext();
+  const parent = span.parentSpanContext;
+  return {
+    name: span.name, kind: span.kind, traceId: context.traceId, spanId: context.spanId, traceFlags: context.traceFlags,
+    ...(context.traceState ? { traceState: context.traceState.serialize() } : {}),
+    ...(parent ? { parent: { spanId: parent.spanId, traceFlags: parent.traceFlags, isRemote: Boolean(parent.isRemote) } } : {}),
+    startTime: span.startTime, endTime: span.endTime, duration: span.duration,
+    status: span.status, attributes: span.attributes,
+    events: span.events.map((event) => ({ name: event.name, time: event.time, ...(event.attributes ? { attributes: event.attributes } : {}), ...(event.droppedAttributesCount ? { droppedAttributesCount: event.droppedAttributesCount } : {}) })),
+    links: span.links.map((link) => ({ ...link.context, ...(link.attributes ? { attributes: link.attributes } : {}) })),
+    resource: span.resource.attributes,
+    scope: span.instrumentationScope,
+    dropped: { attributes: span.droppedAttributesCount, events: span.droppedEventsCount, links: span.droppedLinksCount },
+  } as SpanRecord;
+}
+
+/** A plain record back as a ReadableSpan any exporter accepts. */
+function fromRecord(record: SpanRecord): ReadableSpan {
+  const traceState = record.traceState ? createTraceState(record.traceState) : undefined;
+  const context = { traceId: record.traceId, spanId: record.spanId, traceFlags: record.traceFlags, ...(traceState ? { traceState } : {}) };
+  return {
+    name: record.name, kind: record.kind, spanContext: () => context,
+    ...(record.parent ? { parentSpanContext: { traceId: record.traceId, ...record.parent } } : {}),
+    startTime: record.startTime, endTime: record.endTime, duration: record.duration, ended: true,
+    status: record.status, attributes: record.attributes,
+    events: record.events.map((event) => ({ ...event })),
+    links: record.links.map(({ attributes, ...link }) => ({ context: link, ...(attributes ? { attributes } : {}) })),
+    resource: resourceFromAttributes(record.resource),
+    instrumentationScope: record.scope,
+    droppedAttributesCount: record.dropped.attributes, droppedEventsCount: record.dropped.events, droppedLinksCount: record.dropped.links,
+  } as ReadableSpan;
+}
+
 async function startTelemetry(): Promise<Telemetry> {
   if (process.env.STREAMLAB_TELEMETRY === 'off') {
     return {
@@ -126,6 +170,8 @@ async function startTelemetry(): Promise<Telemetry> {
       forceFlush: async () => {},
       shutdown: async () => {},
       captureSpans: () => ({ spans: () => [], reset: () => {}, stop: () => {} }),
+      forwardSpans: () => {},
+      importSpans: () => {},
     };
   }
   const fanOut = new FanOutProcessor();
@@ -155,6 +201,16 @@ async function startTelemetry(): Promise<Telemetry> {
         reset: () => exporter.reset(),
         stop: () => fanOut.targets.delete(processor),
       };
+    },
+    forwardSpans(sink) {
+      const exporter: import('@opentelemetry/sdk-trace').SpanExporter = {
+        export: (spans, done) => void sink(spans.map(toRecord)).then(() => done({ code: 0 }), (error: Error) => done({ code: 1, error })),
+        shutdown: async () => {},
+      };
+      fanOut.targets.add(new sdkTrace.SimpleSpanProcessor({ exporter }));
+    },
+    importSpans(spans) {
+      for (const record of spans) fanOut.onEnd(fromRecord(record));
     },
   };
 }

@@ -9,6 +9,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadEnvConfig } from './config.ts';
 import type { CliContext } from './cli/cli-context.ts';
+import { REPORT_TO_PARENT_ENV } from './faults/server-process-protocol.ts';
+import type { ParentLink, ParentMessage } from './faults/server-process-protocol.ts';
+import { registerScenariosCommand } from './cli/scenarios-command.ts';
 import { registerClientCommand } from './cli/client-command.ts';
 import { registerDriveCommand } from './cli/drive-command.ts';
 import { registerProxyCommand } from './cli/proxy-command.ts';
@@ -38,6 +41,22 @@ try {
   process.exit(USAGE_ERROR);
 }
 
+/** The IPC channel to a scenario runner that started us (src/faults/server-process.ts). */
+function parentLink(): ParentLink | undefined {
+  const send = process.send?.bind(process);
+  if (!send || process.env[REPORT_TO_PARENT_ENV] !== '1') return undefined;
+  // The runner is gone: nobody will ever stop us, and our reports go nowhere.
+  process.once('disconnect', () => process.exit(1));
+  return {
+    send: (message) => new Promise<void>((resolve) => {
+      if (!process.connected) return resolve();
+      send(message, undefined, {}, () => resolve());
+    }),
+    onMessage: (handler) => void process.on('message', (message) => handler(message as ParentMessage)),
+  };
+}
+const parent = parentLink();
+
 const context: CliContext = {
   stdin: process.stdin,
   stdout: process.stdout,
@@ -46,6 +65,8 @@ const context: CliContext = {
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),
   setExitCode: (code) => void (exitCode = code),
+  spans: telemetry,
+  ...(parent ? { parent } : {}),
 };
 
 let signalled = false;
@@ -70,6 +91,7 @@ registerServeCommand(program, context);
 registerClientCommand(program, context);
 registerProxyCommand(program, process);
 registerRunCommand(program, context);
+registerScenariosCommand(program, context);
 registerDriveCommand(program, context);
 program.commands.forEach((command) => command.exitOverride());
 

@@ -4,6 +4,18 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { LogFormat, LogLevel } from '../telemetry/logger.ts';
+import type { SpanRecord } from '../telemetry/span-record.ts';
+import type { ParentLink } from '../faults/server-process-protocol.ts';
+
+/** The span pipeline of the process (src/instrumentation.ts), as commands may use it. */
+export interface SpanPipeline {
+  /** Exports every finished span now. */
+  forceFlush(): Promise<void>;
+  /** Hands every span that ends from now on to `sink` (a child reporting to its parent). */
+  forwardSpans(sink: (spans: SpanRecord[]) => Promise<void>): void;
+  /** Feeds spans a child process recorded into this process's pipeline. */
+  importSpans(spans: readonly SpanRecord[]): void;
+}
 
 /** The command-line context built once by main.ts. */
 export interface CliContext {
@@ -21,4 +33,12 @@ export interface CliContext {
   onShutdown(handler: () => Promise<void>): void;
   /** Sets the process exit code main.ts exits with once the command is done. */
   setExitCode(code: number): void;
+  /** The process's span pipeline. */
+  spans: SpanPipeline;
+  /**
+   * Present when a scenario runner started this process to report to it over IPC
+   * (`STREAMLAB_REPORT_TO_PARENT=1` and an IPC channel): `serve` then reports its port,
+   * lifecycle records and spans (src/faults/server-process-protocol.ts).
+   */
+  parent?: ParentLink;
 }

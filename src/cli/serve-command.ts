@@ -6,6 +6,8 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer, SERVER_DEFAULTS } from '../server/create-server.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
+import { createCauseClock } from '../telemetry/cause-clock.ts';
+import { createParentReporter } from '../faults/report-to-parent.ts';
 import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
 import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
@@ -30,7 +32,9 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       'Serve streamlab.v1.Ticker over gRPC (plaintext HTTP/2) and Prometheus metrics over HTTP.\n' +
         'Every stream gets a SERVER span, metrics and logs that say why it ended. SIGTERM or\n' +
         'SIGINT drains: GOAWAY, in-flight streams get the grace period, the rest end with\n' +
-        'UNAVAILABLE (end cause server_shutdown), telemetry is flushed, exit code 0.',
+        'UNAVAILABLE (end cause server_shutdown), telemetry is flushed, exit code 0.\n' +
+        'Started by `streamlab run` for a process scenario, it also reports its port, stream\n' +
+        'ends and spans to the runner over IPC.',
     )
     .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
     .addOption(new Option('--port <port>', 'gRPC port (0 picks a free one)').argParser(port).default(50051))
@@ -39,7 +43,17 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeoutMs))
     .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs));
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
-    const deps = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
+    const causeClock = createCauseClock();
+    const reporter = context.parent
+      ? createParentReporter({ link: context.parent, causeClock, flushSpans: () => context.spans.forceFlush() })
+      : undefined;
+    if (context.parent) {
+      const link = context.parent;
+      context.spans.forwardSpans((spans) => link.send({ type: 'spans', spans }));
+    }
+    const deps = createTelemetryDeps({
+      logger: { format: options.logFormat, level: options.logLevel }, causeClock, ...(reporter ? { observer: reporter.observer } : {}),
+    });
     const server = createServer(deps, {
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
@@ -52,6 +66,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     const metricsPort = (metricsHttp.address() as { port: number }).port;
     deps.logger.info('serving', { grpc: `${bound.host}:${bound.port}`, metrics: `http://${options.host}:${metricsPort}/metrics` });
     context.stderr.write(`streamlab serving gRPC on ${bound.host}:${bound.port}, metrics on :${metricsPort}/metrics\n`);
+    await reporter?.listening({ host: bound.host, port: bound.port, metricsPort });
     const stopped = new Promise<void>((resolve) => {
       context.onShutdown(async () => {
         deps.logger.info('shutting down', { active_streams: server.activeStreams, grace_ms: options.shutdownGraceMs });
@@ -59,6 +74,8 @@ export function registerServeCommand(program: Command, context: CliContext): Com
         metricsHttp.close();
         metricsHttp.closeAllConnections();
         deps.logger.info('shut down');
+        // The stream ends of the drain must reach the runner before main.ts exits.
+        await reporter?.drain();
         resolve();
       });
     });

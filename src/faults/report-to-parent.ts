@@ -1,0 +1,49 @@
+/**
+ * The child side of a server process the scenario runner started: forwards the server's
+ * lifecycle records and spans to the parent and answers its requests (see
+ * server-process-protocol.ts). Built by `streamlab serve` when src/main.ts found a parent link.
+ */
+import type { CauseClock } from '../telemetry/cause-clock.ts';
+import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
+import type { ChildMessage, ParentLink } from './server-process-protocol.ts';
+
+/** What the reporter needs from the serving process. */
+export interface ParentReporterDeps {
+  link: ParentLink;
+  /** The server's cause clock: `mark-cause` requests land here. */
+  causeClock: CauseClock;
+  /** Exports every finished span now (instrumentation's forceFlush). */
+  flushSpans(): Promise<void>;
+}
+
+/** Creates the reporter; pass its `observer` to the server's telemetry deps. */
+export function createParentReporter(deps: ParentReporterDeps) {
+  const pending = new Set<Promise<void>>();
+  const send = (message: ChildMessage): Promise<void> => {
+    const sent = deps.link.send(message);
+    pending.add(sent);
+    void sent.finally(() => pending.delete(sent));
+    return sent;
+  };
+  deps.link.onMessage((message) => {
+    if (message.type === 'mark-cause') {
+      deps.causeClock.mark(message.scenario, message.atMs);
+      void send({ type: 'ack', id: message.id });
+    } else if (message.type === 'flush') {
+      void deps.flushSpans().finally(() => send({ type: 'ack', id: message.id }));
+    }
+  });
+  const observer: LifecycleObserver = {
+    onEvent: (event) => void send({ type: 'event', event }),
+    onEnd: (end) => void send({ type: 'end', end }),
+  };
+  return {
+    observer,
+    /** Tells the parent where the server listens. */
+    listening: (address: { host: string; port: number; metricsPort: number }) => send({ type: 'listening', ...address }),
+    /** Resolves once every message sent so far was handed to the channel (before exiting). */
+    drain: async (): Promise<void> => {
+      await Promise.all([...pending]);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The IPC protocol between the scenario runner and a `streamlab serve` it started as a
+ * child process (process faults, design §3). Messages are plain JSON over Node's IPC
+ * channel (`child_process` stdio 'ipc').
+ *
+ * Child → parent: `listening` once the gRPC port is bound; every lifecycle `event` and
+ * `end` of its streams; its finished `spans`; `ack` of a request.
+ * Parent → child: `mark-cause` (the cause time of a scenario, so the child's own
+ * `streamlab.detection_ms` is right), `flush` (export every finished span now).
+ */
+import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
+import type { SpanRecord } from '../telemetry/span-record.ts';
+
+/** Environment variable the parent sets so the child reports to it over IPC. */
+export const REPORT_TO_PARENT_ENV = 'STREAMLAB_REPORT_TO_PARENT';
+
+/** What a reporting child sends. */
+export type ChildMessage =
+  | { type: 'listening'; host: string; port: number; metricsPort: number }
+  | { type: 'event'; event: LifecycleEvent }
+  | { type: 'end'; end: StreamEnd }
+  | { type: 'spans'; spans: SpanRecord[] }
+  | { type: 'ack'; id: number };
+
+/** What the parent asks; the child answers each with an `ack` of the same id. */
+export type ParentMessage =
+  | { type: 'mark-cause'; id: number; scenario: string; atMs: number }
+  | { type: 'flush'; id: number };
+
+/** A {@link ParentMessage} before the sender numbers it. */
+export type ParentRequest = ParentMessage extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
+
+/** The child's end of the IPC channel, built by src/main.ts when the parent asked for reports. */
+export interface ParentLink {
+  /** Sends `message`; resolves once it was handed to the channel. Never rejects (a gone parent is ignored). */
+  send(message: ChildMessage): Promise<void>;
+  /** Calls `handler` with every message from the parent. */
+  onMessage(handler: (message: ParentMessage) => void): void;
+}
+
+const CHILD_TYPES = new Set(['listening', 'event', 'end', 'spans', 'ack']);
+
+/** True when `value` looks like a {@link ChildMessage} (the parent ignores anything else). */
+export function isChildMessage(value: unknown): value is ChildMessage {
+  return typeof value === 'object' && value !== null && CHILD_TYPES.has((value as { type?: unknown }).type as string);
+}

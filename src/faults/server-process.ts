@@ -1,0 +1,190 @@
+/**
+ * A `streamlab serve` child process the scenario runner can kill, stop, freeze and resume
+ * (process faults, design §3). The child listens on 127.0.0.1 port 0 and reports its port,
+ * its lifecycle records and its spans over the IPC channel (server-process-protocol.ts),
+ * so the report shows the server's side whenever the child survives.
+ *
+ * Children never outlive this process:
+ * - on Linux the child runs under `setpriv --pdeathsig KILL` (util-linux), so the kernel
+ *   kills it when the runner dies, even by SIGKILL and even while the child is stopped;
+ * - every child still running when this process exits gets SIGKILL from an 'exit' hook;
+ * - a child whose IPC channel closes (the parent is gone) exits (src/main.ts).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createDeferred, withTimeout } from '../core/deferred.ts';
+import { nowMs } from '../telemetry/lifecycle-event.ts';
+import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
+import type { SpanRecord } from '../telemetry/span-record.ts';
+import { isChildMessage, REPORT_TO_PARENT_ENV } from './server-process-protocol.ts';
+import type { ParentRequest } from './server-process-protocol.ts';
+
+/** Where the child's telemetry goes in the parent. */
+export interface ServerProcessDeps {
+  /** Receives the child's lifecycle events and stream ends, as they arrive. */
+  observer: LifecycleObserver;
+  /** Receives the child's finished spans (the parent exports them with its own). */
+  importSpans(spans: readonly SpanRecord[]): void;
+}
+
+/** Options of the child server; every field but the keepalive ones has a default. */
+export interface ServerProcessOptions {
+  /** Server keepalive PING interval, ms. */
+  keepaliveTimeMs: number;
+  /** Server keepalive PING timeout, ms. */
+  keepaliveTimeoutMs: number;
+  /** On SIGTERM, how long streams may go on after GOAWAY, ms. Default 0. */
+  shutdownGraceMs?: number;
+  /** Give up when the child has not reported its port after this long, ms. Default 15,000. */
+  startTimeoutMs?: number;
+}
+
+/** How a child process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A running child server. */
+export interface ServerProcess {
+  readonly pid: number;
+  /** Where its gRPC server listens. */
+  readonly address: { host: string; port: number };
+  /** The command line that started it, for error messages. */
+  readonly command: string;
+  /** Resolves when the child has exited. Never rejects. */
+  readonly exited: Promise<ProcessExit>;
+  /**
+   * Sends `signal` (SIGKILL, SIGTERM, SIGSTOP, SIGCONT) now.
+   * @returns the epoch ms at which it was sent
+   */
+  signal(signal: NodeJS.Signals): number;
+  /** Tells the child the cause time of `scenario`; false when it did not answer within `timeoutMs` (default 2,000). */
+  markCause(scenario: string, atMs: number, timeoutMs?: number): Promise<boolean>;
+  /** Asks the child to export its finished spans now; false when it did not answer within `timeoutMs` (default 5,000). */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Resumes it if stopped, SIGTERM, waits `timeoutMs` (default 5,000), then SIGKILL. Resolves once it exited. */
+  stop(timeoutMs?: number): Promise<ProcessExit>;
+  /** The last few KiB the child wrote to stderr. */
+  stderr(): string;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/streamlab.js', import.meta.url));
+const SETPRIV = '/usr/bin/setpriv';
+const STDERR_TAIL_BYTES = 8_192;
+const running = new Set<ChildProcess>();
+
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** The argv that runs `streamlab serve` reporting to us, under setpriv where it exists. */
+function commandLine(options: ServerProcessOptions): string[] {
+  const serve = [
+    process.execPath, BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0',
+    '--keepalive-time-ms', String(options.keepaliveTimeMs), '--keepalive-timeout-ms', String(options.keepaliveTimeoutMs),
+    '--shutdown-grace-ms', String(options.shutdownGraceMs ?? 0), '--log-level', 'warn', '--log-format', 'json',
+  ];
+  return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
+}
+
+/**
+ * Starts a child server and resolves once it listens.
+ * @throws Error naming the command and the child's stderr when it exits, fails to spawn or
+ *   does not report its port within `startTimeoutMs`
+ */
+export async function startServerProcess(deps: ServerProcessDeps, options: ServerProcessOptions): Promise<ServerProcess> {
+  const argv = commandLine(options);
+  const command = argv.join(' ');
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // The parent exports the child's spans (they arrive over IPC): the child exports none itself.
+    env: { ...process.env, [REPORT_TO_PARENT_ENV]: '1', OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'streamlab-server-process' },
+  });
+  running.add(child);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES)));
+  const exited = createDeferred<ProcessExit>();
+  // 'close' rather than 'exit': stderr has been read to its end by then. A spawn failure
+  // ('error') may emit neither.
+  child.once('close', (code, signal) => {
+    running.delete(child);
+    exited.resolve({ code, signal });
+  });
+  child.once('error', () => {
+    if (child.pid === undefined) {
+      running.delete(child);
+      exited.resolve({ code: null, signal: null });
+    }
+  });
+  const listening = createDeferred<{ host: string; port: number }>();
+  const acks = new Map<number, () => void>();
+  let nextId = 1;
+  child.on('message', (message: unknown) => {
+    if (!isChildMessage(message)) return;
+    if (message.type === 'listening') listening.resolve({ host: message.host, port: message.port });
+    else if (message.type === 'event') deps.observer.onEvent?.(message.event);
+    else if (message.type === 'end') deps.observer.onEnd?.(message.end);
+    else if (message.type === 'spans') deps.importSpans(message.spans);
+    else acks.get(message.id)?.();
+  });
+
+  /** Sends a request and resolves true on its ack, false after `timeoutMs` or when the child is gone. */
+  async function request(message: ParentRequest, timeoutMs: number): Promise<boolean> {
+    if (!child.connected) return false;
+    const id = nextId++;
+    const acked = createDeferred<boolean>();
+    acks.set(id, () => acked.resolve(true));
+    child.send({ ...message, id }, (error) => error && acked.resolve(false));
+    const answer = await withTimeout(Promise.race([acked.promise, exited.promise.then(() => false)]), timeoutMs);
+    acks.delete(id);
+    return answer ?? false;
+  }
+
+  const failure = (why: string) => new Error(`server process did not start: ${command} ${why}${stderr.trim() ? `; stderr: ${stderr.trim()}` : ''}`);
+  const startTimeoutMs = options.startTimeoutMs ?? 15_000;
+  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(failure(`did not report its port within ${startTimeoutMs} ms`)), startTimeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    void listening.promise.then((bound) => {
+      clearTimeout(timer);
+      resolve(bound);
+    });
+    child.once('error', (error) => fail(failure(`failed: ${error.message}`)));
+    // After `resolve` this is a no-op.
+    void exited.promise.then(({ code, signal }) => fail(failure(`exited (${signal ?? `code ${code}`}) before listening`)));
+  }).catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    await exited.promise;
+    throw error;
+  });
+
+  const signal = (name: NodeJS.Signals): number => {
+    const atMs = nowMs();
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    return atMs;
+  };
+  return {
+    pid: child.pid!,
+    address,
+    command,
+    exited: exited.promise,
+    signal,
+    markCause: (scenario, atMs, timeoutMs = 2_000) => request({ type: 'mark-cause', scenario, atMs }, timeoutMs),
+    flush: (timeoutMs = 5_000) => request({ type: 'flush' }, timeoutMs),
+    async stop(timeoutMs = 5_000) {
+      signal('SIGCONT');
+      signal('SIGTERM');
+      const exit = await withTimeout(exited.promise, timeoutMs);
+      if (exit) return exit;
+      signal('SIGKILL');
+      return exited.promise;
+    },
+    stderr: () => stderr,
+  };
+}
