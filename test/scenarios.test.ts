@@ -113,7 +113,8 @@ for (const scenario of CORE_SCENARIOS) {
   test(`${name}: metrics in the registry`, async () => {
     const result = results.get(name);
     for (const side of ['client', 'server'] as const) {
-      const cause = side === 'client' ? scenario.expect.client : scenario.expect.server;
+      const cause = result?.[side]?.endCause ?? 'none';
+      assert.equal(cause, side === 'client' ? scenario.expect.client : scenario.expect.server, 'the core scenarios expect one cause per side');
       assert.equal(await harness.metric('streamlab_stream_ends_total', { side, end_cause: cause, scenario: name }), 1, `${side} end counted`);
       assert.equal(await harness.metric('streamlab_streams_active', { side, scenario: name }), 0, `${side} stream no longer active`);
       assert.equal(await harness.metric('streamlab_stream_messages_total', { side, scenario: name }), result?.[side]?.messages);

@@ -5,7 +5,7 @@
 import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer } from '../server/create-server.ts';
-import { CATALOGUE, CORE_SCENARIOS, expandMatrix, parseRpcKinds, selectScenarios } from '../scenarios/catalogue.ts';
+import { CATALOGUE, CORE_SCENARIOS, expandMatrix, parseRpcKinds, selectScenarios, withCount } from '../scenarios/catalogue.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
 import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
@@ -22,6 +22,9 @@ import { durationMs, integerIn } from './parse-integer.ts';
 
 interface RunCommandOptions extends LogOptions {
   json: boolean;
+  all: boolean;
+  count?: number;
+  frozenWaitMs: number;
   rpc?: RpcKind[];
   color?: boolean;
   intervalMs: number;
@@ -31,7 +34,8 @@ interface RunCommandOptions extends LogOptions {
   endTimeoutMs: number;
 }
 
-const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(11)} ${s.rpc.padEnd(13)} ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
+const width = Math.max(...CATALOGUE.map((s) => s.name.length));
+const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(width)} ${s.rpc.padEnd(13)} ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
 
 /** commander parser of --rpc. */
 function rpcOption(value: string): RpcKind[] {
@@ -48,19 +52,26 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     .command('run')
     .summary('run scenarios and compare how each side saw the stream end')
     .description(
-      'Run scenarios (default: the core ones) against an embedded server, each client\n' +
-        'dialing through a fresh fault proxy, each run one trace (root span "scenario <name>").\n' +
+      'Run scenarios (default: the core ones; --all: the whole catalogue) against an embedded\n' +
+        'server, each client dialing through a fresh fault proxy — or, for the process scenarios,\n' +
+        'against a fresh `streamlab serve` child the runner kills, stops or freezes, or against\n' +
+        'nothing at all. Each run is one trace (root span "scenario <name>").\n' +
         'Prints a side-by-side table and a timeline per scenario; exit 1 when any scenario\n' +
         'ended differently from its expectation.\n' +
         'With --rpc KIND|all the transport scenarios (completion, cancel, disconnect, blackhole)\n' +
         'run over that RPC kind, or over all four (a matrix: unary Notify, client-stream Publish,\n' +
-        'server-stream Subscribe, bidi Exchange).\n\nScenarios (name, rpc, what happens):\n' + scenarioList,
+        'server-stream Subscribe, bidi Exchange).\n' +
+        '--interval-ms 2000 --count 3 is the seed experiment\'s pace (3 responses, 2 s apart).\n' +
+        '`streamlab scenarios` lists what each scenario expects and why.\n\nScenarios (name, rpc, what happens):\n' + scenarioList,
     )
-    .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: all)'))
+    .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: the core ones)'))
+    .addOption(new Option('--all', 'run the whole catalogue (see `streamlab scenarios`)').default(false))
     .addOption(new Option('--json', 'print one JSON document instead of the table').default(false))
     .addOption(new Option('--rpc <kind>', 'run the transport scenarios over this RPC kind: unary, client_stream, server_stream, bidi_stream or all').argParser(rpcOption))
     .addOption(new Option('--no-color', 'no colours in the table (default: colours on a terminal)'))
     .addOption(new Option('--interval-ms <ms>', 'pause between events; 1000 = the classic one a second').argParser(integerIn(SUBSCRIBE_LIMITS.interval_ms.min, SUBSCRIBE_LIMITS.interval_ms.max)).default(RUN_DEFAULTS.intervalMs))
+    .addOption(new Option('--count <n>', 'messages of every finite stream (scenarios whose stream never ends keep it so)').argParser(integerIn(1, SUBSCRIBE_LIMITS.count.max)))
+    .addOption(new Option('--frozen-wait-ms <ms>', 'how long a client that cannot notice a frozen server (no keepalive) is watched before the runner cancels it').argParser(durationMs).default(RUN_DEFAULTS.frozenWaitMs))
     .addOption(new Option('--payload-bytes <n>', 'payload size of each event').argParser(integerIn(SUBSCRIBE_LIMITS.payload_bytes.min, SUBSCRIBE_LIMITS.payload_bytes.max)).default(RUN_DEFAULTS.payloadBytes))
     .addOption(new Option('--keepalive-time-ms <ms>', 'keepalive PING interval of server and clients').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'keepalive PING timeout of server and clients').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeoutMs))
@@ -68,8 +79,10 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
   return addLogOptions(command, context, 'error').action(async (names: string[], options: RunCommandOptions) => {
     let scenarios: Scenario[];
     try {
-      const selected = selectScenarios(names);
-      scenarios = options.rpc ? expandMatrix(selected, options.rpc) : selected;
+      if (options.all && names.length > 0) throw new Error(`--all runs the whole catalogue: drop the names (${names.join(', ')}) or --all`);
+      const selected = options.all ? [...CATALOGUE] : selectScenarios(names);
+      const counted = options.count === undefined ? selected : selected.map((scenario) => withCount(scenario, options.count as number));
+      scenarios = options.rpc ? expandMatrix(counted, options.rpc) : counted;
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.unknownScenario' });
     }
@@ -77,12 +90,21 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     const deps = createTelemetryDeps({ observer, logger: { format: options.logFormat, level: options.logLevel } });
     const server = createServer(deps, { keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs, shutdownGraceMs: 0 });
     const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
-    const runner = createScenarioRunner({ telemetry: deps, observer, faults: createEmbeddedFaultBackend(), upstream }, {
+    context.onShutdown(async () => {
+      // main.ts exits right after: child server processes are killed on exit (src/faults/server-process.ts).
+      context.setExitCode(130);
+      context.stderr.write('interrupted: stopping\n');
+      await server.shutdown(0);
+    });
+    const runner = createScenarioRunner({
+      telemetry: deps, observer, faults: createEmbeddedFaultBackend(), upstream, importSpans: (spans) => context.spans.importSpans(spans),
+    }, {
       intervalMs: options.intervalMs,
       payloadBytes: options.payloadBytes,
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       endTimeoutMs: options.endTimeoutMs,
+      frozenWaitMs: options.frozenWaitMs,
     });
     const results: ScenarioResult[] = [];
     const tty = Boolean(context.stderr.isTTY);

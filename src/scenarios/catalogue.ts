@@ -1,77 +1,25 @@
 /**
- * The scenario catalogue: data only (design §3). A scenario says which RPC kind it uses,
- * what the client does, what the network does, and how each side is expected to see the
- * call end.
- *
- * "After N messages" counts the call's data messages as the client sees them: received
- * (server streaming, bidi), sent (client streaming); a unary call has none, so there it
- * means N × the run's interval after the call started (the server is mid-flight then: its
- * Notify waits `count` × interval, or up to 600 s when count is 0).
+ * The scenario catalogue: data only (design §3). The shape of a scenario is in
+ * scenario.ts; the core set and the delivery scenario are here, the process-level
+ * liveness scenarios in liveness-scenarios.ts, the other endings in ending-scenarios.ts.
  */
-import type { EndCause } from '../core/end-cause.ts';
-import type { FaultKind } from '../faults/fault-proxy.ts';
 import { RPC_KINDS } from '../rpc/method-info.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
+import type { Expectation, Scenario } from './scenario.ts';
+import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
+import { ENDING_SCENARIOS } from './ending-scenarios.ts';
+import { CANCELLED, OK, UNAVAILABLE } from './grpc-codes.ts';
 
-/** What the client does with its stream. */
-export type ClientAction =
-  | { kind: 'read-all' }
-  | { kind: 'cancel'; afterMessages: number };
-
-/** What the network does, after the client has received `afterMessages` messages. */
-export type NetworkAction = { kind: 'clean' } | { kind: 'fault'; fault: FaultKind; afterMessages: number };
-
-/** Simulated loss on a delivery (bidi) scenario: the client ignores a seeded share of messages. */
-export interface DeliveryPlan {
-  /** Share of received messages the client ignores (no ACK), 0 to 1. */
-  dropRate: number;
-  /** PRNG seed, so the same receipts are dropped on every run. */
-  seed: number;
-}
-
-/** One scenario. */
-export interface Scenario {
-  name: string;
-  /** One sentence for the report and --help. */
-  summary: string;
-  /** The RPC kind (and so the method: Notify, Publish, Subscribe, Exchange). */
-  rpc: RpcKind;
-  /** Data messages of the call (0 = until it ends otherwise). */
-  count: number;
-  /** For bidi: the delivery protocol's simulated loss; the verdict then checks the accounting too. */
-  delivery?: DeliveryPlan;
-  client: ClientAction;
-  network: NetworkAction;
-  expect: {
-    client: EndCause;
-    /** gRPC status code the client should receive. */
-    clientCode: number;
-    server: EndCause;
-    /**
-     * The server must notice within this many ms of the cause, as a function of the
-     * run's keepalive settings (ms). Undefined: no bound.
-     */
-    serverDetectionWithinMs?: (keepalive: { timeMs: number; timeoutMs: number }) => number;
-  };
-  /**
-   * What differs when the faults come from another backend (by FaultBackend.name), and why.
-   * The embedded fault proxy is the reference; a real proxy may pass a close on.
-   */
-  expectVia?: Record<string, { client?: EndCause; clientCode?: number; server?: EndCause; why: string }>;
-}
+export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scenario.ts';
 
 /** The expectation of `scenario` when its faults come from `backend`. */
-export function expectationFor(scenario: Scenario, backend: string): Scenario['expect'] {
+export function expectationFor(scenario: Scenario, backend: string): Expectation {
   const override = scenario.expectVia?.[backend];
   if (!override) return scenario.expect;
   const { why: _why, ...changes } = override;
   return { ...scenario.expect, ...changes };
 }
 
-/** gRPC codes used below (grpc-js `status`); spelled out to keep this file data. */
-const OK = 0;
-const CANCELLED = 1;
-const UNAVAILABLE = 14;
 
 /** The core set, in report order. */
 export const CORE_SCENARIOS: readonly Scenario[] = [
@@ -82,7 +30,7 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
     count: 5,
     client: { kind: 'read-all' },
     network: { kind: 'clean' },
-    expect: { client: 'completed', clientCode: OK, server: 'completed' },
+    expect: { client: 'completed', clientCode: OK, server: 'completed', why: 'the handler returns OK after the last event and the client reads the OK status' },
   },
   {
     name: 'cancel',
@@ -91,7 +39,10 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
     count: 0,
     client: { kind: 'cancel', afterMessages: 3 },
     network: { kind: 'clean' },
-    expect: { client: 'client_cancelled', clientCode: CANCELLED, server: 'client_cancelled' },
+    expect: {
+      client: 'client_cancelled', clientCode: CANCELLED, server: 'client_cancelled',
+      why: 'cancel() sends RST_STREAM CANCEL on a connection that stays open, so the server sees the cancel, not a transport end',
+    },
   },
   {
     name: 'disconnect',
@@ -100,7 +51,10 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
     count: 0,
     client: { kind: 'read-all' },
     network: { kind: 'fault', fault: 'reset', afterMessages: 3 },
-    expect: { client: 'connection_reset', clientCode: UNAVAILABLE, server: 'connection_reset' },
+    expect: {
+      client: 'connection_reset', clientCode: UNAVAILABLE, server: 'connection_reset',
+      why: 'the proxy closes both sockets with SO_LINGER 0, so each side reads ECONNRESET before any status',
+    },
     expectVia: {
       toxiproxy: {
         client: 'connection_closed',
@@ -123,6 +77,7 @@ export const CORE_SCENARIOS: readonly Scenario[] = [
       // The next PING leaves at most timeMs after the fault and times out timeoutMs later;
       // 200 ms of slack for timer and event-loop lateness.
       serverDetectionWithinMs: ({ timeMs, timeoutMs }) => timeMs + timeoutMs + 200,
+      why: 'nothing closes: only an unanswered keepalive PING tells either side the peer is gone',
     },
     expectVia: {
       toxiproxy: {
@@ -147,11 +102,14 @@ export const ACK_RETRY: Scenario = {
   delivery: { dropRate: 0.1, seed: 4 },
   client: { kind: 'read-all' },
   network: { kind: 'clean' },
-  expect: { client: 'completed', clientCode: OK, server: 'completed' },
+  expect: {
+    client: 'completed', clientCode: OK, server: 'completed',
+    why: 'every message is acknowledged, after at most three redeliveries, so the exchange ends with OK and its accounting balances',
+  },
 };
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY];
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS];
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);
@@ -177,7 +135,8 @@ export function parseRpcKinds(value: string): RpcKind[] {
 }
 
 /**
- * The scenarios named, in the order given; the core scenarios when `names` is empty.
+ * The scenarios named, in the order given; the core scenarios when `names` is empty (the
+ * whole catalogue is `CATALOGUE`, `run --all`).
  * @throws Error naming the unknown scenario and listing the known ones
  */
 export function selectScenarios(names: readonly string[], catalogue: readonly Scenario[] = CATALOGUE): Scenario[] {
@@ -189,4 +148,28 @@ export function selectScenarios(names: readonly string[], catalogue: readonly Sc
     }
     return scenario;
   });
+}
+
+/** The "after N messages" triggers of `scenario` (cancel, network fault, process fault). */
+function triggersOf(scenario: Scenario): number[] {
+  const triggers: number[] = [];
+  if (scenario.client.kind === 'cancel') triggers.push(scenario.client.afterMessages);
+  if (scenario.network.kind === 'fault') triggers.push(scenario.network.afterMessages);
+  if (scenario.server?.kind === 'process') triggers.push(scenario.server.fault.afterMessages);
+  return triggers;
+}
+
+/**
+ * `scenario` with `count` data messages instead of its own when its own stream is finite
+ * (count > 0); a never-ending stream (count 0) stays so. `--count 3 --interval-ms 2000` is
+ * the seed experiment's pace (3 responses, 2 s apart).
+ * @throws Error naming the scenario when `count` leaves no message after one of its triggers
+ */
+export function withCount(scenario: Scenario, count: number): Scenario {
+  if (scenario.count === 0 || count === scenario.count) return scenario;
+  const last = Math.max(0, ...triggersOf(scenario));
+  if (count <= last) {
+    throw new Error(`--count ${count} is too small for "${scenario.name}": it acts after ${last} message(s), so use at least ${last + 1}`);
+  }
+  return { ...scenario, count };
 }

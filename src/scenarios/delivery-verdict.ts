@@ -3,7 +3,7 @@
  * side (issue: "sent = acked + exhausted + unacked at the stream's end").
  */
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
-import type { Scenario } from './catalogue.ts';
+import type { Scenario } from './scenario.ts';
 
 /**
  * Checks both sides' delivery accounts of a completed delivery scenario.

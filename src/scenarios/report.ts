@@ -7,7 +7,7 @@ import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import type { DeliveryAccount, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
 import type { ScenarioResult } from './runner.ts';
-import { renderTimeline, timelineLegend } from './timeline.ts';
+import { renderTimeline, silenceNote, timelineLegend } from './timeline.ts';
 
 /** One side of a scenario in the `--json` document; null where that side was not observed. */
 export interface JsonSide {
@@ -19,6 +19,10 @@ export interface JsonSide {
   sent: number | null;
   received: number | null;
   detection_ms: number | null;
+  /** Client, `connect_failed`: the OS error (ECONNREFUSED, ...). */
+  connect_error?: string;
+  /** Why this side has no record when it cannot have one (the server was killed, or there is none). */
+  note?: string;
 }
 
 /** A delivery account in the `--json` document. */
@@ -43,6 +47,8 @@ export interface JsonReport {
     mismatches: string[];
     client: JsonSide;
     server: JsonSide;
+    /** A client that could not notice (frozen server, no keepalive): how long the runner waited before it cancelled, ms. */
+    silent_for_ms?: number;
     /** Delivery scenarios: the server's account when observed, else the client's; per side in `client`/`server`. */
     delivery?: JsonDelivery & { client?: JsonDelivery; server?: JsonDelivery };
   }>;
@@ -50,7 +56,7 @@ export interface JsonReport {
 
 const round = (ms: number | undefined): number | null => (ms === undefined ? null : Math.round(ms * 10) / 10);
 
-function side(end: StreamEnd | undefined): JsonSide {
+function side(end: StreamEnd | undefined, note?: string): JsonSide {
   return {
     end_cause: end?.endCause ?? null,
     grpc_code: end?.grpcCode ?? null,
@@ -58,6 +64,8 @@ function side(end: StreamEnd | undefined): JsonSide {
     sent: end?.sent ?? null,
     received: end?.received ?? null,
     detection_ms: round(end?.detectionMs),
+    ...(end?.connectError ? { connect_error: end.connectError } : {}),
+    ...(note ? { note } : {}),
   };
 }
 
@@ -90,7 +98,8 @@ export function toJsonReport(results: readonly ScenarioResult[]): JsonReport {
         ok: result.ok,
         mismatches: result.mismatches,
         client: side(result.client),
-        server: side(result.server),
+        server: side(result.server, result.serverNote),
+        ...(result.silentForMs !== undefined ? { silent_for_ms: result.silentForMs } : {}),
         ...(account ? { delivery: account } : {}),
       };
     }),
@@ -101,6 +110,15 @@ function detection(result: ScenarioResult): string {
   const ms = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(1));
   if (result.causeAtMs === undefined) return '-';
   return `client ${ms(result.client?.detectionMs)}\nserver ${ms(result.server?.detectionMs)}`;
+}
+
+/** The client's end cause cell: with the OS error of a connect failure, or the silence of a frozen wait. */
+function clientCause(result: ScenarioResult): string {
+  const end = result.client;
+  if (!end) return '(no end)';
+  if (end.connectError) return `${end.endCause}\n${end.connectError}`;
+  if (result.silentForMs !== undefined) return `${end.endCause}\n(silent ${result.silentForMs / 1000} s)`;
+  return end.endCause;
 }
 
 const messages = (end: StreamEnd | undefined) => (end ? `${end.sent}↑ ${end.received}↓` : '-');
@@ -116,10 +134,10 @@ export function renderTable(results: readonly ScenarioResult[], color = false): 
     table.push([
       result.scenario.name,
       result.scenario.rpc,
-      result.client?.endCause ?? '(no end)',
+      clientCause(result),
       result.client ? grpcCodeName(result.client.grpcCode) : '-',
       messages(result.client),
-      result.server?.endCause ?? '(not observed)',
+      result.server?.endCause ?? (result.serverNote ? `(${result.serverNote.split(':')[0]})` : '(not observed)'),
       messages(result.server),
       detection(result),
       result.traceId || '-',
@@ -146,6 +164,9 @@ export function renderReport(results: readonly ScenarioResult[], color = false):
     lines.push(`${result.scenario.name} [${result.scenario.rpc}]: ${result.mismatches.join('; ')}`);
   }
   lines.push(...deliveryLines(results));
+  for (const result of results.filter((r) => r.silentForMs !== undefined)) {
+    lines.push(`${result.scenario.name}: client ${silenceNote(result.silentForMs ?? 0)}`);
+  }
   lines.push('', `Timelines (one axis per scenario; ${timelineLegend()}):`);
   for (const result of results) lines.push('', renderTimeline(result));
   return lines.join('\n');

@@ -1,22 +1,29 @@
 /**
- * Runs scenarios: one trace per run (root span `scenario <name>`), a fresh fault path and
- * client per run, then the observed end of each side compared with the expectation.
+ * Runs scenarios: one trace per run (root span `scenario <name>`), a fresh endpoint (fault
+ * path, child server process or nothing) and client per run; the runner acts on cue
+ * (cancel, network fault, signal to the server process), waits for each side's end, and
+ * compares what each side observed with the expectation (verdict.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
-import type { EndCause } from '../core/end-cause.ts';
 import { createStreamlabClient } from '../client/streamlab-client.ts';
-import { withTimeout } from '../core/deferred.ts';
+import { createDeferred, withTimeout } from '../core/deferred.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { CauseClock } from '../telemetry/cause-clock.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
-import { grpcCodeName } from '../telemetry/grpc-status.ts';
+import type { SpanRecord } from '../telemetry/span-record.ts';
 import * as sc from '../telemetry/semconv.ts';
 import { expectationFor } from './catalogue.ts';
-import type { Scenario } from './catalogue.ts';
-import { checkDelivery } from './delivery-verdict.ts';
+import { describeExpected } from './scenario.ts';
+import type { Scenario } from './scenario.ts';
 import { startScenarioCall } from './scenario-call.ts';
+import type { ScenarioCall } from './scenario-call.ts';
+import { openScenarioEndpoint } from './scenario-endpoint.ts';
+import type { ScenarioEndpoint } from './scenario-endpoint.ts';
+import { judge } from './verdict.ts';
+import type { Observed } from './verdict.ts';
+import type { RunAction, RunActionKind } from './run-action.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { RunObserver } from './run-observer.ts';
 
@@ -26,34 +33,28 @@ export interface RunOptions {
   intervalMs?: number;
   /** Event payload size, bytes. Default 64. */
   payloadBytes?: number;
-  /** Keepalive PING interval of the scenario clients (and the embedded server), ms. Default 1,000. */
+  /** Keepalive PING interval of the scenario clients and servers, ms. Default 1,000. */
   keepaliveTimeMs?: number;
   /** Keepalive PING timeout, ms. Default 1,000. */
   keepaliveTimeoutMs?: number;
   /** Give up waiting for a side's end after this many ms. Default 20,000. */
   endTimeoutMs?: number;
-  /** False when the server runs in another process: its end is not observed here. Default true. */
+  /** False when the embedded-plan server runs in another process: its end is not observed here. Default true. */
   observeServer?: boolean;
-}
-
-/** With a remote server: wait this long after the client's end before tearing down, ms. */
-const REMOTE_TEARDOWN_GRACE_MS = 250;
-
-/**
- * How long to keep the fault path and channel after the client's end when the server is
- * remote, ms. After a blackhole the server can only notice through its own keepalive,
- * which may fire up to one keepalive period after the client's (assuming it uses the run's
- * keepalive settings); tearing down earlier would hand it a FIN or RST instead.
- */
-function remoteTeardownGraceMs(scenario: Scenario, options: Required<RunOptions>): number {
-  const silent = scenario.network.kind === 'fault' && scenario.network.fault === 'blackhole';
-  return silent ? options.keepaliveTimeMs + options.keepaliveTimeoutMs : REMOTE_TEARDOWN_GRACE_MS;
+  /**
+   * How long a lesson whose client cannot notice anything (a frozen server, no keepalive)
+   * waits before the runner ends it by cancelling the call, ms. Default 3,000.
+   */
+  frozenWaitMs?: number;
 }
 
 /** Defaults of {@link RunOptions}. */
 export const RUN_DEFAULTS = {
-  intervalMs: 100, payloadBytes: 64, keepaliveTimeMs: 1_000, keepaliveTimeoutMs: 1_000, endTimeoutMs: 20_000, observeServer: true,
+  intervalMs: 100, payloadBytes: 64, keepaliveTimeMs: 1_000, keepaliveTimeoutMs: 1_000, endTimeoutMs: 20_000, observeServer: true, frozenWaitMs: 3_000,
 } as const;
+
+/** With a remote server: wait this long after the client's end before tearing down, ms. */
+const REMOTE_TEARDOWN_GRACE_MS = 250;
 
 /** What one scenario run showed. */
 export interface ScenarioResult {
@@ -65,8 +66,14 @@ export interface ScenarioResult {
   mismatches: string[];
   client?: StreamEnd;
   server?: StreamEnd;
-  /** When the runner cancelled or cut the network, epoch ms. */
+  /** Why the server side has no record, when it cannot have one (killed, absent). */
+  serverNote?: string;
+  /** For a client that cannot notice: how long the runner waited before ending the lesson, ms. */
+  silentForMs?: number;
+  /** When the cause of the end happened (the runner's first action), epoch ms. */
   causeAtMs?: number;
+  /** What the runner did, in time order. */
+  actions: RunAction[];
   startedAtMs: number;
   events: LifecycleEvent[];
 }
@@ -76,108 +83,174 @@ export interface RunnerDeps {
   telemetry: RecorderDeps & { causeClock: CauseClock };
   observer: RunObserver;
   faults: FaultBackend;
-  /** The server the fault path leads to. */
+  /** The server the fault path leads to (scenarios on the embedded plan). */
   upstream: { host: string; port: number };
-}
-
-function compare(scenario: Scenario, expect: Scenario['expect'], client: StreamEnd | undefined, server: StreamEnd | undefined, options: Required<RunOptions>): string[] {
-  const mismatches: string[] = [];
-  const expectCause = (side: string, end: StreamEnd | undefined, expected: EndCause) => {
-    if (!end) mismatches.push(`${side} stream did not end within ${options.endTimeoutMs} ms (expected ${expected})`);
-    else if (end.endCause !== expected) mismatches.push(`${side} ended ${end.endCause}, expected ${expected}`);
-  };
-  expectCause('client', client, expect.client);
-  if (client && client.grpcCode !== expect.clientCode) {
-    mismatches.push(`client got ${grpcCodeName(client.grpcCode)}, expected ${grpcCodeName(expect.clientCode)}`);
-  }
-  if (options.observeServer) {
-    expectCause('server', server, expect.server);
-    const bound = expect.serverDetectionWithinMs?.({ timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs });
-    if (bound !== undefined && server?.detectionMs !== undefined && server.detectionMs > bound) {
-      mismatches.push(`server noticed after ${server.detectionMs.toFixed(0)} ms, expected within ${bound} ms`);
-    }
-  }
-  if (scenario.delivery) mismatches.push(...checkDelivery(scenario, client, options.observeServer ? server : undefined));
-  return mismatches;
+  /** Receives the spans of child server processes (the process's span pipeline). Default: dropped. */
+  importSpans?(spans: readonly SpanRecord[]): void;
 }
 
 /** Creates a runner; `run` runs one scenario at a time. */
 export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = {}) {
   const options: Required<RunOptions> = { ...RUN_DEFAULTS, ...runOptions };
   const { telemetry, observer } = deps;
+  const keepalive = { timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs };
+  const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer, importSpans: deps.importSpans ?? (() => {}) } };
+
+  /** Records a runner action; the first one is the cause of the end. */
+  function actionLog(scenario: Scenario) {
+    const actions: RunAction[] = [];
+    const cause = createDeferred<number>();
+    return {
+      actions, cause,
+      act(kind: RunActionKind, atMs: number, label: string) {
+        actions.push({ kind, atMs, label });
+        if (cause.settled) return;
+        telemetry.causeClock.mark(scenario.name, atMs);
+        cause.resolve(atMs);
+      },
+    };
+  }
+
+  /** Sends the scenario's process fault; the child learns the cause time first, so its detection is right. */
+  async function signalProcess(scenario: Scenario, endpoint: ScenarioEndpoint, log: ReturnType<typeof actionLog>): Promise<void> {
+    const child = endpoint.process;
+    const fault = scenario.server?.kind === 'process' ? scenario.server.fault : undefined;
+    if (!child || !fault) return;
+    if (fault.kind === 'kill') return log.act('kill', child.signal('SIGKILL'), `SIGKILL pid ${child.pid}`);
+    const atMs = nowMs();
+    await child.markCause(scenario.name, atMs);
+    const signal = fault.kind === 'terminate' ? 'SIGTERM' : 'SIGSTOP';
+    child.signal(signal);
+    log.act(fault.kind, atMs, `${signal} pid ${child.pid}`);
+  }
+
+  /** Waits for the client's end; for a client that cannot notice, ends the lesson after the bound. */
+  async function clientEnd(scenario: Scenario, call: ScenarioCall, log: ReturnType<typeof actionLog>): Promise<{ end?: StreamEnd; silence?: Observed['silence'] }> {
+    if (!scenario.expect.clientNoticesNothing) return { end: await withTimeout(call.ended, options.endTimeoutMs) };
+    if ((await withTimeout(log.cause.promise, options.endTimeoutMs)) === undefined) return { end: await withTimeout(call.ended, options.endTimeoutMs) };
+    const early = await withTimeout(call.ended, options.frozenWaitMs);
+    if (early) return { end: early, silence: { boundMs: options.frozenWaitMs, noticed: true } };
+    log.act('cancel', nowMs(), `cancel() after ${options.frozenWaitMs} ms of silence`);
+    call.cancel();
+    return { end: await withTimeout(call.ended, options.endTimeoutMs), silence: { boundMs: options.frozenWaitMs, noticed: false } };
+  }
 
   return {
-    /** Runs one scenario and returns what both sides observed. Never rejects for a scenario mismatch. */
+    /**
+     * Runs one scenario and returns what both sides observed. Never rejects for a scenario mismatch.
+     * @throws Error when its endpoint cannot be set up (a child server that fails to start names its command and stderr)
+     */
     async run(scenario: Scenario): Promise<ScenarioResult> {
       observer.forget(scenario.name);
       const expect = expectationFor(scenario, deps.faults.name);
       telemetry.causeClock.clear(scenario.name);
-      const path = await deps.faults.open(deps.upstream);
+      const plan = scenario.server ?? { kind: 'embedded' };
+      const pace = { intervalMs: scenario.call?.intervalMs ?? options.intervalMs, count: scenario.count };
+      const endpoint = await openScenarioEndpoint(endpointDeps, scenario, pace, keepalive);
       const client = createStreamlabClient(telemetry, {
-        target: path.target, keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
+        target: endpoint.target, keepaliveTimeMs: scenario.call?.keepalive === false ? 0 : options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       });
       const startedAtMs = nowMs();
       const root = telemetry.tracer.startSpan(sc.scenarioSpanName(scenario.name), {
         root: true,
         attributes: {
           [sc.ATTR_SCENARIO]: scenario.name,
-          [sc.ATTR_EXPECTED_CLIENT_END_CAUSE]: expect.client,
-          [sc.ATTR_EXPECTED_SERVER_END_CAUSE]: expect.server,
+          [sc.ATTR_EXPECTED_CLIENT_END_CAUSE]: describeExpected(expect.client),
+          [sc.ATTR_EXPECTED_SERVER_END_CAUSE]: describeExpected(expect.server),
           [sc.ATTR_FAULT_BACKEND]: deps.faults.name,
           [sc.ATTR_RPC_KIND]: scenario.rpc,
         },
       }, ROOT_CONTEXT);
       const baggage = propagation.createBaggage({ [sc.BAGGAGE_SCENARIO]: { value: scenario.name } });
       const runContext = trace.setSpan(propagation.setBaggage(context.active(), baggage), root);
-      let causeAtMs: number | undefined;
-      const markCause = (atMs: number) => {
-        causeAtMs = atMs;
-        telemetry.causeClock.mark(scenario.name, atMs);
-      };
+      const log = actionLog(scenario);
+      const processFault = plan.kind === 'process' ? plan.fault : undefined;
+      let signalled: Promise<void> | undefined;
       try {
-        const call = context.with(runContext, () => startScenarioCall(client, scenario, options));
+        const deadlineMs = scenario.call?.deadlineMs;
+        const call = context.with(runContext, () => startScenarioCall(client, scenario, {
+          intervalMs: pace.intervalMs,
+          payloadBytes: scenario.call?.payloadBytes ?? options.payloadBytes,
+          callOptions: {
+            ...(deadlineMs !== undefined ? { deadline: new Date(Date.now() + deadlineMs) } : {}),
+            ...(scenario.call?.waitForReady ? { waitForReady: true } : {}),
+          },
+        }));
+        if (deadlineMs !== undefined) log.act('deadline', startedAtMs + deadlineMs, `deadline ${deadlineMs} ms`);
+        else if (plan.kind === 'absent') log.act('no-server', startedAtMs, `nothing listens on ${endpoint.target}`);
         call.onProgress((messages) => {
           if (scenario.client.kind === 'cancel' && messages === scenario.client.afterMessages) {
-            markCause(nowMs());
+            log.act('cancel', nowMs(), 'cancel()');
             call.cancel();
           }
-          if (scenario.network.kind === 'fault' && messages === scenario.network.afterMessages) {
-            const fault = scenario.network.fault;
+          if (scenario.network.kind === 'fault' && messages === scenario.network.afterMessages && endpoint.path) {
+            const { fault } = scenario.network;
+            const path = endpoint.path;
             // After this turn of the event loop, so what the client does on this message (a
             // bidi client ACKs it) has gone out first and does not race the fault.
-            setImmediate(() => void path.inject(fault).then(markCause, (error: unknown) => {
+            setImmediate(() => void path.inject(fault).then((atMs) => log.act('fault', atMs, fault), (error: unknown) => {
               telemetry.logger.error('fault injection failed', { scenario: scenario.name, error: String(error) });
             }));
           }
+          if (processFault && messages === processFault.afterMessages) signalled = signalProcess(scenario, endpoint, log);
         });
-        const clientEnd = await withTimeout(call.ended, options.endTimeoutMs);
-        const serverEnd = options.observeServer
-          ? await observer.nextEnd('server', scenario.name, options.endTimeoutMs)
-          : undefined;
-        const mismatches = compare(scenario, expect, clientEnd, serverEnd, options);
+        const { end: clientSide, silence } = await clientEnd(scenario, call, log);
+        if (processFault?.kind === 'freeze' && endpoint.process) {
+          await withTimeout(signalled ?? Promise.resolve(), options.endTimeoutMs);
+          log.act('resume', endpoint.process.signal('SIGCONT'), `SIGCONT pid ${endpoint.process.pid}`);
+        }
+        const serverAlive = plan.kind === 'embedded' ? options.observeServer : plan.kind === 'process' && processFault?.kind !== 'kill';
+        const serverSide = await observer.nextEnd('server', scenario.name, serverAlive ? options.endTimeoutMs : 0);
+        if (serverAlive && endpoint.process) await endpoint.process.flush();
+        const events = observer.eventsOf(scenario.name);
+        const observed: Observed = {
+          ...(clientSide ? { client: clientSide } : {}),
+          ...(serverSide ? { server: serverSide } : {}),
+          serverObserved: plan.kind !== 'embedded' || options.observeServer,
+          ...(silence ? { silence } : {}),
+          backpressureWaits: events.filter((event) => event.side === 'server' && event.phase === 'backpressure.wait').length,
+        };
+        const mismatches = judge(scenario, expect, observed, { keepalive, endTimeoutMs: options.endTimeoutMs });
         const ok = mismatches.length === 0;
         root.setAttribute(sc.ATTR_VERDICT, ok ? 'ok' : 'mismatch');
         if (!ok) root.setStatus({ code: SpanStatusCode.ERROR, message: mismatches.join('; ') });
         telemetry.metrics.scenarioRuns.inc({ scenario: scenario.name, verdict: ok ? 'ok' : 'mismatch' });
         telemetry.metrics.scenarioLastRun.set({ scenario: scenario.name }, Date.now() / 1000);
+        const serverNote = plan.kind === 'absent'
+          ? `no server: nothing listened on ${endpoint.target}`
+          : processFault?.kind === 'kill' ? `gone: SIGKILL after ${processFault.afterMessages} message(s) — a killed process records nothing` : undefined;
         return {
           scenario, traceId: root.isRecording() ? root.spanContext().traceId : '', ok, mismatches,
-          ...(clientEnd ? { client: clientEnd } : {}),
-          ...(serverEnd ? { server: serverEnd } : {}),
-          ...(causeAtMs !== undefined ? { causeAtMs } : {}),
+          ...(clientSide ? { client: clientSide } : {}),
+          ...(serverSide ? { server: serverSide } : {}),
+          ...(serverNote ? { serverNote } : {}),
+          ...(silence && !silence.noticed ? { silentForMs: silence.boundMs } : {}),
+          ...(log.cause.settled ? { causeAtMs: await log.cause.promise } : {}),
+          actions: [...log.actions].sort((a, b) => a.atMs - b.atMs),
           startedAtMs,
-          events: observer.eventsOf(scenario.name),
+          events,
         };
       } finally {
         root.end();
         // A server in another process is not awaited: give it time to see the stream end
         // before the channel and the fault path go away, or it would see them go first.
-        if (!options.observeServer) await delay(remoteTeardownGraceMs(scenario, options));
+        if (plan.kind === 'embedded' && !options.observeServer) await delay(remoteTeardownGraceMs(scenario, options));
         client.close();
-        await path.close();
+        await endpoint.close();
       }
     },
   };
+}
+
+/**
+ * How long to keep the fault path and channel after the client's end when the server is
+ * remote, ms. After a blackhole the server can only notice through its own keepalive,
+ * which may fire up to one keepalive period after the client's (assuming it uses the run's
+ * keepalive settings); tearing down earlier would hand it a FIN or RST instead.
+ */
+function remoteTeardownGraceMs(scenario: Scenario, options: Required<RunOptions>): number {
+  const silent = scenario.network.kind === 'fault' && scenario.network.fault === 'blackhole';
+  return silent ? options.keepaliveTimeMs + options.keepaliveTimeoutMs : REMOTE_TEARDOWN_GRACE_MS;
 }
 
 /** The runner built by {@link createScenarioRunner}. */

@@ -6,14 +6,15 @@
  *   count is 0); progress ticks every interval;
  * - client streaming: Ticker/Publish, one PublishRequest every interval, `count` of them
  *   (until the call ends when 0), then half-close;
- * - server streaming: Ticker/Subscribe; progress on every Event received;
+ * - server streaming: Ticker/Subscribe; progress on every Event received (a slow consumer
+ *   pauses reading after each one);
  * - bidi: Delivery/Exchange with ACKs (and the scenario's simulated loss); progress on every
  *   message received.
  */
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
-import type { StreamlabClient } from '../client/streamlab-client.ts';
+import type { ClientCallOptions, StreamlabClient } from '../client/streamlab-client.ts';
 import { startDelivery } from '../client/delivery-client.ts';
-import type { Scenario } from './catalogue.ts';
+import type { Scenario } from './scenario.ts';
 
 /** How the call is paced and sized. */
 export interface ScenarioCallParams {
@@ -21,6 +22,8 @@ export interface ScenarioCallParams {
   intervalMs: number;
   /** Payload of each data message, bytes. */
   payloadBytes: number;
+  /** Deadline and waitForReady of the call. */
+  callOptions?: ClientCallOptions;
 }
 
 /** A running scenario call. */
@@ -48,16 +51,17 @@ export function startScenarioCall(client: StreamlabClient, scenario: Scenario, p
   const payload = Buffer.alloc(params.payloadBytes, 0x61);
   let observed: { ended: Promise<StreamEnd>; cancel(): void };
   let timer: NodeJS.Timeout | undefined;
+  const callOptions = params.callOptions ?? {};
 
   switch (scenario.rpc) {
     case 'unary': {
       const delayMs = scenario.count === 0 ? UNARY_HOLD_MS : scenario.count * params.intervalMs;
-      observed = client.notify({ topic, text: `scenario ${scenario.name}`, delayMs });
+      observed = client.notify({ topic, text: `scenario ${scenario.name}`, delayMs }, callOptions);
       timer = setInterval(progress, Math.max(1, params.intervalMs));
       break;
     }
     case 'client_stream': {
-      const publish = client.publish();
+      const publish = client.publish(callOptions);
       observed = publish;
       const send = () => {
         if (!publish.call.writable) return;
@@ -73,8 +77,16 @@ export function startScenarioCall(client: StreamlabClient, scenario: Scenario, p
       break;
     }
     case 'server_stream': {
-      const subscribe = client.subscribe({ topic, count: scenario.count, intervalMs: params.intervalMs, payloadBytes: params.payloadBytes });
+      const subscribe = client.subscribe({ topic, count: scenario.count, intervalMs: params.intervalMs, payloadBytes: params.payloadBytes }, callOptions);
       subscribe.call.on('data', progress);
+      const reader = scenario.client;
+      if (reader.kind === 'read-slowly') {
+        // Not reading lets HTTP/2 flow control fill the window, and the server's write() return false.
+        subscribe.call.on('data', () => {
+          subscribe.call.pause();
+          timer = setTimeout(() => subscribe.call.resume(), reader.pauseMs);
+        });
+      }
       observed = subscribe;
       break;
     }
@@ -82,12 +94,12 @@ export function startScenarioCall(client: StreamlabClient, scenario: Scenario, p
       const exchange = startDelivery(client, {
         count: scenario.count, intervalMs: params.intervalMs, payloadBytes: params.payloadBytes,
         ...(scenario.delivery ? { dropRate: scenario.delivery.dropRate, seed: scenario.delivery.seed } : {}),
-      }, { onMessage: progress });
+      }, { onMessage: progress }, callOptions);
       observed = exchange;
       break;
     }
   }
-  const ended = observed.ended.finally(() => clearInterval(timer));
+  const ended = observed.ended.finally(() => clearTimeout(timer));
   return {
     ended,
     onProgress: (listener) => void listeners.push(listener),

@@ -4,6 +4,7 @@
  */
 import type { LifecycleEvent, LifecyclePhase } from '../telemetry/lifecycle-event.ts';
 import type { ScenarioResult } from './runner.ts';
+import { RUN_ACTIONS } from './run-action.ts';
 
 /** Columns of the axis. */
 const WIDTH = 60;
@@ -22,13 +23,11 @@ const MARKERS: Record<LifecyclePhase, { char: string; rank: number; legend: stri
   'stream.end': { char: 'E', rank: 10, legend: 'end' },
 };
 
-/** Markers of the cause row (the runner's own action). */
-const CAUSE_MARKERS = { cancel: { char: 'x', legend: 'cancel()' }, fault: { char: '!', legend: 'network fault' } } as const;
-
-/** The legend of every marker the timeline can draw, e.g. `o open, · message, ...`. */
+/** The legend of every marker the timeline can draw, e.g. `o open, · message, ...; cause row: x cancel(), ...`. */
 export function timelineLegend(): string {
   const phases = Object.values(MARKERS).sort((a, b) => a.rank - b.rank).map((marker) => `${marker.char} ${marker.legend}`);
-  return [...phases, `${CAUSE_MARKERS.fault.char} ${CAUSE_MARKERS.fault.legend} (cause row)`].join(', ');
+  const actions = Object.values(RUN_ACTIONS).map((marker) => `${marker.char} ${marker.legend}`);
+  return `${phases.join(', ')}; cause row: ${actions.join(', ')}`;
 }
 
 function label(event: LifecycleEvent): string {
@@ -40,11 +39,16 @@ function label(event: LifecycleEvent): string {
   return name;
 }
 
+/** What the report says of a client that noticed nothing within the bound. */
+export function silenceNote(boundMs: number): string {
+  return `still waiting after ${boundMs / 1000} s — without keepalive it would wait forever; the runner cancelled it`;
+}
+
 /** Renders the timeline of `result` as a few lines of text. */
 export function renderTimeline(result: ScenarioResult): string {
   const events = result.events;
   const startMs = Math.min(result.startedAtMs, ...events.map((e) => e.atMs));
-  const endMs = Math.max(startMs + 1, ...events.map((e) => e.atMs), result.causeAtMs ?? startMs);
+  const endMs = Math.max(startMs + 1, ...events.map((e) => e.atMs), ...result.actions.map((action) => action.atMs));
   const column = (atMs: number) => Math.min(WIDTH - 1, Math.floor(((atMs - startMs) / (endMs - startMs)) * WIDTH));
   const relative = (atMs: number) => `+${(atMs - startMs).toFixed(1)}`;
 
@@ -60,11 +64,11 @@ export function renderTimeline(result: ScenarioResult): string {
 
   const header = `${result.scenario.name} [${result.scenario.rpc}] — ${result.scenario.summary}`;
   const lines = [header, `  ${'time'.padEnd(6)} 0 ms${' '.repeat(WIDTH - 4 - `${(endMs - startMs).toFixed(0)} ms`.length)}${(endMs - startMs).toFixed(0)} ms`];
-  if (result.causeAtMs !== undefined) {
+  if (result.actions.length > 0) {
     const cause = Array.from({ length: WIDTH }, () => ' ');
-    cause[column(result.causeAtMs)] = result.scenario.client.kind === 'cancel' ? CAUSE_MARKERS.cancel.char : CAUSE_MARKERS.fault.char;
-    const what = result.scenario.network.kind === 'fault' ? result.scenario.network.fault : 'cancel()';
-    lines.push(`  ${'cause'.padEnd(6)} ${cause.join('')}  ${what} ${relative(result.causeAtMs)} ms`);
+    for (const action of result.actions) cause[column(action.atMs)] = RUN_ACTIONS[action.kind].char;
+    const what = result.actions.map((action) => `${action.label} ${relative(action.atMs)}`).join(', ');
+    lines.push(`  ${'cause'.padEnd(6)} ${cause.join('')}  ${what} ms`);
   }
   for (const side of ['client', 'server'] as const) {
     lines.push(`  ${side.padEnd(6)} ${row(side)}`);
@@ -78,7 +82,10 @@ export function renderTimeline(result: ScenarioResult): string {
     // Counts from the end record: lifecycle records of messages stop at the event cap.
     const counted = end ? `${end.sent} sent, ${end.received} received` : `${messages.length} msgs`;
     if (lastMessage) parts.splice(1, 0, `${counted} (last ${relative(lastMessage.atMs)})`);
-    lines.push(`  ${side}: ${parts.length ? parts.join(', ') : '(no events)'} ms`);
+    const note = side === 'server' && result.serverNote ? result.serverNote : undefined;
+    const seen = parts.length ? `${parts.join(', ')} ms${note ? ` — ${note}` : ''}` : `(${note ?? 'no events'})`;
+    lines.push(`  ${side}: ${seen}`);
+    if (side === 'client' && result.silentForMs !== undefined) lines.push(`  client: ${silenceNote(result.silentForMs)}`);
   }
   return lines.join('\n');
 }
