@@ -2,7 +2,8 @@
  * The PromQL queries of the committed dashboards (grafana/dashboards/*.json), as Grafana
  * will run them: every Prometheus target of every panel (rows' nested panels included) and
  * every Prometheus annotation query. The stack test runs each against a live Prometheus;
- * the dashboard test checks none is empty.
+ * the dashboard test checks none is empty and each parses. Both run them through
+ * {@link runnableExpr}, which fills in the Grafana macros the dashboards may use.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,10 +18,24 @@ export interface DashboardQuery {
   /** The target's refId. */
   refId: string;
   expr: string;
+  /** An instant query (one value per series, e.g. a table over the dashboard's range), not a range query. */
+  instant: boolean;
+}
+
+/**
+ * The Grafana macros a dashboard query may use, and the value each takes where a query runs
+ * outside Grafana. Only `$__range` (the dashboard's time range, for instant table queries over
+ * it); 5m is what the stack test's few minutes of data and every other window use.
+ */
+export const GRAFANA_MACROS: Readonly<Record<string, string>> = { $__range: '5m' };
+
+/** `expr` with every macro of {@link GRAFANA_MACROS} replaced by its value, as Prometheus can run it. */
+export function runnableExpr(expr: string): string {
+  return Object.entries(GRAFANA_MACROS).reduce((text, [macro, value]) => text.replaceAll(macro, value), expr);
 }
 
 interface DatasourceRef { type?: string; uid?: string }
-interface Target { datasource?: DatasourceRef; expr?: string; refId?: string }
+interface Target { datasource?: DatasourceRef; expr?: string; refId?: string; instant?: boolean }
 interface PanelJson { title?: string; datasource?: DatasourceRef; targets?: Target[]; panels?: PanelJson[] }
 interface AnnotationJson { name?: string; datasource?: DatasourceRef; expr?: string; target?: Target }
 interface DashboardJson { panels?: PanelJson[]; annotations?: { list?: AnnotationJson[] } }
@@ -44,7 +59,7 @@ export function queriesOf(model: unknown, dashboard: string): DashboardQuery[] {
   for (const panel of panelsOf(json.panels)) {
     for (const target of panel.targets ?? []) {
       if (!isPrometheus(target.datasource ?? panel.datasource)) continue;
-      queries.push({ dashboard, panel: panel.title ?? '', refId: target.refId ?? '', expr: target.expr ?? '' });
+      queries.push({ dashboard, panel: panel.title ?? '', refId: target.refId ?? '', expr: target.expr ?? '', instant: target.instant === true });
     }
   }
   for (const annotation of json.annotations?.list ?? []) {
@@ -54,6 +69,7 @@ export function queriesOf(model: unknown, dashboard: string): DashboardQuery[] {
       panel: `annotation "${annotation.name ?? ''}"`,
       refId: annotation.target?.refId ?? '',
       expr: annotation.target?.expr ?? annotation.expr ?? '',
+      instant: false,
     });
   }
   return queries;

@@ -1,9 +1,9 @@
 /**
  * The dashboards are code (grafana/dashboards-src/); the committed JSON in grafana/dashboards/
- * must be exactly what that code generates. Also checks the main dashboard's shape, that every
- * query uses only metrics of the contract (src/telemetry/semconv.ts), that the provisioning
- * agrees with the dashboards and docker-compose.yml, and (when promtool is on PATH) that every
- * PromQL expression parses.
+ * must be exactly what that code generates. Also checks the shape of each dashboard (stream
+ * lifecycle, failure modes), that every query uses only metrics of the contract
+ * (src/telemetry/semconv.ts), that the provisioning agrees with the dashboards and
+ * docker-compose.yml, and (when promtool is on PATH) that every PromQL expression parses.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,26 +12,47 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DASHBOARDS_DIR, renderDashboards, renderJson } from '../grafana/render.ts';
-import { dashboardQueries, queriesOf } from '../grafana/queries.ts';
+import { GRAFANA_MACROS, dashboardQueries, queriesOf, runnableExpr } from '../grafana/queries.ts';
 import { CORE_COLUMNS, DELIVERY_SCENARIO } from '../grafana/dashboards-src/refs.ts';
 import { STREAM_LIFECYCLE_TITLE, STREAM_LIFECYCLE_UID } from '../grafana/dashboards-src/stream-lifecycle.ts';
 import { DELIVERY_PANEL_WIDTH, DELIVERY_ROW_TITLE, REDELIVERY_RATIO_ALERT } from '../grafana/dashboards-src/delivery-row.ts';
+import { FAILURE_MODES_ROWS, FAILURE_MODES_TITLE, FAILURE_MODES_UID } from '../grafana/dashboards-src/failure-modes.ts';
+import { DETECTION_QUANTILES, SIDES } from '../grafana/dashboards-src/failure-modes-panels.ts';
+import { catalogueMarkdown } from '../grafana/dashboards-src/catalogue-panel.ts';
+import { DASHBOARD_TAG } from '../grafana/dashboards-src/dashboard-links.ts';
+import { CATALOGUE } from '../src/scenarios/catalogue.ts';
 import * as sc from '../src/telemetry/semconv.ts';
 
 const HINT = 'the dashboards are generated: edit grafana/dashboards-src/ and run `npm run grafana:generate`';
 const root = new URL('../', import.meta.url);
 const readRepoFile = (path: string): string => readFileSync(new URL(path, root), 'utf8');
 
+interface Link { title: string; url: string }
 interface Panel {
   id?: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number };
-  targets?: Array<{ expr?: string; exemplar?: boolean }>; panels?: Panel[];
-  fieldConfig?: { defaults?: { thresholds?: { steps: Array<{ value: number | null }> } } };
+  targets?: Array<{ expr?: string; exemplar?: boolean; instant?: boolean; format?: string; refId?: string }>; panels?: Panel[];
+  links?: Link[]; options?: { content?: string };
+  transformations?: Array<{ id: string; options: { renameByName?: Record<string, string>; rowField?: string; columnField?: string } }>;
+  fieldConfig?: {
+    defaults?: { thresholds?: { steps: Array<{ value: number | null }> }; links?: Link[] };
+    overrides?: Array<{ matcher: { id: string; options: string }; properties: Array<{ id: string; value: Link[] }> }>;
+  };
 }
-interface Dashboard { uid: string; title: string; panels: Panel[]; annotations: { list: Array<{ name: string; filter?: { ids: number[] } }> } }
+interface Dashboard {
+  uid: string; title: string; tags: string[]; links: Array<{ type: string; tags: string[] }>; panels: Panel[];
+  annotations: { list: Array<{ name: string; filter?: { ids: number[] } }> };
+}
 
 const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 const committed = (file: string): string => readFileSync(join(DASHBOARDS_DIR, file), 'utf8');
 const main = (): Dashboard => JSON.parse(committed('stream-lifecycle.json')) as Dashboard;
+const failureModes = (): Dashboard => JSON.parse(committed('failure-modes.json')) as Dashboard;
+const dashboardFiles = (): string[] => readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort();
+/** The links a table panel's column offers (its field override), by column name. */
+const columnLinks = (panel: Panel, column: string): Link[] =>
+  panel.fieldConfig?.overrides?.find((o) => o.matcher.id === 'byName' && o.matcher.options === column)?.properties.find((p) => p.id === 'links')?.value ?? [];
+/** A link to traces: the Jaeger UI or Explore on the Jaeger datasource. */
+const isTraceLink = (l: Link): boolean => l.url.startsWith('http://localhost:16686/') || l.url.includes('%22datasource%22%3A%22jaeger%22');
 
 /** First differing line of two texts, for a readable failure. */
 function firstDifference(actual: string, expected: string): string {
@@ -71,6 +92,16 @@ test('panel ids are unique within each dashboard', () => {
     const ids = allPanels((JSON.parse(committed(file)) as Dashboard).panels).map((p) => p.id);
     assert.ok(ids.every((id) => typeof id === 'number'), `${file}: every panel has an id`);
     assert.equal(new Set(ids).size, ids.length, `${file}: duplicate panel ids ${ids.join(',')}`);
+  }
+});
+
+test('every dashboard has its own uid and title, the streamlab tag and the link to the others', () => {
+  const dashboards = dashboardFiles().map((file) => JSON.parse(committed(file)) as Dashboard);
+  assert.deepEqual(dashboards.map((d) => d.uid).sort(), [FAILURE_MODES_UID, STREAM_LIFECYCLE_UID].sort());
+  assert.deepEqual(dashboards.map((d) => d.title).sort(), [FAILURE_MODES_TITLE, STREAM_LIFECYCLE_TITLE].sort());
+  for (const d of dashboards) {
+    assert.ok(d.tags.includes(DASHBOARD_TAG), `${d.uid}: tagged ${DASHBOARD_TAG}`);
+    assert.ok(d.links.some((l) => l.type === 'dashboards' && l.tags.includes(DASHBOARD_TAG)), `${d.uid}: links the other streamlab dashboards`);
   }
 });
 
@@ -141,6 +172,68 @@ test('the delivery row: delivery metrics by scenario, exemplars where they exist
   assert.deepEqual(marks?.filter?.ids, panels.map((p) => p.id), `${DELIVERY_SCENARIO} runs are marked on the delivery row`);
 });
 
+test('the failure-modes dashboard: end causes client | server and detection p50 | p99 per scenario, the catalogue, runs, series', () => {
+  const dashboard = failureModes();
+  assert.equal(dashboard.uid, FAILURE_MODES_UID);
+  assert.equal(dashboard.title, FAILURE_MODES_TITLE);
+  assert.deepEqual(dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title), [...FAILURE_MODES_ROWS]);
+  const panels = dashboard.panels.filter((p) => p.type !== 'row');
+  const byTitle = (prefix: string): Panel => {
+    const panel = panels.find((p) => p.title.startsWith(prefix));
+    assert.ok(panel, `a panel titled ${prefix}...`);
+    return panel;
+  };
+
+  // End causes: one instant table query per side, merged on (scenario, end_cause), the two
+  // value columns named client and server, each cell linking to that side's spans.
+  const ends = byTitle('End causes per scenario');
+  assert.equal(ends.type, 'table');
+  assert.deepEqual((ends.targets ?? []).map((t) => [t.instant, t.format]), SIDES.map(() => [true, 'table']));
+  for (const [i, side] of SIDES.entries()) {
+    assert.equal(ends.targets?.[i]?.expr, `sum by (scenario, end_cause) (increase(${sc.METRIC_STREAM_ENDS}{side="${side}"}[$__range]))`);
+  }
+  assert.deepEqual(ends.transformations?.map((t) => t.id), ['merge', 'organize']);
+  assert.deepEqual(ends.transformations?.[1]?.options.renameByName, { 'Value #A': 'client', 'Value #B': 'server' });
+  for (const column of ['scenario', 'end_cause', ...SIDES]) {
+    const links = columnLinks(ends, column);
+    assert.ok(links.length > 0 && links.every(isTraceLink), `end causes: the ${column} column links to traces`);
+    assert.ok(links.every((l) => l.url.includes('${__data.fields.scenario}')), `end causes: the ${column} links name the row's scenario`);
+  }
+  assert.match(columnLinks(ends, 'client')[0]?.url ?? '', /streamlab-driver/, 'the client column opens the driver\'s spans');
+  assert.match(columnLinks(ends, 'server')[0]?.url ?? '', /streamlab-server/, 'the server column opens the server\'s spans');
+
+  // Detection latency: p50 and p99 from the histogram's buckets, by scenario and side.
+  const detection = byTitle('Detection latency per scenario and side');
+  assert.equal(detection.type, 'table');
+  assert.deepEqual((detection.targets ?? []).map((t) => t.expr?.match(/^histogram_quantile\(([\d.]+), sum by \(scenario, side, le\) \(increase\(streamlab_detection_seconds_bucket\[\$__range\]\)\)\)/)?.[1]),
+    DETECTION_QUANTILES.map(String));
+  assert.deepEqual(detection.transformations?.[1]?.options.renameByName, { 'Value #A': 'p50', 'Value #B': 'p99' });
+  assert.ok(columnLinks(detection, 'scenario').every(isTraceLink) && columnLinks(detection, 'scenario').length > 0, 'detection: scenarios link to traces');
+
+  // The catalogue, generated from CATALOGUE: every scenario's name, rpc and summary, with its traces.
+  const catalogue = byTitle('Scenario catalogue');
+  assert.equal(catalogue.type, 'text');
+  const content = catalogue.options?.content ?? '';
+  assert.equal(content, catalogueMarkdown(CATALOGUE), 'the panel is the catalogue as it is now');
+  for (const s of CATALOGUE) {
+    const line = content.split('\n').find((l) => l.startsWith(`| \`${s.name}\` |`));
+    assert.ok(line, `${s.name} is listed`);
+    assert.ok(line.includes(`| ${s.rpc} |`) && line.includes(s.summary.replaceAll('|', '\\|')), `${s.name}: rpc and summary`);
+    assert.ok(line.includes(encodeURIComponent(JSON.stringify({ [sc.ATTR_SCENARIO]: s.name }))), `${s.name}: a link to its traces`);
+  }
+  const runs = byTitle('Runs per scenario');
+  assert.deepEqual(runs.transformations?.[0]?.options, { rowField: 'scenario', columnField: 'verdict', valueField: 'Value' });
+
+  // Every panel links to traces: its header menu, and its cells or series.
+  for (const panel of panels) {
+    assert.ok((panel.links ?? []).some(isTraceLink), `${panel.title}: a panel link to traces`);
+    if (panel.type === 'timeseries') {
+      assert.ok((panel.fieldConfig?.defaults?.links ?? []).every(isTraceLink) && (panel.fieldConfig?.defaults?.links ?? []).length > 0, `${panel.title}: series link to traces`);
+      assert.ok((panel.targets ?? []).every((t) => t.exemplar === true && t.instant === false), `${panel.title}: range queries with exemplars`);
+    }
+  }
+});
+
 test('every Prometheus query is non-empty, has no Grafana variables and uses only contract metrics', () => {
   const queries = dashboardQueries();
   assert.ok(queries.length > 10, `${queries.length} queries`);
@@ -150,29 +243,39 @@ test('every Prometheus query is non-empty, has no Grafana variables and uses onl
   // Label names (grpc_code, ...) match the pattern below too; they must be contract labels.
   const exists = (name: string): boolean => labels.has(name) || known.has(name) ||
     ['_bucket', '_count', '_sum'].some((s) => name.endsWith(s) && known.has(name.slice(0, -s.length)));
-  for (const { dashboard, panel, refId, expr } of queries) {
+  for (const { dashboard, panel, refId, expr, instant } of queries) {
     const where = `${dashboard} / ${panel} / ${refId}`;
     assert.notEqual(expr.trim(), '', `${where}: empty expr`);
-    assert.ok(!expr.includes('$'), `${where}: Grafana variables cannot run verbatim in the stack test: ${expr}`);
+    // Variables would need values the stack test cannot guess; the few macros it fills in
+    // (runnableExpr) are for instant queries over the dashboard's range only.
+    assert.ok(!runnableExpr(expr).includes('$'), `${where}: Grafana variables cannot run in the stack test: ${expr}`);
+    if (Object.keys(GRAFANA_MACROS).some((macro) => expr.includes(macro))) assert.ok(instant, `${where}: a range macro in a range query: ${expr}`);
     for (const [metric] of expr.matchAll(/\b(?:streamlab|grpc)_[a-z_]+\b/g)) {
       assert.ok(exists(metric), `${where}: ${metric} is not in src/telemetry/semconv.ts`);
     }
   }
   assert.deepEqual(queriesOf({ panels: [{ title: 'p', datasource: { type: 'prometheus' }, targets: [{ refId: 'A' }] }] }, 'x'),
-    [{ dashboard: 'x', panel: 'p', refId: 'A', expr: '' }], 'a target without expr is reported, not skipped');
+    [{ dashboard: 'x', panel: 'p', refId: 'A', expr: '', instant: false }], 'a target without expr is reported, not skipped');
+  assert.equal(runnableExpr('increase(m[$__range]) / increase(m[$__range])'), 'increase(m[5m]) / increase(m[5m])');
 });
 
 test('provisioning matches the dashboards and docker-compose.yml', () => {
   const datasources = readRepoFile('grafana/provisioning/datasources/datasources.yaml');
   const providers = readRepoFile('grafana/provisioning/dashboards/dashboards.yaml');
   const compose = readRepoFile('docker-compose.yml');
-  const json = readdirSync(DASHBOARDS_DIR).map((f) => committed(f)).join('\n');
+  const files = dashboardFiles();
+  const json = files.map((f) => committed(f)).join('\n');
+  const dashboardUids = new Set(files.map((f) => (JSON.parse(committed(f)) as Dashboard).uid));
   for (const uid of new Set([...json.matchAll(/"uid": "([^"]+)"/g)].map((m) => m[1]))) {
-    if (uid === STREAM_LIFECYCLE_UID) continue;
+    if (dashboardUids.has(uid as string)) continue;
     assert.match(datasources, new RegExp(`^\\s+uid: ${uid}$`, 'm'), `datasource uid ${uid} is provisioned`);
   }
   assert.match(datasources, /exemplarTraceIdDestinations:\s+# [^\n]*\n\s+- name: trace_id\s+datasourceUid: jaeger/);
+  // The file provider loads every *.json of the mounted directory, so each generated dashboard
+  // is provisioned once it is in grafana/dashboards/ (the up-to-date test keeps it there).
+  assert.match(providers, /type: file$/m);
   assert.match(providers, /path: \/var\/lib\/grafana\/dashboards$/m);
+  assert.deepEqual(files, renderDashboards().map((d) => d.file).sort(), 'every generated dashboard is in the provisioned directory');
   assert.match(compose, /- \.\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards(:ro)?$/m);
   assert.match(compose, /- \.\/grafana\/provisioning:\/etc\/grafana\/provisioning(:ro)?$/m);
   const home = /GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: \/var\/lib\/grafana\/dashboards\/(\S+)/.exec(compose)?.[1];
@@ -186,7 +289,7 @@ test('every PromQL expression parses (promtool check rules)', (t) => {
     return;
   }
   const queries = dashboardQueries();
-  const rules = queries.map((q, i) => ({ record: `grafana_dashboard:query_${i}`, expr: q.expr }));
+  const rules = queries.map((q, i) => ({ record: `grafana_dashboard:query_${i}`, expr: runnableExpr(q.expr) }));
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-grafana-'));
   try {
     const file = join(dir, 'dashboard-queries.yml');

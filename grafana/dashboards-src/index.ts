@@ -4,6 +4,7 @@
  * committed JSON equal to what this code builds.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { failureModesDashboard } from './failure-modes.ts';
 import { streamLifecycleDashboard } from './stream-lifecycle.ts';
 
 /** A dashboard source: the JSON file it is written to and the function that builds it. */
@@ -16,4 +17,5 @@ export interface DashboardSource {
 /** The dashboards, in generation order. */
 export const DASHBOARDS: readonly DashboardSource[] = [
   { file: 'stream-lifecycle.json', build: streamLifecycleDashboard },
+  { file: 'failure-modes.json', build: failureModesDashboard },
 ];

@@ -41,7 +41,7 @@ export interface PanelSpec {
 }
 
 /** The builder methods every panel kind shares (each returns the builder). */
-interface SpecifiablePanel<Self> {
+export interface SpecifiablePanel<Self> {
   id(id: number): Self;
   title(title: string): Self;
   description(description: string): Self;
@@ -51,7 +51,7 @@ interface SpecifiablePanel<Self> {
 }
 
 /** Applies a {@link PanelSpec}: id, title, description, size and links. */
-function withSpec<P extends SpecifiablePanel<P>>(panel: P, spec: PanelSpec): P {
+export function withSpec<P extends SpecifiablePanel<P>>(panel: P, spec: PanelSpec): P {
   panel.id(spec.id).title(spec.title).description(spec.description).height(spec.height).span(spec.width ?? COLUMN_WIDTH);
   if (spec.links) panel.links(spec.links);
   return panel;

@@ -9,8 +9,7 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  AnnotationPanelFilterBuilder, AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync,
-  DashboardLinkBuilder, RowBuilder,
+  AnnotationPanelFilterBuilder, AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync, RowBuilder,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
 import { CATALOGUE, selectScenarios } from '../../src/scenarios/catalogue.ts';
@@ -18,7 +17,8 @@ import { LABEL_SCENARIO } from '../../src/telemetry/semconv.ts';
 import { DELIVERY_ROW_TITLE, deliveryPanels } from './delivery-row.ts';
 import { overviewPanels } from './overview.ts';
 import { scenarioRunMarks } from './promql.ts';
-import { CORE_COLUMNS, DELIVERY_SCENARIO, JAEGER_UI, PROMETHEUS, PROMETHEUS_UI } from './refs.ts';
+import { CORE_COLUMNS, DELIVERY_SCENARIO, PROMETHEUS } from './refs.ts';
+import { DASHBOARD_TAG, dashboardLinks } from './dashboard-links.ts';
 import { SCENARIO_ROWS } from './scenario-rows.ts';
 import { withoutPlacement } from './placement.ts';
 
@@ -65,13 +65,12 @@ export function streamLifecycleDashboard(): dashboard.Dashboard {
   const builder = new DashboardBuilder(STREAM_LIFECYCLE_TITLE)
     .uid(STREAM_LIFECYCLE_UID)
     .description('Why gRPC streams end: each core scenario in its own column, both sides of the wire, then at-least-once delivery over a bidi stream (ACKs, redeliveries), with links from every panel to the traces behind it.')
-    .tags(['streamlab', 'grpc', 'streams'])
+    .tags([DASHBOARD_TAG, 'grpc', 'streams'])
     .time({ from: 'now-15m', to: 'now' })
     .refresh('10s')
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
-    .link(withoutPlacement(new DashboardLinkBuilder('Jaeger').url(JAEGER_UI).targetBlank(true).icon('external link')))
-    .link(withoutPlacement(new DashboardLinkBuilder('Prometheus alerts').url(`${PROMETHEUS_UI}/alerts`).targetBlank(true).icon('external link')));
+    .links(dashboardLinks());
 
   let nextId = 1;
   builder.withRow(new RowBuilder('Overview: all scenarios').id(nextId++));

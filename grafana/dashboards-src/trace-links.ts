@@ -56,7 +56,26 @@ export function exploreTracesUrl(service: string, tags: SpanTags): string {
   return `/explore?schemaVersion=1&orgId=1&panes=${encodeKeepingPlaceholders(JSON.stringify(panes))}`;
 }
 
-/** Panel links (the panel header's link menu) to the traces of one scenario. */
+/**
+ * Grafana's placeholder for label `name` of the series a data link was clicked on (time
+ * series panels: `${__field.labels.<name>}`).
+ */
+export function seriesLabel(name: string): string {
+  return `\${__field.labels.${name}}`;
+}
+
+/**
+ * Grafana's placeholder for the value of column `name` in the table row a data link was
+ * clicked on (table panels, where labels are columns: `${__data.fields.<name>}`).
+ */
+export function rowField(name: string): string {
+  return `\${__data.fields.${name}}`;
+}
+
+/**
+ * Panel links (the panel header's link menu) to the traces of one scenario.
+ * @param scenario a scenario name, or a placeholder for one (then usable as data links too)
+ */
 export function scenarioTraceLinks(scenario: string): Link[] {
   const tags = { [ATTR_SCENARIO]: scenario };
   return [
@@ -68,23 +87,31 @@ export function scenarioTraceLinks(scenario: string): Link[] {
 /**
  * Data links (click a series or an exemplar-less point) from an end-cause series of one
  * scenario to the spans that ended with that cause, on each side's service.
+ * @param scenario a scenario name, or a placeholder for one ({@link seriesLabel}, {@link rowField})
+ * @param cause the end cause; default: the clicked series' end_cause label
  */
-export function endCauseTraceLinks(scenario: string): Link[] {
-  const cause = `\${__field.labels.${LABEL_END_CAUSE}}`;
+export function endCauseTraceLinks(scenario: string, cause: string = seriesLabel(LABEL_END_CAUSE)): Link[] {
+  return [sideEndCauseTraceLink('server', scenario, cause), sideEndCauseTraceLink('client', scenario, cause)];
+}
+
+/**
+ * A data link to the spans of one side (server: the server's service, client: the driver's)
+ * of `scenario` that ended with `cause`; both may be placeholders, as in {@link endCauseTraceLinks}.
+ */
+export function sideEndCauseTraceLink(side: 'client' | 'server', scenario: string, cause: string): Link {
   const tags = { [ATTR_SCENARIO]: scenario, [ATTR_END_CAUSE]: cause };
-  return [
-    link(`Server spans of ${scenario} that ended ${cause}`, exploreTracesUrl(SERVER_SERVICE, tags)),
-    link(`Driver (client) spans of ${scenario} that ended ${cause}`, exploreTracesUrl(DRIVER_SERVICE, tags)),
-  ];
+  return side === 'server'
+    ? link(`Server spans of ${scenario} that ended ${cause}`, exploreTracesUrl(SERVER_SERVICE, tags))
+    : link(`Driver (client) spans of ${scenario} that ended ${cause}`, exploreTracesUrl(DRIVER_SERVICE, tags));
 }
 
 /**
  * Data links from a series labelled by scenario (the delivery row) to that scenario's spans on
  * each side's service: the server spans carry the delivery.redeliver / delivery.exhausted /
  * delivery.ack events.
+ * @param scenario default: the clicked series' scenario label; {@link rowField} for a table row
  */
-export function scenarioSeriesTraceLinks(): Link[] {
-  const scenario = `\${__field.labels.${LABEL_SCENARIO}}`;
+export function scenarioSeriesTraceLinks(scenario: string = seriesLabel(LABEL_SCENARIO)): Link[] {
   const tags = { [ATTR_SCENARIO]: scenario };
   return [
     link(`Server spans of scenario ${scenario}`, exploreTracesUrl(SERVER_SERVICE, tags)),
