@@ -7,13 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CORE_SCENARIOS } from '../src/scenarios/catalogue.ts';
-import { dashboardQueries } from '../grafana/queries.ts';
+import { dashboardQueries, runnableExpr } from '../grafana/queries.ts';
 import { DELIVERY_SCENARIO } from '../grafana/dashboards-src/refs.ts';
 import { PORTS, appOtelEnv, collectorEnv, nativePrometheusConfig, startService, stopServices } from './native-stack.ts';
 import type { Service } from './native-stack.ts';
@@ -24,6 +24,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(process.env.STREAMLAB_TOOLS_DIR ?? join(process.env.HOME ?? '/root', '.cache/streamlab-tools'), 'bin');
 /** How many driver rounds to wait for before asserting. */
 const ROUNDS = Number(process.env.STACK_ROUNDS ?? 3);
+/**
+ * How long each test waits for its data to reach Jaeger or Prometheus once the driver has
+ * finished its rounds: batched span export (5 s), the collector's batch, 5 s scrapes and rule
+ * evaluations take seconds; a minute is the bound, not the expected wait.
+ */
+const DATA_WAIT_MS = 60_000;
 const logDir = mkdtempSync(join(tmpdir(), 'streamlab-stack-'));
 const services: Service[] = [];
 const startedAt = new Date();
@@ -59,15 +65,42 @@ async function deliveryProgress(): Promise<number> {
 }
 
 /**
+ * Polls `missing` every second until it reports nothing missing or `deadline` passes.
+ * @param missing what the system under test does not show yet (empty: all there)
+ * @param deadline epoch ms after which it gives up
+ * @returns what was still missing at the last poll: empty when everything arrived in time
+ */
+async function pollForMissing(missing: () => Promise<string[]>, deadline: number): Promise<string[]> {
+  for (;;) {
+    const left = await missing();
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await delay(1_000);
+  }
+}
+
+/**
  * Polls `done` every second until it holds.
  * @param deadline epoch ms after which it gives up
  * @throws Error with `failure` once the deadline has passed
  */
 async function pollUntil(done: () => Promise<boolean>, deadline: number, failure: string): Promise<void> {
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(failure);
-    await delay(1_000);
-  }
+  const left = await pollForMissing(async () => (await done()) ? [] : [failure], deadline);
+  if (left.length > 0) throw new Error(failure);
+}
+
+/** The driver's traces in Jaeger since the test started, by trace id. */
+async function driverTraces(): Promise<Map<string, SpanSummary[]>> {
+  return findTraces(`http://127.0.0.1:${PORTS.jaegerQuery}`, 'streamlab-driver', startedAt, new Date());
+}
+
+/** The traces of runs of `scenario`: those holding its root span `scenario <name>`. */
+function runsOf(traces: Map<string, SpanSummary[]>, scenario: string): SpanSummary[][] {
+  return [...traces.values()].filter((spans) => spans.some((s) => s.name === `scenario ${scenario}`));
+}
+
+/** Runs whose CLIENT and SERVER spans have both reached Jaeger. */
+function completeRuns(runs: SpanSummary[][]): SpanSummary[][] {
+  return runs.filter((spans) => spans.some((s) => s.kind === 'SERVER') && spans.some((s) => s.kind === 'CLIENT'));
 }
 
 before(async () => {
@@ -96,8 +129,9 @@ before(async () => {
       '--toxiproxy-url', `http://127.0.0.1:${PORTS.toxiproxyApi}`, '--every-s', '5', '--host', '127.0.0.1', '--metrics-port', String(PORTS.driverMetrics)],
     readyUrl: `http://127.0.0.1:${PORTS.driverMetrics}/healthz`,
   });
-  // External systems on their own clocks (5 s scrapes, 15 s span-metric flushes): poll
-  // for the condition with a deadline, never a fixed sleep.
+  // External systems on their own clocks (5 s scrapes, batched span export): poll for the
+  // condition with a deadline, never a fixed sleep. Each test then polls Jaeger or Prometheus
+  // for its own data the same way (DATA_WAIT_MS).
   const deadline = Date.now() + 180_000;
   await pollUntil(async () => (await scenarioRuns()) >= ROUNDS, deadline,
     `the driver did not finish ${ROUNDS} rounds in 180 s; see ${logDir}/driver.log`);
@@ -105,8 +139,6 @@ before(async () => {
   // so a failure says which part is missing rather than "queries without data".
   await pollUntil(async () => (await deliveryProgress()) >= 1, deadline,
     `no finished ${DELIVERY_SCENARIO} run (driver streamlab_scenario_runs_total) with ACKed messages (server streamlab_delivery_acked_total) in 180 s; see ${logDir}/driver.log and server.log`);
-  // Two more scrape+evaluation cycles after the last run, and one span-metrics flush.
-  await delay(16_000);
 });
 
 after(async () => {
@@ -114,13 +146,20 @@ after(async () => {
 });
 
 test('Jaeger /api/v3 has, for each core scenario, a trace with client and server spans ending as expected', async () => {
-  const traces = await findTraces(`http://127.0.0.1:${PORTS.jaegerQuery}`, 'streamlab-driver', startedAt, new Date());
+  let traces = new Map<string, SpanSummary[]>();
+  const missing = await pollForMissing(async () => {
+    traces = await driverTraces();
+    return CORE_SCENARIOS.flatMap((scenario) => {
+      const runs = runsOf(traces, scenario.name);
+      return [
+        ...(runs.length >= ROUNDS - 1 ? [] : [`${scenario.name}: ${runs.length} traces in Jaeger, want ${ROUNDS - 1}`]),
+        ...(completeRuns(runs).length > 0 ? [] : [`${scenario.name}: no trace with both CLIENT and SERVER spans`]),
+      ];
+    });
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Jaeger after ${DATA_WAIT_MS / 1000} s`);
   for (const scenario of CORE_SCENARIOS) {
-    const runs = [...traces.values()].filter((spans) => spans.some((s) => s.name === `scenario ${scenario.name}`));
-    assert.ok(runs.length >= ROUNDS - 1, `${scenario.name}: ${runs.length} traces in Jaeger`);
-    const complete = runs.filter((spans) => spans.some((s) => s.kind === 'SERVER') && spans.some((s) => s.kind === 'CLIENT'));
-    assert.ok(complete.length > 0, `${scenario.name}: a trace with both CLIENT and SERVER spans`);
-    for (const spans of complete) {
+    for (const spans of completeRuns(runsOf(traces, scenario.name))) {
       const root = spans.find((s) => s.name === `scenario ${scenario.name}`) as SpanSummary;
       const client = spans.find((s) => s.kind === 'CLIENT') as SpanSummary;
       const server = spans.find((s) => s.kind === 'SERVER') as SpanSummary;
@@ -135,40 +174,51 @@ test('Jaeger /api/v3 has, for each core scenario, a trace with client and server
 });
 
 test(`Jaeger has a ${DELIVERY_SCENARIO} trace: driver and server spans of Delivery/Exchange, with the server's delivery accounting`, async () => {
-  const traces = await findTraces(`http://127.0.0.1:${PORTS.jaegerQuery}`, 'streamlab-driver', startedAt, new Date());
-  const runs = [...traces.values()].filter((spans) => spans.some((s) => s.name === `scenario ${DELIVERY_SCENARIO}`));
-  assert.ok(runs.length > 0, `${DELIVERY_SCENARIO}: ${runs.length} traces in Jaeger`);
-  const servers = runs.flatMap((spans) => spans.filter((s) => s.kind === 'SERVER' && s.service === 'streamlab-server'));
-  assert.ok(runs.some((spans) => spans.some((s) => s.kind === 'CLIENT' && s.service === 'streamlab-driver')), `${DELIVERY_SCENARIO}: a CLIENT span of the driver`);
-  assert.ok(servers.length > 0, `${DELIVERY_SCENARIO}: a SERVER span of the server in the same trace`);
+  let servers: SpanSummary[] = [];
+  const missing = await pollForMissing(async () => {
+    const runs = runsOf(await driverTraces(), DELIVERY_SCENARIO);
+    servers = runs.flatMap((spans) => spans.filter((s) => s.kind === 'SERVER' && s.service === 'streamlab-server'));
+    // The links and runbooks of the delivery row send readers to these spans.
+    const sent = servers.map((s) => `${s.name} streamlab.delivery.sent=${String(s.attributes['streamlab.delivery.sent'])}`);
+    return [
+      ...(runs.length > 0 ? [] : [`${DELIVERY_SCENARIO}: no trace in Jaeger`]),
+      ...(runs.some((spans) => spans.some((s) => s.kind === 'CLIENT' && s.service === 'streamlab-driver')) ? [] : [`${DELIVERY_SCENARIO}: no CLIENT span of the driver`]),
+      ...(servers.length > 0 ? [] : [`${DELIVERY_SCENARIO}: no SERVER span of the server in the same trace`]),
+      ...(servers.some((s) => Number(s.attributes['streamlab.delivery.sent']) > 0) ? [] : [`no server span that sent delivery messages: ${sent.join(', ')}`]),
+    ];
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Jaeger after ${DATA_WAIT_MS / 1000} s`);
   for (const server of servers) assert.equal(server.attributes['streamlab.scenario'], DELIVERY_SCENARIO, `${server.name}: baggage reached the server`);
-  // The links and runbooks of the delivery row send readers to these spans.
-  const sent = servers.map((s) => `${s.name} streamlab.delivery.sent=${String(s.attributes['streamlab.delivery.sent'])}`);
-  assert.ok(servers.some((s) => Number(s.attributes['streamlab.delivery.sent']) > 0), `a server span that sent delivery messages: ${sent.join(', ')}`);
 });
 
 test('every PromQL query of every committed dashboard returns data', async () => {
   const queries = dashboardQueries();
   assert.ok(queries.length > 10, `${queries.length} queries`);
-  const empty: string[] = [];
-  for (const { dashboard, panel, expr } of queries) {
-    const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '5s').replaceAll('$__range', '5m');
-    const result = await prometheus('/api/v1/query', { query: promql });
-    assert.equal(result.status, 'success', `${dashboard} / ${panel}: ${promql}`);
-    if ((result.data.result ?? []).length === 0) empty.push(`${dashboard} / ${panel}: ${promql}`);
-  }
-  assert.deepEqual(empty, [], 'queries without data');
+  // The queries that have no data yet; each poll asks only those again.
+  let pending = queries.map(({ dashboard, panel, expr }) => ({ where: `${dashboard} / ${panel}`, promql: runnableExpr(expr) }));
+  const empty = await pollForMissing(async () => {
+    const still: typeof pending = [];
+    for (const query of pending) {
+      const result = await prometheus('/api/v1/query', { query: query.promql });
+      assert.equal(result.status, 'success', `${query.where}: ${query.promql}`);
+      if ((result.data.result ?? []).length === 0) still.push(query);
+    }
+    pending = still;
+    return pending.map((query) => `${query.where}: ${query.promql}`);
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(empty, [], `queries without data after ${DATA_WAIT_MS / 1000} s`);
 });
 
 test('Prometheus loaded the alert and recording rules, and promtool test rules passes', async () => {
-  const rules = await prometheus('/api/v1/rules', {});
-  const loaded = (rules.data.groups ?? []).flatMap((group) => group.rules);
-  for (const alert of [
-    'StreamClientCancelRatioRising', 'StreamConnectionResets', 'StreamKeepaliveTimeouts', 'StreamStuck', 'StreamBackpressureStalls', 'StreamSLOErrorBudgetBurnFast',
-    'StreamlabDeliveryMessagesExhausted', 'StreamlabDeliveryRedeliveryRatioHigh',
-  ]) {
-    assert.ok(loaded.some((rule) => rule.type === 'alerting' && rule.name === alert), `alert ${alert} loaded`);
-  }
+  // Every alert of the rules file, so a new alert is checked without editing this list.
+  const alerts = [...readFileSync(join(ROOT, 'prometheus/rules/streamlab.rules.yml'), 'utf8').matchAll(/^\s*- alert: (\w+)$/gm)].map((m) => m[1] as string);
+  assert.ok(alerts.includes('StreamConnectFailures') && alerts.length >= 12, `alerts in the rules file: ${alerts.join(', ')}`);
+  let loaded: Array<{ name: string; type: string }> = [];
+  const missing = await pollForMissing(async () => {
+    loaded = ((await prometheus('/api/v1/rules', {})).data.groups ?? []).flatMap((group) => group.rules);
+    return alerts.filter((alert) => !loaded.some((rule) => rule.type === 'alerting' && rule.name === alert));
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], 'alerts not loaded by Prometheus');
   assert.ok(loaded.some((rule) => rule.type === 'recording'), 'recording rules loaded');
   execFileSync(join(BIN, 'promtool'), ['test', 'rules', 'prometheus/tests/streamlab.rules.test.yml'], { cwd: ROOT, stdio: 'pipe' });
   execFileSync(join(BIN, 'promtool'), ['check', 'config', join(logDir, 'prometheus/prometheus.yml')], { cwd: ROOT, stdio: 'pipe' });
