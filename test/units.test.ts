@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 import { InvalidArgumentError } from 'commander';
-import { classifyClientEnd } from '../src/rpc/client/classify-client-end.ts';
+import { classifyClientEnd, connectErrorOf } from '../src/rpc/client/classify-client-end.ts';
 import { integerIn } from '../src/cli/parse-integer.ts';
 import { loadEnvConfig, ConfigError } from '../src/config.ts';
 import { StreamlabError, toStatus } from '../src/core/errors.ts';
@@ -18,7 +18,7 @@ import { checkDropRate } from '../src/client/delivery-client.ts';
 import { watchSocketFate, settledFate } from '../src/core/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
 import { classifyCancel, deadlinePassed } from '../src/rpc/server/classify-server-end.ts';
-import { CORE_SCENARIOS, expandMatrix, expectationFor, parseRpcKinds, selectScenarios } from '../src/scenarios/catalogue.ts';
+import { CATALOGUE, CORE_SCENARIOS, expandMatrix, expectationFor, parseRpcKinds, selectScenarios, withCount } from '../src/scenarios/catalogue.ts';
 
 test('client end causes follow design §2', () => {
   const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
@@ -159,7 +159,8 @@ test('scenario expectations: the embedded proxy is the reference, backends overr
   assert.equal(expectationFor(disconnect, 'toxiproxy').server, 'connection_closed');
   assert.equal(expectationFor(blackhole, 'toxiproxy').client, 'keepalive_timeout', 'unchanged fields stay');
   assert.equal(expectationFor(blackhole, 'toxiproxy').server, 'connection_closed');
-  assert.ok(!('why' in expectationFor(blackhole, 'toxiproxy')));
+  assert.match(expectationFor(blackhole, 'toxiproxy').why, /^Toxiproxy's timeout toxic/, "the backend's reason replaces the reference's");
+  assert.match(expectationFor(blackhole, 'embedded').why, /keepalive PING/);
 });
 
 test('a cancel just before the server copy of the deadline counts as the deadline', () => {
@@ -168,4 +169,43 @@ test('a cancel just before the server copy of the deadline counts as the deadlin
   assert.equal(deadlinePassed(new Date(now - 1), now), true);
   assert.equal(deadlinePassed(now + 30, now), true, 'the client timer fired first; skew allowed');
   assert.equal(deadlinePassed(now + 51, now), false, 'well before the deadline: a real cancel');
+});
+
+test('classifyClientEnd: UNAVAILABLE with no connection ever carrying the call is connect_failed', () => {
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, connected: false }), 'connect_failed');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, connected: true }), 'failed', 'UNAVAILABLE on a live socket');
+  assert.equal(classifyClientEnd({ code: 4, cancelledByClient: false, connected: false }), 'deadline_exceeded', 'waitForReady until the deadline');
+  assert.equal(classifyClientEnd({ code: 1, cancelledByClient: true, connected: false }), 'client_cancelled', 'cancelled while connecting');
+  assert.equal(classifyClientEnd({ code: 14, cancelledByClient: false, connected: false, serverCause: 'server_shutdown' }), 'server_shutdown');
+});
+
+test('connectErrorOf reads the OS error from grpc-js status details', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ', 'ECONNREFUSED'],
+    ['No connection established. Last error: Error: connect EHOSTUNREACH 10.255.0.1:50051', 'EHOSTUNREACH'],
+    ['No connection established. Last error: Error: connect ENETUNREACH 2001:db8::1:50051', 'ENETUNREACH'],
+    ['No connection established. Last error: Error: connect ETIMEDOUT 10.0.0.1:50051', 'ETIMEDOUT'],
+    ['Name resolution failed for target dns:nosuch.invalid:50051', 'name not resolved'],
+    ['No connection established. Last error: Error: getaddrinfo ENOTFOUND nosuch.invalid', 'ENOTFOUND'],
+    ['No connection established. Last error: Error: getaddrinfo EAI_AGAIN flaky.example', 'EAI_AGAIN'],
+    ['Connection dropped', undefined],
+    ['EXECONNREFUSEDX', undefined],
+  ];
+  for (const [details, expected] of cases) assert.equal(connectErrorOf(details), expected, details);
+});
+
+test('withCount changes finite streams only, and refuses a count its triggers cannot fit', () => {
+  const [kill, cancel, completion] = selectScenarios(['server-kill', 'cancel', 'completion']);
+  assert.equal(withCount(kill!, 3).count, 3);
+  assert.equal(withCount(completion!, 7).count, 7);
+  assert.equal(withCount(cancel!, 3), cancel, 'a never-ending stream stays so');
+  assert.throws(() => withCount(kill!, 1), /--count 1 is too small for "server-kill": it acts after 1 message\(s\), so use at least 2/);
+});
+
+test('every catalogue scenario has a summary and a reason, and its name is unique', () => {
+  assert.equal(new Set(CATALOGUE.map((scenario) => scenario.name)).size, CATALOGUE.length);
+  for (const scenario of CATALOGUE) {
+    assert.ok(scenario.summary.length > 20, scenario.name);
+    assert.ok(scenario.expect.why.length > 20, scenario.name);
+  }
 });

@@ -7,9 +7,10 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createStreamlabClient, CLIENT_DEFAULTS } from '../client/streamlab-client.ts';
-import type { StreamlabClient } from '../client/streamlab-client.ts';
+import type { ClientCallOptions, StreamlabClient } from '../client/streamlab-client.ts';
 import { checkDropRate, DELIVERY_CLIENT_DEFAULTS, startDelivery } from '../client/delivery-client.ts';
 import { fromTimestamp } from '../core/timestamp.ts';
+import { createDeferred } from '../core/deferred.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
@@ -38,6 +39,8 @@ interface ClientOptions extends LogOptions {
   ackTimeoutMs: number;
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
+  waitForReady: boolean;
+  deadlineMs?: number;
 }
 
 const INTENDED: Record<Mode, StreamEnd['endCause']> = { simple: 'completed', cancel: 'client_cancelled', ack: 'completed' };
@@ -61,7 +64,7 @@ function dropRate(value: string): number {
 }
 
 /** Runs the ack mode: Delivery/Exchange with ACKs, printing each step; resolves with the end. */
-function runAck(client: StreamlabClient, options: ClientOptions, out: (line: string) => void) {
+function runAck(client: StreamlabClient, options: ClientOptions, out: (line: string) => void, callOptions: ClientCallOptions) {
   return startDelivery(client, {
     count: options.count ?? DELIVERY_CLIENT_DEFAULTS.count, intervalMs: options.intervalMs, payloadBytes: options.payloadBytes,
     dropRate: options.dropRate, seed: options.seed, ackTimeoutMs: options.ackTimeoutMs,
@@ -73,7 +76,7 @@ function runAck(client: StreamlabClient, options: ClientOptions, out: (line: str
     },
     onAck: (id) => out(`  ack ${id}`),
     onSummary: (summary) => out(`server summary: sent ${summary.sent}, acked ${summary.acked}, redelivered ${summary.redelivered}, exhausted ${summary.exhausted}${summary.exhaustedIds.length ? ` [${summary.exhaustedIds.join(', ')}]` : ''}`),
-  });
+  }, callOptions);
 }
 
 /** Adds `client` to `program`. */
@@ -91,7 +94,11 @@ export function registerClientCommand(program: Command, context: CliContext): Co
         '                 --drop-rate R ignores that share of messages (seeded by --seed) so\n' +
         '                 redeliveries show; prints each message, ACK and the accounting\n' +
         '                 (exit 0 when completed)\n' +
-        'Any other end (e.g. connection_reset when a proxy cuts the network) exits 1.',
+        'Any other end (e.g. connection_reset when a proxy cuts the network) exits 1; with no\n' +
+        'server the call ends connect_failed, with the OS error (ECONNREFUSED, ENOTFOUND, ...),\n' +
+        'unless --wait-for-ready queues it until a server comes up or --deadline-ms passes.\n' +
+        'Ctrl-C cancels the call at once (client_cancelled), even when the server is frozen.\n' +
+        '--keepalive-time-ms 0 sends no keepalive PINGs: a frozen server is then never noticed.',
     )
     .addOption(new Option('--target <host:port>', 'server (or fault proxy) to dial').argParser(parseHostPort).makeOptionMandatory())
     .addOption(new Option('--mode <mode>', 'what the client does').choices(['simple', 'cancel', 'ack']).default('simple'))
@@ -104,7 +111,9 @@ export function registerClientCommand(program: Command, context: CliContext): Co
     .addOption(new Option('--drop-rate <r>', 'ack mode: share of messages to ignore (no ACK), 0 to 1').argParser(dropRate).default(0))
     .addOption(new Option('--seed <n>', 'ack mode: seed of the simulated drops, so a run is reproducible').argParser(integerIn(0, 2 ** 31 - 1)).default(DELIVERY_CLIENT_DEFAULTS.seed))
     .addOption(new Option('--ack-timeout-ms <ms>', 'ack mode: the server redelivers after this long without ACK; 0 = the server default, 2000').argParser(integerIn(EXCHANGE_LIMITS.ack_timeout_ms.min, EXCHANGE_LIMITS.ack_timeout_ms.max)).default(0))
-    .addOption(new Option('--keepalive-time-ms <ms>', 'client keepalive PING interval').argParser(durationMs).default(CLIENT_DEFAULTS.keepaliveTimeMs))
+    .addOption(new Option('--wait-for-ready', 'queue the call until the channel is READY instead of failing fast when no server answers').default(false))
+    .addOption(new Option('--deadline-ms <ms>', 'deadline of the call, from its start (default: none)').argParser(durationMs))
+    .addOption(new Option('--keepalive-time-ms <ms>', 'client keepalive PING interval; 0 = no PINGs').argParser(integerIn(0, 86_400_000)).default(CLIENT_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(CLIENT_DEFAULTS.keepaliveTimeoutMs));
   return addLogOptions(command, context, 'warn').action(async (options: ClientOptions) => {
     const deps = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
@@ -116,11 +125,15 @@ export function registerClientCommand(program: Command, context: CliContext): Co
     const out = (line: string) => void context.stdout.write(`${line}\n`);
     let observed: { ended: Promise<StreamEnd>; cancel(): void };
     let delayTimer: NodeJS.Timeout | undefined;
+    const callOptions: ClientCallOptions = {
+      ...(options.waitForReady ? { waitForReady: true } : {}),
+      ...(options.deadlineMs !== undefined ? { deadline: new Date(Date.now() + options.deadlineMs) } : {}),
+    };
     if (options.mode === 'ack') {
-      observed = runAck(client, options, out);
+      observed = runAck(client, options, out, callOptions);
     } else {
       const count = options.count ?? (options.mode === 'simple' ? 10 : 0);
-      const stream = client.subscribe({ topic: options.topic, count, intervalMs: options.intervalMs, payloadBytes: options.payloadBytes });
+      const stream = client.subscribe({ topic: options.topic, count, intervalMs: options.intervalMs, payloadBytes: options.payloadBytes }, callOptions);
       const cancelAfter = options.mode === 'cancel' && options.delay === undefined ? (options.afterMessages ?? 3) : undefined;
       if (options.mode === 'cancel' && options.delay !== undefined) delayTimer = setTimeout(() => stream.cancel(), options.delay * 1000);
       stream.call.on('data', (event: Event__Output) => {
@@ -129,9 +142,12 @@ export function registerClientCommand(program: Command, context: CliContext): Co
       });
       observed = stream;
     }
+    // Ctrl-C: cancel the call (grpc-js ends it locally at once, whatever the server does)
+    // and let main.ts exit once the end is printed.
+    const printed = createDeferred<void>();
     context.onShutdown(async () => {
       observed.cancel();
-      await observed.ended;
+      await printed.promise;
     });
     const end = await observed.ended;
     clearTimeout(delayTimer);
@@ -140,7 +156,9 @@ export function registerClientCommand(program: Command, context: CliContext): Co
       const account = end.delivery;
       out(`delivery: delivered ${account.sent}, acked ${account.acked}, redeliveries received ${account.redelivered}, duplicates ${account.duplicates}, dropped ${account.dropped}, exhausted ${account.exhausted}, unacked at end ${account.unackedIds.length}${account.unackedIds.length ? ` [${account.unackedIds.join(', ')}]` : ''}`);
     }
-    out(`stream ended: ${end.endCause} (${grpcCodeName(end.grpcCode)}: ${end.details}) after ${end.received} messages received, ${end.sent} sent; trace ${end.traceId || '-'}`);
+    const osError = end.connectError ? ` [${end.connectError}]` : '';
+    out(`stream ended: ${end.endCause}${osError} (${grpcCodeName(end.grpcCode)}: ${end.details}) after ${end.received} messages received, ${end.sent} sent; trace ${end.traceId || '-'}`);
     context.setExitCode(end.endCause === INTENDED[options.mode] ? 0 : 1);
+    printed.resolve();
   });
 }

@@ -16,8 +16,8 @@ export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scen
 export function expectationFor(scenario: Scenario, backend: string): Expectation {
   const override = scenario.expectVia?.[backend];
   if (!override) return scenario.expect;
-  const { why: _why, ...changes } = override;
-  return { ...scenario.expect, ...changes };
+  // The backend's reason replaces the reference's: it explains the expectation that holds there.
+  return { ...scenario.expect, ...override };
 }
 
 

@@ -68,6 +68,8 @@ export interface ScenarioResult {
   server?: StreamEnd;
   /** Why the server side has no record, when it cannot have one (killed, absent). */
   serverNote?: string;
+  /** Process scenarios: the pid of the child server. */
+  serverPid?: number;
   /** For a client that cannot notice: how long the runner waited before ending the lesson, ms. */
   silentForMs?: number;
   /** When the cause of the end happened (the runner's first action), epoch ms. */
@@ -224,6 +226,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           ...(clientSide ? { client: clientSide } : {}),
           ...(serverSide ? { server: serverSide } : {}),
           ...(serverNote ? { serverNote } : {}),
+          ...(endpoint.process ? { serverPid: endpoint.process.pid } : {}),
           ...(silence && !silence.noticed ? { silentForMs: silence.boundMs } : {}),
           ...(log.cause.settled ? { causeAtMs: await log.cause.promise } : {}),
           actions: [...log.actions].sort((a, b) => a.atMs - b.atMs),

@@ -34,8 +34,8 @@ export function classifyClientEnd(facts: ClientEndFacts): EndCause {
   if (facts.code === Status.OK) return 'completed';
   if (facts.cancelledByClient && facts.code === Status.CANCELLED) return 'client_cancelled';
   if (facts.code === Status.DEADLINE_EXCEEDED) return 'deadline_exceeded';
-  if (facts.code === Status.UNAVAILABLE && facts.connected === false) return 'connect_failed';
   if (facts.serverCause === 'server_shutdown') return 'server_shutdown';
+  if (facts.code === Status.UNAVAILABLE && facts.connected === false) return 'connect_failed';
   if (facts.serverCause === undefined && facts.fate) {
     if (facts.fate.kind === 'fin') return 'connection_closed';
     if (facts.fate.kind === 'rst') return 'connection_reset';
