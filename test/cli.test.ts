@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createStreamlabClient as createTickerClient } from '../src/client/streamlab-client.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 
@@ -33,6 +35,52 @@ function cli(args: string[], env: Record<string, string> = {}): { child: ReturnT
   return { child, done };
 }
 
+/** Resolves with everything `stream` wrote once it matches `pattern`; rejects after `boundMs`. */
+function waitForOutput(stream: NodeJS.ReadableStream | null, pattern: RegExp, boundMs = 10_000): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${boundMs} ms; output so far: ${seen}`)), boundMs);
+    // Not for-await: breaking out of it would destroy the child's pipe.
+    stream?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+  });
+}
+
+/** Pids of the live children of `pid`, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command: state, ppid, ...
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(ppid) === pid && state !== 'Z' ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The state letter of `pid` in /proc (R, S, T stopped, Z zombie), or undefined when gone. */
+function stateOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while `pid` runs (not gone, not a zombie). */
+function running(pid: number): boolean {
+  const state = stateOf(pid);
+  return state !== undefined && state !== 'Z';
+}
+
 const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
   { args: ['run', 'nosuch'], message: /unknown scenario "nosuch": allowed are completion, cancel, disconnect, blackhole/ },
   { args: ['serve', '--port', 'abc'], message: /--port <port>.*expected an integer from 0 to 65535, got "abc"/ },
@@ -47,6 +95,9 @@ const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; messag
   { args: ['client', '--target', 'localhost:1', '--mode', 'ack', '--drop-rate', '-0.1'], message: /expected a number from 0 to 1, got "-0.1"/ },
   { args: ['client', '--target', 'localhost:1', '--mode', 'ack', '--drop-rate', 'NaN'], message: /expected a number from 0 to 1, got "NaN"/ },
   { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
+  { args: ['run', '--all', 'cancel'], message: /--all runs the whole catalogue: drop the names \(cancel\) or --all/ },
+  { args: ['run', 'server-kill', '--count', '1'], message: /--count 1 is too small for "server-kill": it acts after 1 message\(s\), so use at least 2/ },
+  { args: ['client', '--target', 'localhost:1', '--deadline-ms', '0'], message: /--deadline-ms <ms>.*expected an integer from 1 to 86400000, got "0"/ },
   { args: ['run', 'completion'], env: { STREAMLAB_LOG_FORMAT: 'xml' }, message: /STREAMLAB_LOG_FORMAT="xml" is not allowed: use one of json, pretty/ },
 ];
 
@@ -60,7 +111,7 @@ for (const { args, env, message } of USAGE_ERRORS) {
   });
 }
 
-for (const command of ['', 'serve', 'client', 'proxy', 'run']) {
+for (const command of ['', 'serve', 'client', 'proxy', 'run', 'scenarios']) {
   test(`--help explains ${command || 'the program'} and exits 0`, async () => {
     const result = await cli([...(command ? [command] : []), '--help']).done;
     assert.equal(result.code, 0);
@@ -98,7 +149,92 @@ test('run prints the table with a verdict per scenario and a timeline', async ()
   assert.match(result.stdout, /disconnect\s*│\s*server_stream\s*│\s*connection_reset\s*│\s*UNAVAILABLE/);
   assert.match(result.stdout, /│ ok\s*│/);
   assert.match(result.stdout, /client: open \+[\d.]+, 1 sent, 3 received .*close\(rst\)/);
-  assert.match(result.stdout, /b backpressure wait, .*g GOAWAY, .*! network fault/, 'the legend lists every marker');
+  assert.match(result.stdout, /b backpressure wait, .*g GOAWAY, .*! network fault, K SIGKILL, T SIGTERM, F SIGSTOP \(freeze\), R SIGCONT \(resume\)/, 'the legend lists every marker');
+});
+
+test('scenarios lists the whole catalogue with its expectations; --json has the documented shape', async () => {
+  const { CATALOGUE } = await import('../src/scenarios/catalogue.ts');
+  const table = await cli(['scenarios']).done;
+  assert.equal(table.code, 0, table.stderr);
+  for (const scenario of CATALOGUE) assert.match(table.stdout, new RegExp(`│ ${scenario.name}( \\*)? +│`), scenario.name);
+  assert.match(table.stdout, /server-kill +│ server_stream │ SIGKILL after 1 +│ connection_closed \| connection_reset \(UNAVAILABLE\) +│ gone \(killed\)/);
+  const json = await cli(['scenarios', '--json']).done;
+  const { scenarios } = JSON.parse(json.stdout) as { scenarios: Array<{ name: string; core: boolean; expected: { client: string[]; server: string[]; why: string } }> };
+  assert.deepEqual(scenarios.map((s) => s.name), CATALOGUE.map((s) => s.name));
+  assert.deepEqual(scenarios.filter((s) => s.core).map((s) => s.name), ['completion', 'cancel', 'disconnect', 'blackhole']);
+  const noServer = scenarios.find((s) => s.name === 'no-server');
+  assert.deepEqual(noServer?.expected.client, ['connect_failed']);
+  assert.deepEqual(noServer?.expected.server, ['none']);
+  assert.ok(scenarios.every((s) => s.expected.why.length > 20), 'every scenario says why');
+});
+
+test('run --all --json runs every catalogue scenario, all ok', async () => {
+  const { CATALOGUE } = await import('../src/scenarios/catalogue.ts');
+  const result = await cli(['run', '--all', '--json', '--interval-ms', '20', '--frozen-wait-ms', '1500']).done;
+  assert.equal(result.code, 0, `${result.stderr}\n${result.stdout}`);
+  const report = JSON.parse(result.stdout) as { scenarios: Array<{ name: string; ok: boolean; mismatches: string[]; client: { end_cause: string; connect_error?: string }; server: { end_cause: string | null; note?: string }; silent_for_ms?: number }> };
+  assert.deepEqual(report.scenarios.map((s) => s.name), CATALOGUE.map((s) => s.name));
+  for (const scenario of report.scenarios) assert.ok(scenario.ok, `${scenario.name}: ${scenario.mismatches.join('; ')}`);
+  const byName = new Map(report.scenarios.map((s) => [s.name, s]));
+  assert.equal(byName.get('no-server')?.client.connect_error, 'ECONNREFUSED');
+  assert.match(byName.get('server-kill')?.server.note ?? '', /^gone: SIGKILL/);
+  assert.equal(byName.get('server-kill')?.server.end_cause, null);
+  assert.equal(byName.get('server-suspend-no-keepalive')?.silent_for_ms, 1500);
+  assert.match(result.stderr, new RegExp(`\\[${CATALOGUE.length}/${CATALOGUE.length}\\] slow-consumer: ok`), 'progress lines');
+});
+
+test('client with no server prints connect_failed with the OS error and exits 1', async () => {
+  const result = await cli(['client', '--target', '127.0.0.1:1', '--mode', 'simple']).done;
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stdout, /^stream ended: connect_failed \[ECONNREFUSED\] \(UNAVAILABLE: No connection established/m);
+});
+
+test('client --wait-for-ready --deadline-ms waits for a server that never comes, then deadline_exceeded', async () => {
+  const started = performance.now();
+  const result = await cli(['client', '--target', '127.0.0.1:1', '--wait-for-ready', '--deadline-ms', '700']).done;
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /^stream ended: deadline_exceeded \(DEADLINE_EXCEEDED/m);
+  assert.ok(performance.now() - started >= 700, 'it waited for the deadline');
+});
+
+test('Ctrl-C on a client waiting on a frozen server ends it at once with client_cancelled', async () => {
+  const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '0']);
+  const banner = await waitForOutput(server.child.stderr, /gRPC on \S+:\d+/);
+  const [, target] = /gRPC on (\S+:\d+)/.exec(banner) ?? [];
+  const client = cli(['client', '--target', target!, '--count', '0', '--interval-ms', '20', '--keepalive-time-ms', '0']);
+  try {
+    await waitForOutput(client.child.stdout, /^event 1 /m);
+    server.child.kill('SIGSTOP');
+    client.child.kill('SIGINT');
+    const result = await client.done;
+    assert.match(result.stdout, /^stream ended: client_cancelled \(CANCELLED/m, result.stderr);
+  } finally {
+    server.child.kill('SIGCONT');
+    server.child.kill('SIGTERM');
+    await server.done;
+  }
+});
+
+test('run interrupted by SIGINT exits 130 and leaves no child server behind', async () => {
+  const runner = cli(['run', 'server-suspend-no-keepalive', '--frozen-wait-ms', '60000']);
+  let children: number[] = [];
+  for (let waited = 0; children.length === 0 && waited < 15_000; waited += 50) {
+    await delay(50); // polling for the child process to appear, not for telemetry
+    children = childrenOf(runner.child.pid!);
+  }
+  assert.equal(children.length, 1, 'the runner started one child server');
+  // Interrupt while the child is frozen (SIGSTOP): the hardest case to clean up.
+  for (let waited = 0; stateOf(children[0]!) !== 'T' && waited < 15_000; waited += 20) await delay(20);
+  assert.equal(stateOf(children[0]!), 'T', 'the child is stopped');
+  runner.child.kill('SIGINT');
+  const result = await runner.done;
+  assert.equal(result.code, 130, result.stderr);
+  let left = children.filter(running);
+  for (let waited = 0; left.length > 0 && waited < 5_000; waited += 50) {
+    await delay(50);
+    left = children.filter(running);
+  }
+  assert.deepEqual(left, [], 'no child outlives the runner');
 });
 
 test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exits 0', async () => {
@@ -137,10 +273,15 @@ test('drive: one round against a server in another process; the scenario name cr
   const { startHarness } = await import('./helpers/harness.ts');
   const harness = await startHarness();
   try {
-    const result = await cli(['drive', '--upstream', harness.target, '--runs', '1', '--every-s', '1', '--metrics-port', '0', '--interval-ms', '10', '--log-format', 'json']).done;
+    const scenarios = 'completion,cancel,disconnect,blackhole,ack-retry,server-stop';
+    const result = await cli(['drive', '--upstream', harness.target, '--runs', '1', '--every-s', '1', '--metrics-port', '0', '--interval-ms', '10', '--log-format', 'json', '--scenarios', scenarios]).done;
     assert.equal(result.code, 0, result.stderr);
-    const runs = result.stderr.split('\n').filter((line) => line.includes('"scenario run"')).map((line) => JSON.parse(line) as { scenario: string; verdict: string });
-    assert.deepEqual(runs.map((run) => `${run.scenario}:${run.verdict}`), ['completion:ok', 'cancel:ok', 'disconnect:ok', 'blackhole:ok', 'ack-retry:ok']);
+    const runs = result.stderr.split('\n').filter((line) => line.includes('"scenario run"'))
+      .map((line) => JSON.parse(line) as { scenario: string; verdict: string; server_end_cause?: string });
+    assert.deepEqual(runs.map((run) => `${run.scenario}:${run.verdict}`), scenarios.split(',').map((name) => `${name}:ok`));
+    // The process scenario ran against the driver's own child, whose end it saw over IPC.
+    assert.equal(runs.at(-1)?.server_end_cause, 'server_shutdown');
+    assert.equal(await harness.observer.nextEnd('server', 'server-stop', 0), undefined, 'not against the upstream server');
     for (const [scenario, cause] of [['completion', 'completed'], ['cancel', 'client_cancelled'], ['disconnect', 'connection_reset'], ['blackhole', 'keepalive_timeout']]) {
       const serverEnd = await harness.observer.nextEnd('server', scenario as string, 5_000);
       assert.equal(serverEnd?.endCause, cause, `server side of ${scenario}`);
