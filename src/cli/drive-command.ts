@@ -5,9 +5,10 @@
  */
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { ACK_RETRY, CORE_SCENARIOS } from '../scenarios/catalogue.ts';
+import { CATALOGUE, CORE_SCENARIOS, selectScenarios } from '../scenarios/catalogue.ts';
+import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import type { FaultBackend } from '../scenarios/fault-backend.ts';
 import { createRunObserver } from '../scenarios/run-observer.ts';
@@ -22,13 +23,21 @@ import { formatHostPort, parseHostPort } from './parse-host-port.ts';
 import type { HostPort } from './parse-host-port.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
 
-/** What the driver runs each round: the core endings, then at-least-once delivery. */
-const DRIVEN_SCENARIOS = [...CORE_SCENARIOS, ACK_RETRY];
+/**
+ * Parses --scenarios: `all` (the catalogue), `core`, or a comma-separated list of names.
+ * @throws Error naming the unknown scenario
+ */
+function parseScenarios(value: string): Scenario[] {
+  if (value === 'all') return [...CATALOGUE];
+  if (value === 'core') return [...CORE_SCENARIOS];
+  return selectScenarios(value.split(',').map((name) => name.trim()).filter(Boolean));
+}
 
 interface DriveOptions extends LogOptions {
   upstream: HostPort;
   target?: HostPort;
   toxiproxyUrl?: string;
+  scenarios: Scenario[];
   everyS: number;
   runs: number;
   host: string;
@@ -58,16 +67,26 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     .command('drive')
     .summary('run the scenarios in a loop against a remote server (the compose driver)')
     .description(
-      'Run the core scenarios and ack-retry every --every-s seconds against --upstream, each as one trace,\n' +
-        'cutting the network through Toxiproxy (--toxiproxy-url, with --target the address of\n' +
-        'its listener) or, without it, through an embedded fault proxy. Client-side telemetry\n' +
-        'and streamlab_scenario_runs_total{scenario,verdict} are served on --metrics-port.\n' +
-        'The server is another process, so verdicts here judge the client side; the server\'s\n' +
-        'end causes are in its own spans and metrics.',
+      'Run the scenario catalogue (--scenarios) every --every-s seconds, each as one trace:\n' +
+        'the network scenarios against --upstream, cutting the network through Toxiproxy\n' +
+        '(--toxiproxy-url, with --target the address of its listener) or, without it, through an\n' +
+        'embedded fault proxy; the process scenarios (server-kill, server-stop, ...) against a\n' +
+        '`streamlab serve` child the driver spawns itself, since it cannot kill --upstream.\n' +
+        'Client-side telemetry and streamlab_scenario_runs_total{scenario,verdict} are served on\n' +
+        '--metrics-port, with the children\'s stream ends; their spans are exported with ours.\n' +
+        'The upstream server is another process, so verdicts of network scenarios judge the\n' +
+        'client side; that server\'s end causes are in its own spans and metrics.',
     )
     .addOption(new Option('--upstream <host:port>', 'the streamlab server').argParser(parseHostPort).makeOptionMandatory())
     .addOption(new Option('--target <host:port>', 'with --toxiproxy-url: where clients dial Toxiproxy').argParser(parseHostPort))
     .addOption(new Option('--toxiproxy-url <url>', 'Toxiproxy HTTP API; without it the embedded fault proxy is used').argParser(parseUrl))
+    .addOption(new Option('--scenarios <list>', 'all, core, or names separated by commas').argParser((value: string) => {
+      try {
+        return parseScenarios(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    }).default(CATALOGUE, 'all'))
     .addOption(new Option('--every-s <s>', 'seconds from the start of one round to the next').argParser(integerIn(1, 86_400)).default(20))
     .addOption(new Option('--runs <n>', 'rounds to run, 0 = until SIGTERM').argParser(integerIn(0, 1_000_000)).default(0))
     .addOption(new Option('--host <address>', 'address of /metrics and /healthz').default('0.0.0.0'))
@@ -84,7 +103,9 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     }
     const observer = createRunObserver();
     const deps = createTelemetryDeps({ observer, logger: { format: options.logFormat, level: options.logLevel } });
-    const runner = createScenarioRunner({ telemetry: deps, observer, faults, upstream: options.upstream }, {
+    const runner = createScenarioRunner({
+      telemetry: deps, observer, faults, upstream: options.upstream, importSpans: (spans) => context.spans.importSpans(spans),
+    }, {
       observeServer: false, intervalMs: options.intervalMs,
       keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
     });
@@ -101,13 +122,13 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     const finished = (async () => {
       for (let round = 1; !stop.signal.aborted && (options.runs === 0 || round <= options.runs); round++) {
         const startedAt = performance.now();
-        for (const scenario of DRIVEN_SCENARIOS) {
+        for (const scenario of options.scenarios) {
           if (stop.signal.aborted) break;
           try {
             const result = await runner.run(scenario);
             deps.logger.info('scenario run', {
               round, scenario: scenario.name, verdict: result.ok ? 'ok' : 'mismatch', trace_id: result.traceId,
-              client_end_cause: result.client?.endCause, mismatches: result.mismatches,
+              client_end_cause: result.client?.endCause, server_end_cause: result.server?.endCause, mismatches: result.mismatches,
             });
           } catch (error) {
             deps.logger.error('scenario failed to run', { round, scenario: scenario.name, error: (error as Error).message });
