@@ -191,6 +191,24 @@ test(`Jaeger has a ${DELIVERY_SCENARIO} trace: driver and server spans of Delive
   for (const server of servers) assert.equal(server.attributes['streamlab.scenario'], DELIVERY_SCENARIO, `${server.name}: baggage reached the server`);
 });
 
+test('Jaeger shows the process scenarios: the driver\'s own child server\'s spans in the run\'s trace', async () => {
+  // server-stop: the child survives long enough to flush, so its SERVER span joins the
+  // driver's trace; server-kill: the killed child leaves only the driver's side.
+  const missing = await pollForMissing(async () => {
+    const traces = await driverTraces();
+    const stop = runsOf(traces, 'server-stop');
+    const kill = runsOf(traces, 'server-kill');
+    const childServer = (spans: SpanSummary[]) => spans.find((s) => s.kind === 'SERVER' && s.service === 'streamlab-server-process');
+    return [
+      ...(stop.some((spans) => childServer(spans)?.attributes['streamlab.end_cause'] === 'server_shutdown') ? [] : ['server-stop: no server_shutdown SERVER span of streamlab-server-process']),
+      ...(stop.some((spans) => spans.some((s) => s.kind === 'CLIENT' && s.attributes['streamlab.end_cause'] === 'server_shutdown')) ? [] : ['server-stop: no server_shutdown CLIENT span']),
+      ...(kill.length > 0 ? [] : ['server-kill: no trace']),
+      ...(kill.every((spans) => childServer(spans) === undefined) ? [] : ['server-kill: a killed child cannot have exported a SERVER span']),
+    ];
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Jaeger after ${DATA_WAIT_MS / 1000} s`);
+});
+
 test('every PromQL query of every committed dashboard returns data', async () => {
   const queries = dashboardQueries();
   assert.ok(queries.length > 10, `${queries.length} queries`);

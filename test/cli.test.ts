@@ -215,27 +215,29 @@ test('Ctrl-C on a client waiting on a frozen server ends it at once with client_
   }
 });
 
-test('run interrupted by SIGINT exits 130 and leaves no child server behind', async () => {
-  const runner = cli(['run', 'server-suspend-no-keepalive', '--frozen-wait-ms', '60000']);
-  let children: number[] = [];
-  for (let waited = 0; children.length === 0 && waited < 15_000; waited += 50) {
-    await delay(50); // polling for the child process to appear, not for telemetry
-    children = childrenOf(runner.child.pid!);
-  }
-  assert.equal(children.length, 1, 'the runner started one child server');
-  // Interrupt while the child is frozen (SIGSTOP): the hardest case to clean up.
-  for (let waited = 0; stateOf(children[0]!) !== 'T' && waited < 15_000; waited += 20) await delay(20);
-  assert.equal(stateOf(children[0]!), 'T', 'the child is stopped');
-  runner.child.kill('SIGINT');
-  const result = await runner.done;
-  assert.equal(result.code, 130, result.stderr);
-  let left = children.filter(running);
-  for (let waited = 0; left.length > 0 && waited < 5_000; waited += 50) {
-    await delay(50);
-    left = children.filter(running);
-  }
-  assert.deepEqual(left, [], 'no child outlives the runner');
-});
+for (const [signal, code] of [['SIGINT', 130], ['SIGKILL', null]] as const) {
+  test(`run ${signal === 'SIGINT' ? 'interrupted (SIGINT) exits 130' : 'killed (SIGKILL)'} and leaves no child server behind`, async () => {
+    const runner = cli(['run', 'server-suspend-no-keepalive', '--frozen-wait-ms', '60000']);
+    let children: number[] = [];
+    for (let waited = 0; children.length === 0 && waited < 15_000; waited += 50) {
+      await delay(50); // polling for the child process to appear, not for telemetry
+      children = childrenOf(runner.child.pid!);
+    }
+    assert.equal(children.length, 1, 'the runner started one child server');
+    // Interrupt while the child is frozen (SIGSTOP): the hardest case to clean up.
+    for (let waited = 0; stateOf(children[0]!) !== 'T' && waited < 15_000; waited += 20) await delay(20);
+    assert.equal(stateOf(children[0]!), 'T', 'the child is stopped');
+    runner.child.kill(signal);
+    const result = await runner.done;
+    assert.equal(result.code, code, result.stderr);
+    let left = children.filter(running);
+    for (let waited = 0; left.length > 0 && waited < 5_000; waited += 50) {
+      await delay(50);
+      left = children.filter(running);
+    }
+    assert.deepEqual(left, [], 'no child outlives the runner');
+  });
+}
 
 test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exits 0', async () => {
   const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '100']);
