@@ -18,6 +18,7 @@ import { END_CAUSE_TRAILER } from '../../core/end-cause.ts';
 import type { EndCause } from '../../core/end-cause.ts';
 import { statusOfServiceError } from '../../core/errors.ts';
 import type { RpcKind } from '../method-info.ts';
+import { deadlinePassed } from './classify-server-end.ts';
 
 /** Any grpc-js server call object (ServerWritableStreamImpl or ServerDuplexStreamImpl in 1.14). */
 export interface AnyServerCall {
@@ -80,6 +81,9 @@ export function hookServerCall(call: AnyServerCall, kind: RpcKind, respond: send
    * readable side too: either way the handler sees a half-close and may answer OK to a
    * client that is gone. grpc-js marks the call cancelled in the ticks that follow; then
    * 'cancelled' classifies the end instead. A second OK end in that window is ignored.
+   * A half-close at the deadline is the client's deadline timer cancelling (the same
+   * END_STREAM before RST_STREAM), so it is not completed either: grpc-js's own deadline
+   * timer or the RST_STREAM ends the call as deadline_exceeded.
    */
   let completing = false;
   const afterHalfCloseRace = (complete: () => void): void => {
@@ -87,7 +91,7 @@ export function hookServerCall(call: AnyServerCall, kind: RpcKind, respond: send
     if (completing) return;
     completing = true;
     setImmediate(() => {
-      if (!call.cancelled && !hooks.isEnded()) complete();
+      if (!call.cancelled && !hooks.isEnded() && !deadlinePassed(call.getDeadline(), Date.now())) complete();
     });
   };
 
