@@ -1,7 +1,11 @@
 /**
  * What the runner itself did during a scenario run, on one time axis with the streams'
- * lifecycle records: the timeline's cause row draws these.
+ * lifecycle records: the timeline's cause row draws these. The first action is the cause
+ * of the end, from which each side's detection is measured.
  */
+import { createDeferred } from '../core/deferred.ts';
+import type { Deferred } from '../core/deferred.ts';
+import type { CauseClock } from '../telemetry/cause-clock.ts';
 
 /** The kinds of runner actions, with the marker the timeline draws and its legend word. */
 export const RUN_ACTIONS = {
@@ -25,4 +29,28 @@ export interface RunAction {
   atMs: number;
   /** What exactly, for the timeline's caption (e.g. `reset`, `SIGKILL pid 123`). */
   label: string;
+}
+
+/** The actions of one run, in the order they were recorded. */
+export interface ActionLog {
+  readonly actions: RunAction[];
+  /** Resolves with the time of the first action: the cause of the end (epoch ms). */
+  readonly cause: Deferred<number>;
+  /** Records an action; the first one also marks the cause on `causeClock`. */
+  act(kind: RunActionKind, atMs: number, label: string): void;
+}
+
+/** Creates the action log of one run of `scenario`. */
+export function createActionLog(causeClock: CauseClock, scenario: string): ActionLog {
+  const actions: RunAction[] = [];
+  const cause = createDeferred<number>();
+  return {
+    actions, cause,
+    act(kind, atMs, label) {
+      actions.push({ kind, atMs, label });
+      if (cause.settled) return;
+      causeClock.mark(scenario, atMs);
+      cause.resolve(atMs);
+    },
+  };
 }

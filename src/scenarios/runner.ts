@@ -7,7 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import { createStreamlabClient } from '../client/streamlab-client.ts';
-import { createDeferred, withTimeout } from '../core/deferred.ts';
+import { withTimeout } from '../core/deferred.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { CauseClock } from '../telemetry/cause-clock.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
@@ -18,12 +18,13 @@ import { expectationFor } from './catalogue.ts';
 import { describeExpected } from './scenario.ts';
 import type { Scenario } from './scenario.ts';
 import { startScenarioCall } from './scenario-call.ts';
-import type { ScenarioCall } from './scenario-call.ts';
 import { openScenarioEndpoint } from './scenario-endpoint.ts';
-import type { ScenarioEndpoint } from './scenario-endpoint.ts';
 import { judge } from './verdict.ts';
 import type { Observed } from './verdict.ts';
-import type { RunAction, RunActionKind } from './run-action.ts';
+import { createActionLog } from './run-action.ts';
+import type { RunAction } from './run-action.ts';
+import { signalProcessFault } from './process-fault.ts';
+import { awaitClientEnd } from './await-client-end.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { RunObserver } from './run-observer.ts';
 
@@ -98,45 +99,6 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
   const keepalive = { timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs };
   const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer, importSpans: deps.importSpans ?? (() => {}) } };
 
-  /** Records a runner action; the first one is the cause of the end. */
-  function actionLog(scenario: Scenario) {
-    const actions: RunAction[] = [];
-    const cause = createDeferred<number>();
-    return {
-      actions, cause,
-      act(kind: RunActionKind, atMs: number, label: string) {
-        actions.push({ kind, atMs, label });
-        if (cause.settled) return;
-        telemetry.causeClock.mark(scenario.name, atMs);
-        cause.resolve(atMs);
-      },
-    };
-  }
-
-  /** Sends the scenario's process fault; the child learns the cause time first, so its detection is right. */
-  async function signalProcess(scenario: Scenario, endpoint: ScenarioEndpoint, log: ReturnType<typeof actionLog>): Promise<void> {
-    const child = endpoint.process;
-    const fault = scenario.server?.kind === 'process' ? scenario.server.fault : undefined;
-    if (!child || !fault) return;
-    if (fault.kind === 'kill') return log.act('kill', child.signal('SIGKILL'), `SIGKILL pid ${child.pid}`);
-    const atMs = nowMs();
-    await child.markCause(scenario.name, atMs);
-    const signal = fault.kind === 'terminate' ? 'SIGTERM' : 'SIGSTOP';
-    child.signal(signal);
-    log.act(fault.kind, atMs, `${signal} pid ${child.pid}`);
-  }
-
-  /** Waits for the client's end; for a client that cannot notice, ends the lesson after the bound. */
-  async function clientEnd(scenario: Scenario, call: ScenarioCall, log: ReturnType<typeof actionLog>): Promise<{ end?: StreamEnd; silence?: Observed['silence'] }> {
-    if (!scenario.expect.clientNoticesNothing) return { end: await withTimeout(call.ended, options.endTimeoutMs) };
-    if ((await withTimeout(log.cause.promise, options.endTimeoutMs)) === undefined) return { end: await withTimeout(call.ended, options.endTimeoutMs) };
-    const early = await withTimeout(call.ended, options.frozenWaitMs);
-    if (early) return { end: early, silence: { boundMs: options.frozenWaitMs, noticed: true } };
-    log.act('cancel', nowMs(), `cancel() after ${options.frozenWaitMs} ms of silence`);
-    call.cancel();
-    return { end: await withTimeout(call.ended, options.endTimeoutMs), silence: { boundMs: options.frozenWaitMs, noticed: false } };
-  }
-
   return {
     /**
      * Runs one scenario and returns what both sides observed. Never rejects for a scenario mismatch.
@@ -165,7 +127,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
       }, ROOT_CONTEXT);
       const baggage = propagation.createBaggage({ [sc.BAGGAGE_SCENARIO]: { value: scenario.name } });
       const runContext = trace.setSpan(propagation.setBaggage(context.active(), baggage), root);
-      const log = actionLog(scenario);
+      const log = createActionLog(telemetry.causeClock, scenario.name);
       const processFault = plan.kind === 'process' ? plan.fault : undefined;
       let signalled: Promise<void> | undefined;
       try {
@@ -194,9 +156,9 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
               telemetry.logger.error('fault injection failed', { scenario: scenario.name, error: String(error) });
             }));
           }
-          if (processFault && messages === processFault.afterMessages) signalled = signalProcess(scenario, endpoint, log);
+          if (processFault && messages === processFault.afterMessages) signalled = signalProcessFault(scenario, endpoint, log);
         });
-        const { end: clientSide, silence } = await clientEnd(scenario, call, log);
+        const { end: clientSide, silence } = await awaitClientEnd(scenario, call, log, options);
         if (processFault?.kind === 'freeze' && endpoint.process) {
           await withTimeout(signalled ?? Promise.resolve(), options.endTimeoutMs);
           log.act('resume', endpoint.process.signal('SIGCONT'), `SIGCONT pid ${endpoint.process.pid}`);

@@ -34,7 +34,7 @@ export interface ScenarioEndpoint {
 }
 
 /** The drain grace a process scenario's child gets, ms. */
-export function graceOf(scenario: Scenario, pace: RunPace): number {
+function graceOf(scenario: Scenario, pace: RunPace): number {
   const fault = scenario.server?.kind === 'process' ? scenario.server.fault : undefined;
   if (fault?.kind !== 'terminate') return 0;
   return typeof fault.graceMs === 'number' ? fault.graceMs : fault.graceMs(pace);
