@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { childrenOf, pollProcesses, running, stateOf } from './helpers/processes.ts';
 import { createStreamlabClient as createTickerClient } from '../src/client/streamlab-client.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 
@@ -49,36 +48,6 @@ function waitForOutput(stream: NodeJS.ReadableStream | null, pattern: RegExp, bo
       }
     });
   });
-}
-
-/** Pids of the live children of `pid`, from /proc (Linux). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised command: state, ppid, ...
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(ppid) === pid && state !== 'Z' ? [Number(entry)] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** The state letter of `pid` in /proc (R, S, T stopped, Z zombie), or undefined when gone. */
-function stateOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0];
-  } catch {
-    return undefined;
-  }
-}
-
-/** True while `pid` runs (not gone, not a zombie). */
-function running(pid: number): boolean {
-  const state = stateOf(pid);
-  return state !== undefined && state !== 'Z';
 }
 
 const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
@@ -219,40 +188,23 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGKILL', null]] as const) {
   test(`run ${signal === 'SIGINT' ? 'interrupted (SIGINT) exits 130' : 'killed (SIGKILL)'} and leaves no child server behind`, async () => {
     const runner = cli(['run', 'server-suspend-no-keepalive', '--frozen-wait-ms', '60000']);
     let children: number[] = [];
-    for (let waited = 0; children.length === 0 && waited < 15_000; waited += 50) {
-      await delay(50); // polling for the child process to appear, not for telemetry
-      children = childrenOf(runner.child.pid!);
-    }
+    await pollProcesses(() => (children = childrenOf(runner.child.pid!)).length > 0, 15_000);
     assert.equal(children.length, 1, 'the runner started one child server');
     // Interrupt while the child is frozen (SIGSTOP): the hardest case to clean up.
-    for (let waited = 0; stateOf(children[0]!) !== 'T' && waited < 15_000; waited += 20) await delay(20);
+    await pollProcesses(() => stateOf(children[0]!) === 'T', 15_000);
     assert.equal(stateOf(children[0]!), 'T', 'the child is stopped');
     runner.child.kill(signal);
     const result = await runner.done;
     assert.equal(result.code, code, result.stderr);
-    let left = children.filter(running);
-    for (let waited = 0; left.length > 0 && waited < 5_000; waited += 50) {
-      await delay(50);
-      left = children.filter(running);
-    }
+    await pollProcesses(() => !children.some(running));
+    const left = children.filter(running);
     assert.deepEqual(left, [], 'no child outlives the runner');
   });
 }
 
 test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exits 0', async () => {
   const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '100']);
-  let banner = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no startup banner within 10 s; stderr so far: ${banner}`)), 10_000);
-    // Not for-await: breaking out of it would destroy the child's stderr pipe.
-    server.child.stderr?.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-      if (banner.includes('streamlab serving gRPC on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const banner = await waitForOutput(server.child.stderr, /gRPC on \S+:\d+, metrics on :\d+/);
   const [, host, port, metricsPort] = /gRPC on (\S+):(\d+), metrics on :(\d+)/.exec(banner) ?? [];
   const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
   assert.equal(metrics.status, 200);

@@ -15,6 +15,7 @@ import type { ScenarioResult, ScenarioRunner } from '../src/scenarios/runner.ts'
 import { startServerProcess } from '../src/faults/server-process.ts';
 import { createRunObserver } from '../src/scenarios/run-observer.ts';
 import { startHarness } from './helpers/harness.ts';
+import { pollProcesses, running } from './helpers/processes.ts';
 import type { Harness } from './helpers/harness.ts';
 
 const KEEPALIVE = { keepaliveTimeMs: 1_000, keepaliveTimeoutMs: 1_000 };
@@ -29,23 +30,6 @@ before(async () => {
   }, { ...KEEPALIVE, frozenWaitMs: 1_500 });
 });
 after(() => harness.close());
-
-/** True while a process with `pid` exists (a zombie counts as gone: it runs nothing). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  return true;
-}
-
-/** Polls until `pid` is gone, at most `boundMs`. */
-async function gone(pid: number, boundMs = 5_000): Promise<boolean> {
-  const until = Date.now() + boundMs;
-  while (alive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-  return !alive(pid);
-}
 
 /** The run's root, CLIENT and (when the child survived) SERVER spans, after a flush. */
 async function spansOf(result: ScenarioResult): Promise<{ root?: ReadableSpan; client?: ReadableSpan; server?: ReadableSpan }> {
@@ -78,7 +62,7 @@ test('server-kill: the client reads the kernel\'s close (FIN or RST) at once; th
   assert.equal(result.server, undefined, 'a killed process records no end');
   assert.match(result.serverNote ?? '', /^gone: SIGKILL after 1 message/);
   assert.deepEqual(result.actions.map((action) => action.kind), ['kill']);
-  assert.ok(await gone(result.serverPid!), 'the child is gone');
+  assert.ok(await pollProcesses(() => !running(result.serverPid!)), 'the child is gone');
   const spans = await spansOf(result);
   assert.equal(spans.client?.attributes['streamlab.end_cause'], result.client!.endCause);
   assert.equal(spans.client?.parentSpanContext?.spanId, spans.root?.spanContext().spanId);
@@ -92,7 +76,7 @@ test('server-stop: SIGTERM with no grace ends the stream server_shutdown on both
   assert.equal(result.client!.grpcCode, 14);
   assert.equal(result.server!.endCause, 'server_shutdown');
   assert.ok(result.server!.detectionMs !== undefined && result.server!.detectionMs < 1_000, 'the child learned the cause time');
-  assert.ok(await gone(result.serverPid!));
+  assert.ok(await pollProcesses(() => !running(result.serverPid!)), 'the child is gone');
   const spans = await spansOf(result);
   assert.ok(spans.server, 'the child\'s SERVER span was forwarded over IPC');
   assert.equal(spans.server.parentSpanContext?.spanId, spans.client?.spanContext().spanId, 'server span is the client span\'s child');
