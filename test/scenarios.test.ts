@@ -158,6 +158,6 @@ test('blackhole: the server notices within keepalive time + timeout', () => {
 
 test('exemplars: stream-end counters carry the trace id in OpenMetrics', async () => {
   const text = await harness.deps.metrics.registry.metrics();
-  const line = text.split('\n').find((l) => l.startsWith('streamlab_stream_ends_total{side="server",end_cause="client_cancelled",scenario="cancel"}'));
+  const line = text.split('\n').find((l) => l.startsWith('streamlab_stream_ends_total{side="server",end_cause="client_cancelled",scenario="cancel",grpc_service="streamlab.v1.Ticker"}'));
   assert.ok(line?.includes(`# {trace_id="${results.get('cancel')?.traceId}"}`), line);
 });

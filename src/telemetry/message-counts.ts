@@ -54,7 +54,7 @@ export function createMessageCounts(options: MessageCountsOptions) {
       if (sent > flushedSent) grpc.msgSent.inc(grpcLabels, sent - flushedSent);
       if (received > flushedReceived) grpc.msgReceived.inc(grpcLabels, received - flushedReceived);
       const data = dataIsSent ? sent - flushedSent : received - flushedReceived;
-      if (data > 0) metrics.streamMessages.inc({ side, scenario: options.scenario }, data);
+      if (data > 0) metrics.streamMessages.inc({ side, scenario: options.scenario, grpc_service: method.service }, data);
       flushedSent = sent;
       flushedReceived = received;
     },

@@ -100,15 +100,15 @@ export const METRIC_GRPC_CLIENT_HANDLED = 'grpc_client_handled_total';
 export const METRIC_GRPC_CLIENT_MSG_RECEIVED = 'grpc_client_msg_received_total';
 export const METRIC_GRPC_CLIENT_MSG_SENT = 'grpc_client_msg_sent_total';
 export const METRIC_GRPC_CLIENT_HANDLING_SECONDS = 'grpc_client_handling_seconds';
-/** Gauge {side, scenario}: streams open right now. */
+/** Gauge {side, scenario, grpc_service}: streams open right now. */
 export const METRIC_STREAMS_ACTIVE = 'streamlab_streams_active';
-/** Counter {side, end_cause, scenario}: streams that ended, by why. */
+/** Counter {side, end_cause, scenario, grpc_service}: streams that ended, by why. */
 export const METRIC_STREAM_ENDS = 'streamlab_stream_ends_total';
-/** Counter {side, scenario}: messages carried by streams (server sent, client received). */
+/** Counter {side, scenario, grpc_service}: messages carried by streams (server sent, client received). */
 export const METRIC_STREAM_MESSAGES = 'streamlab_stream_messages_total';
-/** Histogram {side, end_cause, scenario}, seconds: cause → this side noticed. */
+/** Histogram {side, end_cause, scenario, grpc_service}, seconds: cause → this side noticed. */
 export const METRIC_DETECTION_SECONDS = 'streamlab_detection_seconds';
-/** Histogram {side, scenario}, seconds: write() returned false → 'drain'. */
+/** Histogram {side, scenario, grpc_service}, seconds: write() returned false → 'drain'. */
 export const METRIC_BACKPRESSURE_WAIT_SECONDS = 'streamlab_backpressure_wait_seconds';
 /** Gauge: TCP connections the server holds. */
 export const METRIC_CONNECTIONS_ACTIVE = 'streamlab_connections_active';
@@ -135,6 +135,23 @@ export const METRIC_DELIVERY_ACK_LATENCY_SECONDS = 'streamlab_delivery_ack_laten
 /** Gauge {scenario}: messages sent and not yet acknowledged or exhausted (in flight). */
 export const METRIC_DELIVERY_UNACKED = 'streamlab_delivery_unacked';
 
+/**
+ * The fleet (`streamlab fleet`): long-lived subscribers that re-subscribe and resume.
+ * Recorded by the process that runs the subscribers.
+ */
+/** Counter {end_cause}: re-subscribes, by the end cause of the subscription that ended. */
+export const METRIC_FLEET_RECONNECTS = 'streamlab_fleet_reconnects_total';
+/** Counter: topic events a resumed subscription never received (the server no longer kept them). */
+export const METRIC_FLEET_RESUME_GAP_EVENTS = 'streamlab_fleet_resume_gap_events_total';
+/** Counter: topic events a subscriber received twice across a resume. */
+export const METRIC_FLEET_RESUME_DUPLICATE_EVENTS = 'streamlab_fleet_resume_duplicate_events_total';
+/** Histogram, seconds: a subscription's end → its successor streaming (response headers received). */
+export const METRIC_FLEET_RESUME_SECONDS = 'streamlab_fleet_resume_seconds';
+/** Gauge {backend}: subscribers streaming from each backend (`host:port`); backend="none" counts those between streams. */
+export const METRIC_FLEET_SUBSCRIBERS = 'streamlab_fleet_subscribers';
+/** Histogram, seconds: a Notify sent by the fleet → the last subscriber's receipt of it. */
+export const METRIC_FLEET_FANOUT_SECONDS = 'streamlab_fleet_fanout_seconds';
+
 /** Metric label names. */
 export const LABEL_SIDE = 'side';
 export const LABEL_END_CAUSE = 'end_cause';
@@ -145,6 +162,7 @@ export const LABEL_GRPC_SERVICE = 'grpc_service';
 export const LABEL_GRPC_METHOD = 'grpc_method';
 export const LABEL_GRPC_CODE = 'grpc_code';
 export const LABEL_VERDICT = 'verdict';
+export const LABEL_BACKEND = 'backend';
 
 /** The scenario label value for streams that carry no scenario baggage. */
 export const SCENARIO_NONE = 'none';

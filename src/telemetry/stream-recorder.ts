@@ -100,7 +100,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
     observer.onEvent(event);
   }
 
-  metrics.streamsActive.inc({ side: id.side, scenario: id.scenario });
+  metrics.streamsActive.inc({ side: id.side, scenario: id.scenario, grpc_service: id.method.service });
   grpc.started.inc({ labels: grpcLabels, value: 1, exemplarLabels: exemplar });
   id.span.setAttributes({
     [sc.ATTR_STREAM_ID]: id.streamId,
@@ -148,7 +148,7 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
       return () => {
         span.end();
         metrics.backpressureWaitSeconds.observe({
-          labels: { side: id.side, scenario: id.scenario },
+          labels: { side: id.side, scenario: id.scenario, grpc_service: id.method.service },
           value: (nowMs() - startMs) / 1000,
           exemplarLabels: exemplar,
         });
@@ -227,8 +227,8 @@ export function createStreamRecorder(deps: RecorderDeps, id: StreamIdentity) {
         ...(input.connectError ? { [sc.ATTR_ERROR_TYPE]: input.connectError } : {}),
         ...(ended.delivery ? deliveryAttributes(ended.delivery) : {}),
       });
-      const labels = { side: id.side, end_cause: input.cause, scenario: id.scenario };
-      metrics.streamsActive.dec({ side: id.side, scenario: id.scenario });
+      const labels = { side: id.side, end_cause: input.cause, scenario: id.scenario, grpc_service: id.method.service };
+      metrics.streamsActive.dec({ side: id.side, scenario: id.scenario, grpc_service: id.method.service });
       metrics.streamEnds.inc({ labels, value: 1, exemplarLabels: exemplar });
       if (detectionMs !== undefined) {
         metrics.detectionSeconds.observe({ labels, value: detectionMs / 1000, exemplarLabels: exemplar });
