@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DASHBOARDS_DIR, renderDashboards, renderJson } from '../grafana/render.ts';
 import { GRAFANA_MACROS, dashboardQueries, queriesOf, runnableExpr } from '../grafana/queries.ts';
 import { CORE_COLUMNS, DELIVERY_SCENARIO } from '../grafana/dashboards-src/refs.ts';
+import { NOT_ADMIN_SERVICE } from '../grafana/dashboards-src/promql.ts';
 import { STREAM_LIFECYCLE_TITLE, STREAM_LIFECYCLE_UID } from '../grafana/dashboards-src/stream-lifecycle.ts';
 import { DELIVERY_PANEL_WIDTH, DELIVERY_ROW_TITLE, REDELIVERY_RATIO_ALERT } from '../grafana/dashboards-src/delivery-row.ts';
 import { FAILURE_MODES_ROWS, FAILURE_MODES_TITLE, FAILURE_MODES_UID } from '../grafana/dashboards-src/failure-modes.ts';
@@ -190,7 +191,7 @@ test('the failure-modes dashboard: end causes client | server and detection p50 
   assert.equal(ends.type, 'table');
   assert.deepEqual((ends.targets ?? []).map((t) => [t.instant, t.format]), SIDES.map(() => [true, 'table']));
   for (const [i, side] of SIDES.entries()) {
-    assert.equal(ends.targets?.[i]?.expr, `sum by (scenario, end_cause) (increase(${sc.METRIC_STREAM_ENDS}{side="${side}"}[$__range]))`);
+    assert.equal(ends.targets?.[i]?.expr, `sum by (scenario, end_cause) (increase(${sc.METRIC_STREAM_ENDS}{side="${side}",${NOT_ADMIN_SERVICE}}[$__range]))`);
   }
   assert.deepEqual(ends.transformations?.map((t) => t.id), ['merge', 'organize']);
   assert.deepEqual(ends.transformations?.[1]?.options.renameByName, { 'Value #A': 'client', 'Value #B': 'server' });
@@ -205,7 +206,7 @@ test('the failure-modes dashboard: end causes client | server and detection p50 
   // Detection latency: p50 and p99 from the histogram's buckets, by scenario and side.
   const detection = byTitle('Detection latency per scenario and side');
   assert.equal(detection.type, 'table');
-  assert.deepEqual((detection.targets ?? []).map((t) => t.expr?.match(/^histogram_quantile\(([\d.]+), sum by \(scenario, side, le\) \(increase\(streamlab_detection_seconds_bucket\[\$__range\]\)\)\)/)?.[1]),
+  assert.deepEqual((detection.targets ?? []).map((t) => t.expr?.match(/^histogram_quantile\(([\d.]+), sum by \(scenario, side, le\) \(increase\(streamlab_detection_seconds_bucket\{grpc_service!~"grpc\[\.\]\.\+"\}\[\$__range\]\)\)\)/)?.[1]),
     DETECTION_QUANTILES.map(String));
   assert.deepEqual(detection.transformations?.[1]?.options.renameByName, { 'Value #A': 'p50', 'Value #B': 'p99' });
   assert.ok(columnLinks(detection, 'scenario').every(isTraceLink) && columnLinks(detection, 'scenario').length > 0, 'detection: scenarios link to traces');
@@ -232,6 +233,29 @@ test('the failure-modes dashboard: end causes client | server and detection p50 
       assert.ok((panel.targets ?? []).every((t) => t.exemplar === true && t.instant === false), `${panel.title}: range queries with exemplars`);
     }
   }
+});
+
+test('the stream dashboards leave gRPC admin services (health, reflection, channelz) out of every stream and grpc_* query', () => {
+  // Prometheus anchors label regexes; RE2 and JavaScript agree on this one.
+  const adminPattern = /grpc_service!~"([^"]+)"/.exec(NOT_ADMIN_SERVICE)?.[1] ?? '';
+  const admin = new RegExp(`^(?:${adminPattern})$`);
+  for (const service of ['grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection', 'grpc.channelz.v1.Channelz']) {
+    assert.ok(admin.test(service), `${service} is left out`);
+  }
+  for (const service of ['streamlab.v1.Ticker', 'streamlab.v1.Delivery', 'grpcx.v1.Mock', 'grpc']) assert.ok(!admin.test(service), `${service} is kept`);
+  // The metrics labelled grpc_service: go-grpc-prometheus's and the per-stream ones.
+  const labelled = [sc.METRIC_STREAMS_ACTIVE, sc.METRIC_STREAM_ENDS, sc.METRIC_STREAM_MESSAGES, sc.METRIC_DETECTION_SECONDS, sc.METRIC_BACKPRESSURE_WAIT_SECONDS,
+    ...Object.entries(sc).filter(([name]) => name.startsWith('METRIC_GRPC_')).map(([, value]) => value as string)];
+  const selector = new RegExp(`\\b(${labelled.join('|')})(?:_bucket|_count|_sum)?\\b(\\{[^}]*\\})?`, 'g');
+  const queries = dashboardQueries().filter((q) => ['stream-lifecycle.json', 'failure-modes.json'].includes(q.dashboard));
+  let checked = 0;
+  for (const { dashboard, panel, expr } of queries) {
+    for (const [text, , matchers] of expr.matchAll(selector)) {
+      assert.ok((matchers ?? '').includes(NOT_ADMIN_SERVICE), `${dashboard} / ${panel}: ${text} keeps the admin services: ${expr}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 20, `${checked} selectors checked`);
 });
 
 test('every Prometheus query is non-empty, has no Grafana variables and uses only contract metrics', () => {

@@ -9,8 +9,10 @@
  *   one Grafana macro these use; grafana/queries.ts `runnableExpr` substitutes it (5m) where an
  *   expression runs outside Grafana (the promtool parse check, the stack test).
  * - Time series: 5m windows, no macros, as in promql.ts.
+ * Like promql.ts, every query leaves gRPC's admin services out (NOT_ADMIN_SERVICE).
  */
 import * as sc from '../../src/telemetry/semconv.ts';
+import { NOT_ADMIN_SERVICE } from './promql.ts';
 
 /** A side of the wire, as the `side` label spells it. */
 export type Side = 'client' | 'server';
@@ -18,7 +20,9 @@ export type Side = 'client' | 'server';
 /** The dashboard's range as a PromQL range selector (Grafana fills in `$__range`). */
 const RANGE = '$__range';
 
-const ends = (side: Side): string => `${sc.METRIC_STREAM_ENDS}{${sc.LABEL_SIDE}="${side}"}`;
+const ends = (side: Side): string => `${sc.METRIC_STREAM_ENDS}{${sc.LABEL_SIDE}="${side}",${NOT_ADMIN_SERVICE}}`;
+/** The detection histogram's buckets, admin services (health, reflection, channelz) left out. */
+const detectionBuckets = `${sc.METRIC_DETECTION_SECONDS}_bucket{${NOT_ADMIN_SERVICE}}`;
 
 /**
  * Streams of one side that ended in the dashboard's time range, by scenario and end cause
@@ -36,8 +40,7 @@ export function endCausesInRange(side: Side): string {
  * `>= 0` drops the NaN of a scenario whose histogram did not move in the range.
  */
 export function detectionQuantileInRange(q: number): string {
-  const buckets = `${sc.METRIC_DETECTION_SECONDS}_bucket`;
-  return `histogram_quantile(${q}, sum by (${sc.LABEL_SCENARIO}, ${sc.LABEL_SIDE}, le) (increase(${buckets}[${RANGE}]))) >= 0`;
+  return `histogram_quantile(${q}, sum by (${sc.LABEL_SCENARIO}, ${sc.LABEL_SIDE}, le) (increase(${detectionBuckets}[${RANGE}]))) >= 0`;
 }
 
 /** Scenario runs in the dashboard's time range, by scenario and verdict (ok | mismatch; a table query). */
@@ -52,6 +55,5 @@ export function endCauses5m(side: Side): string {
 
 /** Quantile `q` of the detection latency over 5 minutes, by scenario and side (time series). */
 export function detectionQuantile5m(q: number): string {
-  const buckets = `${sc.METRIC_DETECTION_SECONDS}_bucket`;
-  return `histogram_quantile(${q}, sum by (${sc.LABEL_SCENARIO}, ${sc.LABEL_SIDE}, le) (rate(${buckets}[5m])))`;
+  return `histogram_quantile(${q}, sum by (${sc.LABEL_SCENARIO}, ${sc.LABEL_SIDE}, le) (rate(${detectionBuckets}[5m])))`;
 }

@@ -8,6 +8,8 @@
  *   expression verbatim against Prometheus and asserts it returns data.
  * - One scenario per expression (`scenario="X"` spelled out, no `$scenario` variable), so each
  *   dashboard column always shows its own scenario.
+ * - gRPC's admin services (health, reflection, channelz) are left out of every stream and
+ *   grpc_* query ({@link NOT_ADMIN_SERVICE}).
  * - `sum by (...)` drops job/instance: in compose the client side comes from the driver's
  *   /metrics (side="client") and the server side from the server's (side="server").
  * - Windows: 1m for message rates (a run lasts 0.3-2 s, the driver repeats every 20 s) and
@@ -15,7 +17,18 @@
  */
 import * as sc from '../../src/telemetry/semconv.ts';
 
-const sel = (scenario: string): string => `${sc.LABEL_SCENARIO}="${scenario}"`;
+/**
+ * The label matcher that leaves gRPC's admin services out: health (grpc.health.v1.Health, its
+ * Watch is a long-lived server stream), reflection (grpc.reflection.v1 and v1alpha, bidi) and
+ * channelz (grpc.channelz.v1.Channelz). They are observed like every call, but a grpcurl
+ * `list` or a health probe is not the stream lifecycle these dashboards show. Every query of
+ * a stream or grpc_* metric carries it; a series without the label (none has) would match.
+ * `[.]` is a literal dot without a backslash to escape in PromQL, JSON and YAML.
+ */
+export const NOT_ADMIN_SERVICE = `${sc.LABEL_GRPC_SERVICE}!~"grpc[.].+"`;
+
+/** The matchers of a stream metric's series of one scenario. */
+const sel = (scenario: string): string => `${sc.LABEL_SCENARIO}="${scenario}",${NOT_ADMIN_SERVICE}`;
 
 /** Streams open right now, by side. Short runs show as blips: streams live 0.3-2 s, the scrape is every 5 s. */
 export function activeStreams(scenario: string): string {
@@ -81,10 +94,10 @@ export function connectionClosesByKind(): string {
   return `sum by (${sc.LABEL_CLOSE_KIND}) (increase(${sc.METRIC_CONNECTION_CLOSES}[5m]))`;
 }
 
-/** RPCs finished in the last 5 minutes on one side, by go-grpc-prometheus grpc_code. */
+/** RPCs finished in the last 5 minutes on one side, by go-grpc-prometheus grpc_code (admin services left out). */
 export function handledByCode(side: 'server' | 'client'): string {
   const metric = side === 'server' ? sc.METRIC_GRPC_SERVER_HANDLED : sc.METRIC_GRPC_CLIENT_HANDLED;
-  return `sum by (${sc.LABEL_GRPC_CODE}) (increase(${metric}[5m]))`;
+  return `sum by (${sc.LABEL_GRPC_CODE}) (increase(${metric}{${NOT_ADMIN_SERVICE}}[5m]))`;
 }
 
 /**
@@ -93,7 +106,7 @@ export function handledByCode(side: 'server' | 'client'): string {
  * same value yields the same instant, which Grafana merges into one mark per run.
  */
 export function scenarioRunMarks(scenario: string): string {
-  return `max by (${sc.LABEL_SCENARIO}) (${sc.METRIC_SCENARIO_LAST_RUN}{${sel(scenario)}}) * 1000`;
+  return `max by (${sc.LABEL_SCENARIO}) (${sc.METRIC_SCENARIO_LAST_RUN}{${sc.LABEL_SCENARIO}="${scenario}"}) * 1000`;
 }
 
 /*
