@@ -7,12 +7,13 @@
 #     jaeger              Jaeger v2: go install of the v2.20.0 commit; when the Go module proxy
 #                         does not serve it, v1.76.0 (= Jaeger v2.13.0) built from its module
 #     toxiproxy-server    Toxiproxy v2.12.0 (+ toxiproxy-cli)
+#     grpcurl             grpcurl v1.9.4 (go install), for the admin services test (npm test)
 #     prometheus promtool symlinks to Debian's prometheus package (2.42 on Debian 12, not v3)
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|prometheus|compose|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|prometheus|compose|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
 #        optional, for checking the configs against the version compose runs)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
@@ -37,6 +38,7 @@ JAEGER_REF="${STREAMLAB_JAEGER_REF:-798e4b0fcf22609e381df764a01461affd813e1e}"
 JAEGER_FALLBACK_REF="${STREAMLAB_JAEGER_FALLBACK_REF-v1.76.0}"
 TOXIPROXY_VERSION="v2.12.0"  # = ghcr.io/shopify/toxiproxy:2.12.0 in compose
 PROMETHEUS3_MODULE_VERSION="v0.315.0"  # = prom/prometheus:v3.15.0 in compose (optional target)
+GRPCURL_VERSION="v1.9.4"     # the latest fullstorydev/grpcurl release on the Go module proxy when pinned
 
 mkdir -p "$BIN" "$LOGS"
 # One install at a time per cache (two test runs starting together would share src/ dirs).
@@ -162,6 +164,20 @@ install_toxiproxy() {
   mark toxiproxy-server "$TOXIPROXY_VERSION"
 }
 
+# grpcurl: test/admin-services.test.ts lists, describes and calls the admin services with it
+# (reflection, channelz), as a user would.
+install_grpcurl() {
+  if have grpcurl "$GRPCURL_VERSION"; then log "grpcurl: cached ($GRPCURL_VERSION)"; return; fi
+  need_go
+  local gobin="$TOOLS_DIR/gobin/grpcurl"
+  # The release binaries set main.version with -X; go install would print "dev build".
+  timed grpcurl env GOBIN="$gobin" go install -ldflags "-X main.version=$GRPCURL_VERSION" \
+    "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  install -m 0755 "$gobin/grpcurl" "$BIN/grpcurl"
+  mark grpcurl "$GRPCURL_VERSION"
+  log "grpcurl: $("$BIN/grpcurl" -version 2>&1)"
+}
+
 # apt_tool PKG BIN...: link Debian package binaries into $BIN, installing PKG if missing.
 apt_tool() {
   local pkg="$1"; shift
@@ -221,13 +237,14 @@ install_compose() {
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose toxiproxy otelcol jaeger)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose toxiproxy grpcurl otelcol jaeger)
   local t
   for t in "${what[@]}"; do
     case "$t" in
       otelcol) install_otelcol ;;
       jaeger) install_jaeger ;;
       toxiproxy) install_toxiproxy ;;
+      grpcurl) install_grpcurl ;;
       prometheus) install_prometheus ;;
       compose) install_compose ;;
       prometheus3) install_prometheus3 ;;
