@@ -18,6 +18,7 @@ import type { ServerCallObservation } from '../rpc/server/server-call-observatio
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { ServiceRegistration } from './service-registration.ts';
 import { createStreamlabServices } from './services/streamlab-services.ts';
+import { createAdminServices } from './services/admin-services.ts';
 
 /** Keepalive, shutdown and service options; every field has a default. */
 export interface ServerOptions {
@@ -42,6 +43,14 @@ export interface ServerOptions {
    * `createStreamlabServices`.
    */
   services?: ServiceRegistration[];
+  /**
+   * Serve the admin services beside `services`: gRPC health checking
+   * (grpc.health.v1.Health: SERVING for "" and each service, NOT_SERVING from the start of
+   * `shutdown()`), server reflection v1 and v1alpha (describing every served service) and
+   * channelz; see src/server/services/admin-services.ts. Their calls are observed like every
+   * call. Default true; false serves `services` alone (bare, e.g. for benchmarks).
+   */
+  admin?: boolean;
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -94,7 +103,9 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
     isShuttingDown: () => shuttingDown,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
   };
-  for (const service of options.services ?? createStreamlabServices(deps)) addObservedService(grpcServer, service, callDeps);
+  const services = options.services ?? createStreamlabServices(deps);
+  const admin = (options.admin ?? true) ? createAdminServices(services) : undefined;
+  for (const service of [...services, ...(admin?.registrations ?? [])]) addObservedService(grpcServer, service, callDeps);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const listener = net.createServer({ noDelay: true }, (socket) => {
     connections.track(socket);
@@ -119,13 +130,15 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
       return { host: address.host, port: bound.port };
     },
     /**
-     * Graceful shutdown: stop accepting, send GOAWAY, let calls run for the grace
-     * period, then end the rest with UNAVAILABLE (end cause server_shutdown) and close.
-     * Resolves when every call has ended and every connection is closed. Idempotent.
+     * Graceful shutdown: health NOT_SERVING (open Watch calls see it), stop accepting,
+     * send GOAWAY, let calls run for the grace period, then end the rest with UNAVAILABLE
+     * (end cause server_shutdown) and close. Resolves when every call has ended and every
+     * connection is closed. Idempotent.
      */
     async shutdown(graceMs = options.shutdownGraceMs ?? SERVER_DEFAULTS.shutdownGraceMs): Promise<void> {
       if (shuttingDown) return;
       shuttingDown = true;
+      admin?.setServing(false);
       listener.close();
       // GOAWAY on every session. Its callback does not wait for injected sessions, so
       // the drain is tracked here, by calls and connections.
