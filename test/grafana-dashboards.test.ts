@@ -21,6 +21,10 @@ import { FAILURE_MODES_ROWS, FAILURE_MODES_TITLE, FAILURE_MODES_UID } from '../g
 import { DETECTION_QUANTILES, SIDES } from '../grafana/dashboards-src/failure-modes-panels.ts';
 import { catalogueMarkdown } from '../grafana/dashboards-src/catalogue-panel.ts';
 import { DASHBOARD_TAG } from '../grafana/dashboards-src/dashboard-links.ts';
+import { FLEET_RECONNECT_STORM_ALERT, FLEET_ROWS, FLEET_TITLE, FLEET_UID } from '../grafana/dashboards-src/fleet.ts';
+import { RECONNECT_WINDOW, RESUME_EVENTS_WINDOW } from '../grafana/dashboards-src/fleet-promql.ts';
+import { createMetrics, createRegistry } from '../src/telemetry/metrics.ts';
+import { TICKER_SERVICE } from '../src/proto.ts';
 import { CATALOGUE } from '../src/scenarios/catalogue.ts';
 import * as sc from '../src/telemetry/semconv.ts';
 
@@ -35,7 +39,7 @@ interface Panel {
   links?: Link[]; options?: { content?: string };
   transformations?: Array<{ id: string; options: { renameByName?: Record<string, string>; rowField?: string; columnField?: string } }>;
   fieldConfig?: {
-    defaults?: { thresholds?: { steps: Array<{ value: number | null }> }; links?: Link[] };
+    defaults?: { thresholds?: { steps: Array<{ value: number | null }> }; links?: Link[]; custom?: { stacking?: { mode: string } } };
     overrides?: Array<{ matcher: { id: string; options: string }; properties: Array<{ id: string; value: Link[] }> }>;
   };
 }
@@ -48,6 +52,7 @@ const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...all
 const committed = (file: string): string => readFileSync(join(DASHBOARDS_DIR, file), 'utf8');
 const main = (): Dashboard => JSON.parse(committed('stream-lifecycle.json')) as Dashboard;
 const failureModes = (): Dashboard => JSON.parse(committed('failure-modes.json')) as Dashboard;
+const fleet = (): Dashboard => JSON.parse(committed('fleet.json')) as Dashboard;
 const dashboardFiles = (): string[] => readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort();
 /** The links a table panel's column offers (its field override), by column name. */
 const columnLinks = (panel: Panel, column: string): Link[] =>
@@ -98,8 +103,8 @@ test('panel ids are unique within each dashboard', () => {
 
 test('every dashboard has its own uid and title, the streamlab tag and the link to the others', () => {
   const dashboards = dashboardFiles().map((file) => JSON.parse(committed(file)) as Dashboard);
-  assert.deepEqual(dashboards.map((d) => d.uid).sort(), [FAILURE_MODES_UID, STREAM_LIFECYCLE_UID].sort());
-  assert.deepEqual(dashboards.map((d) => d.title).sort(), [FAILURE_MODES_TITLE, STREAM_LIFECYCLE_TITLE].sort());
+  assert.deepEqual(dashboards.map((d) => d.uid).sort(), [FAILURE_MODES_UID, FLEET_UID, STREAM_LIFECYCLE_UID].sort());
+  assert.deepEqual(dashboards.map((d) => d.title).sort(), [FAILURE_MODES_TITLE, FLEET_TITLE, STREAM_LIFECYCLE_TITLE].sort());
   for (const d of dashboards) {
     assert.ok(d.tags.includes(DASHBOARD_TAG), `${d.uid}: tagged ${DASHBOARD_TAG}`);
     assert.ok(d.links.some((l) => l.type === 'dashboards' && l.tags.includes(DASHBOARD_TAG)), `${d.uid}: links the other streamlab dashboards`);
@@ -232,6 +237,53 @@ test('the failure-modes dashboard: end causes client | server and detection p50 
       assert.ok((panel.fieldConfig?.defaults?.links ?? []).every(isTraceLink) && (panel.fieldConfig?.defaults?.links ?? []).length > 0, `${panel.title}: series link to traces`);
       assert.ok((panel.targets ?? []).every((t) => t.exemplar === true && t.instant === false), `${panel.title}: range queries with exemplars`);
     }
+  }
+});
+
+test('the fleet dashboard: every fleet metric, no job names, exemplars where they exist, the storm line, stacked spreads', () => {
+  const dashboard = fleet();
+  assert.equal(dashboard.uid, FLEET_UID);
+  assert.equal(dashboard.title, FLEET_TITLE);
+  assert.deepEqual(dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title), [...FLEET_ROWS]);
+  const panels = dashboard.panels.filter((p) => p.type !== 'row');
+  assert.equal(panels.length, 7);
+  const fleetMetrics = new Set(Object.entries(sc).filter(([name]) => name.startsWith('METRIC_FLEET_')).map(([, value]) => value as string));
+  // Which metrics carry trace_id exemplars, from their definitions.
+  const withExemplars = new Set((createMetrics(createRegistry()).registry.getMetricsAsArray() as unknown as Array<{ name: string; enableExemplars?: boolean }>)
+    .filter((m) => m.enableExemplars === true).map((m) => m.name));
+  const byMetric = (metric: string): Panel | undefined => panels.find((p) => (p.targets ?? []).some((t) => (t.expr ?? '').includes(metric)));
+  for (const panel of panels) {
+    assert.equal(panel.type, 'timeseries', panel.title);
+    assert.ok((panel.links ?? []).some(isTraceLink), `${panel.title}: a panel link to traces`);
+    assert.ok(panel.gridPos.x + panel.gridPos.w <= 24, `${panel.title}: fits the grid`);
+    for (const target of panel.targets ?? []) {
+      const expr = target.expr ?? '';
+      assert.doesNotMatch(expr, /\bjob\b/, `${panel.title}: no job name, the fleet's targets are named later: ${expr}`);
+      const metrics = [...expr.matchAll(/\bstreamlab_[a-z_]+\b/g)].map(([m]) => m.replace(/_(bucket|count|sum)$/, ''));
+      assert.equal(metrics.length, 1, `${panel.title}: one metric a query: ${expr}`);
+      const [metric] = metrics as [string];
+      if (!fleetMetrics.has(metric)) {
+        assert.ok([sc.METRIC_STREAMS_ACTIVE, sc.METRIC_STREAM_ENDS].includes(metric), `${panel.title}: ${metric}`);
+        assert.ok(expr.includes(`grpc_service="${TICKER_SERVICE}"`), `${panel.title}: the Ticker's streams only: ${expr}`);
+      }
+      assert.equal(target.exemplar ?? false, withExemplars.has(metric), `${panel.title}: exemplars exactly on the metrics that carry them: ${expr}`);
+    }
+  }
+  for (const metric of fleetMetrics) assert.ok(byMetric(metric), `${metric} has a panel`);
+  assert.ok((byMetric(sc.METRIC_STREAMS_ACTIVE)?.targets ?? []).every((t) => (t.expr ?? '').includes('side="server"')), 'the servers\' open streams');
+
+  const storm = byMetric(sc.METRIC_FLEET_RECONNECTS);
+  assert.deepEqual(storm?.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value), [null, FLEET_RECONNECT_STORM_ALERT], 'the reconnect panel draws the storm threshold');
+  assert.ok(storm?.targets?.every((t) => (t.expr ?? '').includes(`[${RECONNECT_WINDOW}]`)), 'over the alert\'s window');
+  const rules = readRepoFile('prometheus/rules/streamlab.rules.yml');
+  assert.match(rules, new RegExp(`rate\\(${sc.METRIC_FLEET_RECONNECTS}\\[${RECONNECT_WINDOW}\\]\\)\\) > ${FLEET_RECONNECT_STORM_ALERT}\\b`), 'the line is FleetReconnectStorm\'s threshold and window');
+  assert.match(rules, new RegExp(`increase\\(${sc.METRIC_FLEET_RESUME_GAP_EVENTS}\\[${RESUME_EVENTS_WINDOW}\\]\\) > 0`), 'the gap panel\'s window is FleetResumeGaps\'');
+  for (const metric of [sc.METRIC_FLEET_SUBSCRIBERS, sc.METRIC_STREAMS_ACTIVE, sc.METRIC_FLEET_RECONNECTS]) {
+    assert.equal(byMetric(metric)?.fieldConfig?.defaults?.custom?.stacking?.mode, 'normal', `${metric}: stacked, the top is the total`);
+  }
+  for (const metric of [sc.METRIC_FLEET_RECONNECTS, sc.METRIC_STREAM_ENDS]) {
+    const links = byMetric(metric)?.fieldConfig?.defaults?.links ?? [];
+    assert.ok(links.length > 0 && links.every(isTraceLink) && links.every((l) => l.url.includes('${__field.labels.end_cause}')), `${metric}: a series opens the spans that ended with its cause`);
   }
 });
 

@@ -5,6 +5,7 @@
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { failureModesDashboard } from './failure-modes.ts';
+import { fleetDashboard } from './fleet.ts';
 import { streamLifecycleDashboard } from './stream-lifecycle.ts';
 
 /** A dashboard source: the JSON file it is written to and the function that builds it. */
@@ -18,4 +19,5 @@ export interface DashboardSource {
 export const DASHBOARDS: readonly DashboardSource[] = [
   { file: 'stream-lifecycle.json', build: streamLifecycleDashboard },
   { file: 'failure-modes.json', build: failureModesDashboard },
+  { file: 'fleet.json', build: fleetDashboard },
 ];

@@ -8,7 +8,7 @@ import {
   SortOrder, TooltipDisplayMode, VisibilityMode,
 } from '@grafana/grafana-foundation-sdk/common';
 import {
-  GraphThresholdsStyleConfigBuilder, ReduceDataOptionsBuilder, VizLegendOptionsBuilder, VizTooltipOptionsBuilder,
+  GraphThresholdsStyleConfigBuilder, ReduceDataOptionsBuilder, StackingConfigBuilder, StackingMode, VizLegendOptionsBuilder, VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
@@ -73,9 +73,10 @@ export function promQuery(target: PromTarget, index: number): DataqueryBuilder {
  * A time series panel of Prometheus queries.
  * @param spec.alertLine draws a dashed red line at this value (an alert's threshold); the
  *   y axis reaches it even while the series stay far below.
+ * @param spec.stacked stacks the series (parts of one whole: the top is their sum), filled.
  */
 export function timeseriesPanel(
-  spec: PanelSpec & { unit: string; targets: PromTarget[]; dataLinks?: Link[]; alertLine?: number },
+  spec: PanelSpec & { unit: string; targets: PromTarget[]; dataLinks?: Link[]; alertLine?: number; stacked?: boolean },
 ): TimeseriesPanelBuilder {
   const panel = withSpec(new TimeseriesPanelBuilder(), spec)
     .datasource(PROMETHEUS)
@@ -88,6 +89,7 @@ export function timeseriesPanel(
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
   if (spec.dataLinks) panel.dataLinks(spec.dataLinks);
+  if (spec.stacked) panel.stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A')).fillOpacity(35);
   if (spec.alertLine !== undefined) {
     panel
       .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'green' }, { value: spec.alertLine, color: 'red' }]))

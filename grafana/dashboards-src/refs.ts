@@ -18,6 +18,12 @@ export const DRIVER_SERVICE = 'streamlab-driver';
 /** OTEL_SERVICE_NAME of the server in docker-compose.yml. */
 export const SERVER_SERVICE = 'streamlab-server';
 
+/**
+ * OTEL_SERVICE_NAME of the fleet controller (`streamlab fleet`: the subscribers' CLIENT spans)
+ * in docker-compose.yml's fleet profile.
+ */
+export const FLEET_SERVICE = 'streamlab-fleet';
+
 /** The Jaeger UI as a browser on the compose host sees it. */
 export const JAEGER_UI = 'http://localhost:16686';
 
