@@ -9,6 +9,12 @@ import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { createCauseClock } from '../telemetry/cause-clock.ts';
 import { createParentReporter } from '../faults/report-to-parent.ts';
 import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
+import { createLocalTopics, createStreamlabServices } from '../server/services/streamlab-services.ts';
+import type { TickerDeps } from '../server/services/ticker-service.ts';
+import { createTopicLog, DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
+import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
+import { createParentTopicSource } from '../server/services/parent-topic-source.ts';
+import type { ParentLink } from '../faults/server-process-protocol.ts';
 import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
@@ -21,6 +27,19 @@ interface ServeOptions extends LogOptions {
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
   shutdownGraceMs: number;
+  topics: 'local' | 'parent';
+  tickMs: number;
+  history: number;
+}
+
+/** The Ticker's topics: numbered here, or by the fleet that started this server. */
+function topicsOf(options: ServeOptions, parent: ParentLink | undefined): TickerDeps {
+  if (options.topics === 'local') return createLocalTopics({ tickMs: options.tickMs, historySize: options.history });
+  if (!parent) throw new Error('--topics parent needs a parent process: it is set by `streamlab fleet`, which relays the topics');
+  let source: ReturnType<typeof createParentTopicSource> | undefined;
+  const log = createTopicLog({ historySize: options.history, onFirstListener: (topic) => source?.follow(topic) });
+  source = createParentTopicSource(parent, log);
+  return { log, source };
 }
 
 /** Adds `serve` to `program`. */
@@ -41,11 +60,18 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--metrics-port <port>', 'port of /metrics and /healthz').argParser(port).default(9464))
     .addOption(new Option('--keepalive-time-ms <ms>', 'server keepalive PING interval').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeoutMs))
-    .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs));
+    .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs))
+    .addOption(new Option('--topics <source>', 'who numbers topic events: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
+    .addOption(new Option('--tick-ms <ms>', 'with --topics local: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
+    .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
     const causeClock = createCauseClock();
+    let openCalls = (): number => 0;
     const reporter = context.parent
-      ? createParentReporter({ link: context.parent, causeClock, flushSpans: () => context.spans.forceFlush() })
+      ? createParentReporter({
+        link: context.parent, causeClock, flushSpans: () => context.spans.forceFlush(),
+        activeStreams: () => openCalls(), events: options.topics !== 'parent',
+      })
       : undefined;
     if (context.parent) {
       const link = context.parent;
@@ -58,7 +84,9 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       shutdownGraceMs: options.shutdownGraceMs,
+      services: createStreamlabServices(deps, topicsOf(options, context.parent)),
     });
+    openCalls = () => server.activeStreams;
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
     const bound = await server.listen({ host: options.host, port: options.port });
     metricsHttp.listen(options.metricsPort, options.host);

@@ -28,8 +28,17 @@ import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
 
 /** Client options; every field but `target` has a default. */
 export interface StreamlabClientOptions {
-  /** `host:port` of the server (or of a proxy in front of it). */
+  /**
+   * `host:port` of the server (or of a proxy in front of it), or any grpc-js target:
+   * `ipv4:127.0.0.1:7071,127.0.0.1:7072` or `dns:host:port` for several backends.
+   */
   target: string;
+  /**
+   * Load-balancing policy over the target's addresses. Default `pick_first` (grpc's own
+   * default). `round_robin` connects to every address and spreads calls over the READY ones
+   * (gRPC load-balancing doc); calls started before more than one is READY all go to the first.
+   */
+  loadBalancing?: 'pick_first' | 'round_robin';
   /**
    * Interval between the client's keepalive PINGs while a call is open, ms. Default
    * 30,000: the same reasoning as the server's (src/server/create-server.ts). grpc-core and
@@ -87,7 +96,9 @@ function methodInfos(...services: Array<Record<string, { path: string }>>): Map<
  * @param deps telemetry dependencies (the same kinds the server takes)
  */
 export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClientOptions) {
+  /** The latest socket, and the latest socket to each peer (`host:port`, as grpc-js's getPeer() names it). */
   let socket: SocketWatch | undefined;
+  const sockets = new Map<string, SocketWatch>();
   let connections = 0;
   const keepaliveTimeMs = options.keepaliveTimeMs ?? CLIENT_DEFAULTS.keepaliveTimeMs;
   const channelOptions: ChannelOptions = {
@@ -98,12 +109,18 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
     'grpc.keepalive_permit_without_calls': 0,
     // No transparent retries: a retried call would hide the very end the lab shows.
     'grpc.enable_retries': 0,
+    ...(options.loadBalancing === 'round_robin'
+      ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
+      : {}),
   };
   const { Ticker, Delivery } = loadStreamlabProto().streamlab.v1;
   const credentials = createWatchedCredentials((connected) => {
     connections += 1;
     socket = watchSocketFate(connected);
+    sockets.set(`${connected.remoteAddress}:${connected.remotePort}`, socket);
   });
+  /** The socket that carries calls to `peer`, else the latest one. */
+  const socketOf = (peer?: string): SocketWatch | undefined => (peer ? sockets.get(peer) : undefined) ?? socket;
   const ticker = new Ticker(options.target, credentials, channelOptions);
   const delivery = new Delivery(options.target, credentials, { ...channelOptions, channelOverride: ticker.getChannel() });
   const methods = methodInfos(Ticker.service, Delivery.service);
@@ -113,7 +130,7 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
   function observed<Call extends { cancel(): void; on(event: 'error', listener: () => void): unknown }>(
     callOptions: ClientCallOptions, open: (metadata: Metadata, grpcOptions: CallOptions) => Call,
   ): ObservedCall<Call> {
-    const observation = observeClientCall(deps, { currentSocket: () => socket, connectionCount: () => connections, settleMs, methods });
+    const observation = observeClientCall(deps, { currentSocket: socketOf, connectionCount: () => connections, settleMs, methods });
     // grpc-js takes waitForReady as a metadata option, not a call option (metadata.ts MetadataOptions).
     const metadata = new Metadata(callOptions.waitForReady ? { waitForReady: true } : {});
     const call = open(metadata, {
@@ -158,6 +175,12 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
     },
     /** The delivery metrics of the client's registry (duplicates are counted client side). */
     metrics: deps.metrics.delivery,
+    /** The channel both services share (connectivity state, warm-up). */
+    channel: ticker.getChannel(),
+    /** Sockets connected so far, over the client's life (one per backend per reconnect). */
+    get connections(): number {
+      return connections;
+    },
     /** Closes the channel. */
     close(): void {
       delivery.close();

@@ -14,6 +14,13 @@ export interface ParentReporterDeps {
   causeClock: CauseClock;
   /** Exports every finished span now (instrumentation's forceFlush). */
   flushSpans(): Promise<void>;
+  /** Calls open on the server now, for `status` requests. */
+  activeStreams?(): number;
+  /**
+   * Forward every lifecycle event (open, messages, cancel, …) as well as the ends. Default
+   * true; a fleet's server sends ends only: thousands of streams would flood the channel.
+   */
+  events?: boolean;
 }
 
 /** Creates the reporter; pass its `observer` to the server's telemetry deps. */
@@ -31,10 +38,12 @@ export function createParentReporter(deps: ParentReporterDeps) {
       void send({ type: 'ack', id: message.id });
     } else if (message.type === 'flush') {
       void deps.flushSpans().finally(() => send({ type: 'ack', id: message.id }));
+    } else if (message.type === 'status') {
+      void send({ type: 'ack', id: message.id, value: deps.activeStreams?.() ?? 0 });
     }
   });
   const observer: LifecycleObserver = {
-    onEvent: (event) => void send({ type: 'event', event }),
+    ...(deps.events === false ? {} : { onEvent: (event) => void send({ type: 'event', event }) }),
     onEnd: (end) => void send({ type: 'end', end }),
   };
   return {

@@ -7,7 +7,16 @@
  * `end` of its streams; its finished `spans`; `ack` of a request.
  * Parent → child: `mark-cause` (the cause time of a scenario, so the child's own
  * `streamlab.detection_ms` is right), `flush` (export every finished span now).
+ *
+ * A server of a fleet (`serve --topics parent`, started by `streamlab fleet`) also takes
+ * its topic events from the parent, the fleet's relay (src/fleet/topic-relay.ts):
+ * child → parent `follow` (a topic got its first listener: tick it) and `publish` (a
+ * Notify to number and fan out, answered by `published`); parent → child `topic-history`
+ * (what the relay kept, when the server joins) and `topic-event` (one numbered event,
+ * acked with `value` = how many listeners received it); `status`, acked with `value` = the
+ * calls open on the server.
  */
+import type { TopicEvent } from '../server/services/topic-log.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 
@@ -20,12 +29,18 @@ export type ChildMessage =
   | { type: 'event'; event: LifecycleEvent }
   | { type: 'end'; end: StreamEnd }
   | { type: 'spans'; spans: SpanRecord[] }
-  | { type: 'ack'; id: number };
+  | { type: 'ack'; id: number; value?: number }
+  | { type: 'follow'; topic: string }
+  | { type: 'publish'; id: number; topic: string; text: string };
 
-/** What the parent asks; the child answers each with an `ack` of the same id. */
+/** What the parent asks; the child answers each with an `ack` of the same id, but `published`, itself the answer to a `publish`. */
 export type ParentMessage =
   | { type: 'mark-cause'; id: number; scenario: string; atMs: number }
-  | { type: 'flush'; id: number };
+  | { type: 'flush'; id: number }
+  | { type: 'topic-history'; id: number; topics: Record<string, TopicEvent[]> }
+  | { type: 'topic-event'; id: number; topic: string; event: TopicEvent }
+  | { type: 'published'; id: number; delivered: number }
+  | { type: 'status'; id: number };
 
 /** A {@link ParentMessage} before the sender numbers it. */
 export type ParentRequest = ParentMessage extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
@@ -38,7 +53,7 @@ export interface ParentLink {
   onMessage(handler: (message: ParentMessage) => void): void;
 }
 
-const CHILD_TYPES = new Set(['listening', 'event', 'end', 'spans', 'ack']);
+const CHILD_TYPES = new Set(['listening', 'event', 'end', 'spans', 'ack', 'follow', 'publish']);
 
 /** True when `value` looks like a {@link ChildMessage} (the parent ignores anything else). */
 export function isChildMessage(value: unknown): value is ChildMessage {

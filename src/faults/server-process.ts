@@ -19,7 +19,10 @@ import { nowMs } from '../telemetry/lifecycle-event.ts';
 import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import { isChildMessage, REPORT_TO_PARENT_ENV } from './server-process-protocol.ts';
-import type { ParentRequest } from './server-process-protocol.ts';
+import type { ChildMessage, ParentMessage, ParentRequest } from './server-process-protocol.ts';
+
+/** A child's answer to a request. */
+export type ChildAck = Extract<ChildMessage, { type: 'ack' }>;
 
 /** Where the child's telemetry goes in the parent. */
 export interface ServerProcessDeps {
@@ -27,6 +30,8 @@ export interface ServerProcessDeps {
   observer: LifecycleObserver;
   /** Receives the child's finished spans (the parent exports them with its own). */
   importSpans(spans: readonly SpanRecord[]): void;
+  /** Receives the child's topic messages (`follow`, `publish`) when it takes its topics from us. */
+  onTopicMessage?(message: Extract<ChildMessage, { type: 'follow' | 'publish' }>): void;
 }
 
 /** Options of the child server; every field but the keepalive ones has a default. */
@@ -39,6 +44,12 @@ export interface ServerProcessOptions {
   shutdownGraceMs?: number;
   /** Give up when the child has not reported its port after this long, ms. Default 15,000. */
   startTimeoutMs?: number;
+  /** gRPC port on 127.0.0.1. Default 0 (a free port). */
+  port?: number;
+  /** `parent`: the child takes its topic events from us (`serve --topics parent`, a fleet's server). Default local. */
+  topics?: 'local' | 'parent';
+  /** Events the child keeps per topic for resumes. Default: serve's default (1,000). */
+  historySize?: number;
 }
 
 /** How a child process ended. */
@@ -50,8 +61,8 @@ export interface ProcessExit {
 /** A running child server. */
 export interface ServerProcess {
   readonly pid: number;
-  /** Where its gRPC server listens. */
-  readonly address: { host: string; port: number };
+  /** Where its gRPC server listens, and its /metrics port. */
+  readonly address: { host: string; port: number; metricsPort: number };
   /** The command line that started it, for error messages. */
   readonly command: string;
   /** Resolves when the child has exited. Never rejects. */
@@ -65,6 +76,10 @@ export interface ServerProcess {
   markCause(scenario: string, atMs: number, timeoutMs?: number): Promise<boolean>;
   /** Asks the child to export its finished spans now; false when it did not answer within `timeoutMs` (default 5,000). */
   flush(timeoutMs?: number): Promise<boolean>;
+  /** Sends `message` and resolves with the child's ack, or undefined after `timeoutMs` or when the child is gone. */
+  request(message: ParentRequest, timeoutMs: number): Promise<ChildAck | undefined>;
+  /** Sends `message`, expecting no answer; false when the channel is closed. */
+  send(message: ParentMessage): boolean;
   /** Resumes it if stopped, SIGTERM, waits `timeoutMs` (default 5,000), then SIGKILL. Resolves once it exited. */
   stop(timeoutMs?: number): Promise<ProcessExit>;
   /** The last few KiB the child wrote to stderr. */
@@ -83,9 +98,11 @@ process.once('exit', () => {
 /** The argv that runs `streamlab serve` reporting to us, under setpriv where it exists. */
 function commandLine(options: ServerProcessOptions): string[] {
   const serve = [
-    process.execPath, BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0',
+    process.execPath, BIN, 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--metrics-port', '0',
     '--keepalive-time-ms', String(options.keepaliveTimeMs), '--keepalive-timeout-ms', String(options.keepaliveTimeoutMs),
     '--shutdown-grace-ms', String(options.shutdownGraceMs ?? 0), '--log-level', 'warn', '--log-format', 'json',
+    ...(options.topics ? ['--topics', options.topics] : []),
+    ...(options.historySize !== undefined ? ['--history', String(options.historySize)] : []),
   ];
   return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
 }
@@ -119,33 +136,34 @@ export async function startServerProcess(deps: ServerProcessDeps, options: Serve
       exited.resolve({ code: null, signal: null });
     }
   });
-  const listening = createDeferred<{ host: string; port: number }>();
-  const acks = new Map<number, () => void>();
+  const listening = createDeferred<{ host: string; port: number; metricsPort: number }>();
+  const acks = new Map<number, (ack: ChildAck) => void>();
   let nextId = 1;
   child.on('message', (message: unknown) => {
     if (!isChildMessage(message)) return;
-    if (message.type === 'listening') listening.resolve({ host: message.host, port: message.port });
+    if (message.type === 'listening') listening.resolve({ host: message.host, port: message.port, metricsPort: message.metricsPort });
     else if (message.type === 'event') deps.observer.onEvent?.(message.event);
     else if (message.type === 'end') deps.observer.onEnd?.(message.end);
     else if (message.type === 'spans') deps.importSpans(message.spans);
-    else acks.get(message.id)?.();
+    else if (message.type === 'ack') acks.get(message.id)?.(message);
+    else deps.onTopicMessage?.(message);
   });
 
-  /** Sends a request and resolves true on its ack, false after `timeoutMs` or when the child is gone. */
-  async function request(message: ParentRequest, timeoutMs: number): Promise<boolean> {
-    if (!child.connected) return false;
+  /** Sends a request; resolves with its ack, or undefined after `timeoutMs` or when the child is gone. */
+  async function request(message: ParentRequest, timeoutMs: number): Promise<ChildAck | undefined> {
+    if (!child.connected) return undefined;
     const id = nextId++;
-    const acked = createDeferred<boolean>();
-    acks.set(id, () => acked.resolve(true));
-    child.send({ ...message, id }, (error) => error && acked.resolve(false));
-    const answer = await withTimeout(Promise.race([acked.promise, exited.promise.then(() => false)]), timeoutMs);
+    const acked = createDeferred<ChildAck | undefined>();
+    acks.set(id, acked.resolve);
+    child.send({ ...message, id }, (error) => error && acked.resolve(undefined));
+    const answer = await withTimeout(Promise.race([acked.promise, exited.promise.then(() => undefined)]), timeoutMs);
     acks.delete(id);
-    return answer ?? false;
+    return answer;
   }
 
   const failure = (why: string) => new Error(`server process did not start: ${command} ${why}${stderr.trim() ? `; stderr: ${stderr.trim()}` : ''}`);
   const startTimeoutMs = options.startTimeoutMs ?? 15_000;
-  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+  const address = await new Promise<{ host: string; port: number; metricsPort: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(failure(`did not report its port within ${startTimeoutMs} ms`)), startTimeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
@@ -175,8 +193,14 @@ export async function startServerProcess(deps: ServerProcessDeps, options: Serve
     command,
     exited: exited.promise,
     signal,
-    markCause: (scenario, atMs, timeoutMs = 2_000) => request({ type: 'mark-cause', scenario, atMs }, timeoutMs),
-    flush: (timeoutMs = 5_000) => request({ type: 'flush' }, timeoutMs),
+    markCause: async (scenario, atMs, timeoutMs = 2_000) => (await request({ type: 'mark-cause', scenario, atMs }, timeoutMs)) !== undefined,
+    flush: async (timeoutMs = 5_000) => (await request({ type: 'flush' }, timeoutMs)) !== undefined,
+    request,
+    send: (message) => {
+      if (!child.connected) return false;
+      child.send(message, () => {});
+      return true;
+    },
     async stop(timeoutMs = 5_000) {
       signal('SIGCONT');
       signal('SIGTERM');

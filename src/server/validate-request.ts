@@ -64,6 +64,9 @@ export function validateSubscribeRequest(request: SubscribeRequest__Output): voi
   checkRange('count', request.count, SUBSCRIBE_LIMITS.count);
   checkRange('interval_ms', request.intervalMs, SUBSCRIBE_LIMITS.interval_ms);
   checkRange('payload_bytes', request.payloadBytes, SUBSCRIBE_LIMITS.payload_bytes);
+  if (request.resumeAfterId > 0 && !request.follow) {
+    throw invalid(`resume_after_id=${request.resumeAfterId} needs follow=true: only a stream that follows the topic's log can resume`);
+  }
 }
 
 /** Checks a NotifyRequest. @throws StreamlabError INVALID_ARGUMENT */

@@ -68,6 +68,17 @@ export const ATTR_DELIVERY_ACK_LATENCY_MS = 'streamlab.delivery.ack_latency_ms';
 
 /** W3C baggage key that carries the scenario name from client to server. */
 export const BAGGAGE_SCENARIO = 'streamlab.scenario';
+/** The scenario label of the fleet's long-lived subscriptions. */
+export const SCENARIO_FLEET = 'fleet';
+/** Span attributes of a fleet subscriber's attempt (a CLIENT span each, linked to the previous attempt). */
+export const ATTR_SUBSCRIBER_ID = 'streamlab.subscriber.id';
+export const ATTR_RESUME_ATTEMPT = 'streamlab.resume.attempt';
+export const ATTR_RESUME_AFTER_ID = 'streamlab.resume.after_id';
+export const ATTR_RESUME_BACKOFF_MS = 'streamlab.resume.backoff_ms';
+export const ATTR_RESUME_GAP_EVENTS = 'streamlab.resume.gap_events';
+export const ATTR_RESUME_DUPLICATE_EVENTS = 'streamlab.resume.duplicate_events';
+/** The backend (`host:port`) a subscriber's attempt streamed from: with round robin the channel's target names them all. */
+export const ATTR_BACKEND = 'streamlab.backend';
 
 /** Span event names on the RPC spans (design §4 "Lifecycle events"). */
 export const EVENT_STREAM_OPEN = 'stream.open';

@@ -28,8 +28,11 @@ import { BAGGAGE_SCENARIO, SCENARIO_NONE } from '../../telemetry/semconv.ts';
 
 /** What the interceptor needs besides the telemetry deps. */
 export interface ClientCallOptions {
-  /** The channel's current socket, if connected. */
-  currentSocket(): SocketWatch | undefined;
+  /**
+   * The channel's current socket, if connected; with `peer` (the call's remote `host:port`,
+   * from grpc-js getPeer()), the socket to that peer when the channel has several.
+   */
+  currentSocket(peer?: string): SocketWatch | undefined;
   /** How many sockets the channel has connected so far (to tell a call no connection carried). */
   connectionCount(): number;
   /** How long to wait for the socket's fate after a transport-looking status, ms. */
@@ -62,12 +65,12 @@ export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions
   let connectionsAtStart = 0;
   const ended = createDeferred<StreamEnd>();
 
-  async function end(status: StatusObject): Promise<StreamEnd | undefined> {
+  async function end(status: StatusObject, peer: string | undefined): Promise<StreamEnd | undefined> {
     if (!recorder) return undefined;
     const statusAtMs = nowMs();
     const serverCause = status.metadata?.get(END_CAUSE_TRAILER)[0]?.toString();
     const cancelledByClient = cancelledAtMs !== undefined;
-    const socket = options.currentSocket();
+    const socket = options.currentSocket(peer);
     const transportLooking = status.code !== Status.OK && !cancelledByClient && serverCause === undefined;
     const connected = connectedAtStart || options.connectionCount() > connectionsAtStart;
     const fate = socket && transportLooking && connected ? await settledFate(socket, options.settleMs) : undefined;
@@ -88,7 +91,8 @@ export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions
     const scenario = propagation.getBaggage(context.active())?.getEntry(BAGGAGE_SCENARIO)?.value ?? SCENARIO_NONE;
     const definition = callOptions.method_definition;
     const method = options.methods?.get(definition.path) ?? methodInfoOf(definition);
-    return new InterceptingCall(nextCall(callOptions), {
+    const call = nextCall(callOptions);
+    return new InterceptingCall(call, {
       start(metadata, _listener, next) {
         const socket = options.currentSocket();
         connectedAtStart = socket !== undefined && socket.fate === undefined;
@@ -103,7 +107,8 @@ export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions
           onReceiveStatus(status, nextStatus) {
             // The status goes on (and instrumentation-grpc ends the CLIENT span) only after
             // the end is recorded; `ended` resolves after that, with every span ended.
-            void end(status).then((record) => {
+            const peer = call.getPeer();
+            void end(status, peer && peer !== 'unknown' ? peer : undefined).then((record) => {
               nextStatus(status);
               if (record) ended.resolve(record);
             });

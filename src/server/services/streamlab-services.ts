@@ -1,14 +1,33 @@
 /**
  * streamlab's own services, as a server serves them by default: Ticker (Subscribe, Notify,
- * Publish) sharing one topic hub, and Delivery (Exchange).
+ * Publish) reading one topic log, and Delivery (Exchange).
  */
 import type { RecorderDeps } from '../../telemetry/stream-recorder.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { createDeliveryService } from './delivery-service.ts';
 import { createTickerService } from './ticker-service.ts';
-import { createTopicHub } from './topic-hub.ts';
+import type { TickerDeps } from './ticker-service.ts';
+import { createTopicLog } from './topic-log.ts';
+import { createLocalTopicSource } from './topic-source.ts';
 
-/** Builds Ticker and Delivery with a fresh topic hub. */
-export function createStreamlabServices(deps: RecorderDeps): ServiceRegistration[] {
-  return [createTickerService(createTopicHub()), createDeliveryService(deps.metrics.delivery)];
+/**
+ * A standalone server's topics: a fresh log whose topics tick every `tickMs` (default
+ * 1,000 ms) once followed, and number their own events.
+ */
+export function createLocalTopics(options: { tickMs?: number; historySize?: number } = {}): TickerDeps {
+  let source: ReturnType<typeof createLocalTopicSource> | undefined;
+  const log = createTopicLog({
+    ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
+    onFirstListener: (topic) => source?.watch(topic),
+  });
+  source = createLocalTopicSource(log, options.tickMs !== undefined ? { tickMs: options.tickMs } : {});
+  return { log, source };
+}
+
+/**
+ * Builds Ticker and Delivery.
+ * @param topics where Ticker's topics come from; default {@link createLocalTopics}()
+ */
+export function createStreamlabServices(deps: RecorderDeps, topics: TickerDeps = createLocalTopics()): ServiceRegistration[] {
+  return [createTickerService(topics), createDeliveryService(deps.metrics.delivery)];
 }

@@ -1,0 +1,97 @@
+/**
+ * The fleet (issue 8) with real child servers, real sockets and real signals: spread over
+ * the backends by round robin, re-subscribe with backoff and resume without gaps or
+ * duplicates after a kill and after a graceful stop, fan-out Notify across servers.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFleet } from '../src/fleet/fleet.ts';
+import type { Fleet } from '../src/fleet/fleet.ts';
+import type { SubscriberView } from '../src/fleet/subscriber.ts';
+import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
+import { pollProcesses, running } from './helpers/processes.ts';
+
+const BACKOFF = { initialMs: 300, multiplier: 1.6, jitter: 0.2, maxMs: 5_000 };
+
+/** Counts per backend of the subscribers streaming now. */
+function spread(views: readonly SubscriberView[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const view of views) if (view.state === 'streaming' && view.backend) counts.set(view.backend, (counts.get(view.backend) ?? 0) + 1);
+  return counts;
+}
+
+/** Waits (bounded) until every subscriber streams and has received an event after `afterId`. */
+async function allStreamingPast(fleet: Fleet, afterId: number, boundMs = 15_000): Promise<void> {
+  const ok = await pollProcesses(() => fleet.listSubscribers().every((view) => view.state === 'streaming' && view.last_event_id > afterId), boundMs);
+  assert.ok(ok, `not every subscriber streams past event ${afterId}: ${JSON.stringify(fleet.listSubscribers().filter((v) => v.state !== 'streaming' || v.last_event_id <= afterId).slice(0, 3))}`);
+}
+
+describe('fleet', () => {
+  let fleet: Fleet;
+  const telemetry = createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
+
+  before(async () => {
+    fleet = await createFleet({ telemetry, importSpans: () => {} }, { servers: 3, clients: 30, basePort: 0, tickMs: 100, backoff: BACKOFF, topic: 'fleet' });
+  });
+  after(async () => {
+    await fleet.close();
+  });
+
+  test('round robin over a warmed channel spreads 30 subscribers evenly over 3 backends', async () => {
+    assert.equal(fleet.warmed.length, 3);
+    await allStreamingPast(fleet, 0);
+    const counts = spread(fleet.listSubscribers());
+    assert.deepEqual([...counts.values()].sort(), [10, 10, 10], `spread: ${JSON.stringify([...counts])}`);
+  });
+
+  test('a Notify on one server reaches the subscribers of every server', async () => {
+    const { delivered } = await fleet.notify('fleet', 'hello fleet');
+    assert.equal(delivered, 30);
+  });
+
+  for (const mode of ['kill', 'stop'] as const) {
+    test(`after a server ${mode}, its subscribers back off, resume on the others, 0 gaps, 0 duplicates`, async () => {
+      const servers = (await fleet.servers.list()).filter((s) => s.state === 'running');
+      const victim = servers[0]!;
+      const before = fleet.listSubscribers();
+      const moved = before.filter((view) => view.backend === victim.address).map((view) => view.id);
+      assert.ok(moved.length > 0, `nobody streams from ${victim.address}`);
+      const lastId = fleet.relay.lastId('fleet');
+      const gone = await fleet.servers.stop(victim.id, mode);
+      assert.equal(gone.state, mode === 'kill' ? 'killed' : 'stopped');
+      assert.equal(running(gone.pid), false);
+      await allStreamingPast(fleet, lastId + 3);
+      const views = fleet.listSubscribers();
+      assert.equal(views.reduce((sum, v) => sum + v.gaps, 0), 0, 'gaps');
+      assert.equal(views.reduce((sum, v) => sum + v.duplicates, 0), 0, 'duplicates');
+      for (const view of views) assert.notEqual(view.backend, victim.address);
+      for (const id of moved) {
+        const attempts = fleet.subscriber(id).attempts;
+        const index = attempts.findIndex((a) => a.backend === victim.address && a.endCause !== undefined);
+        const ended = attempts[index];
+        assert.ok(ended, `${id} has no attempt that streamed from ${victim.address}`);
+        const expectedCause = mode === 'kill' ? ['connection_closed', 'connection_reset'] : ['server_shutdown'];
+        assert.ok(expectedCause.includes(ended.endCause!), `${id} ended ${ended.endCause}`);
+        // Every retry after it waited its backoff: attempt n nominal = 300 ms × 1.6^(n-1), ±20 %.
+        const retries = attempts.slice(index + 1);
+        assert.ok(retries.length >= 1, `${id} did not re-subscribe`);
+        for (const [n, retry] of retries.entries()) {
+          const delay = retry.delay!;
+          assert.equal(delay.attempt, n + 1, `${id}: ${JSON.stringify(retries)}`);
+          assert.equal(delay.nominalMs, BACKOFF.initialMs * BACKOFF.multiplier ** n);
+          assert.ok(Math.abs(delay.delayMs - delay.nominalMs) <= delay.nominalMs * BACKOFF.jitter + 1e-9, `delay ${delay.delayMs} outside ${delay.nominalMs} ms ± 20 %`);
+          const previous = attempts[index + n]!;
+          assert.ok(retry.startedAtMs - previous.endedAtMs! >= delay.delayMs - 5, `${id} waited its backoff`);
+        }
+        const resumed = retries.at(-1)!;
+        assert.equal(resumed.afterId > 0, true);
+        assert.equal(resumed.gap, 0);
+        assert.equal(resumed.reportedGap, 0);
+      }
+      // the slot is free again: a new server takes it
+      const restarted = await fleet.servers.start();
+      assert.equal(restarted.address, victim.address);
+      assert.equal(restarted.state, 'running');
+    });
+  }
+});
