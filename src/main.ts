@@ -14,6 +14,7 @@ import type { ParentLink, ParentMessage } from './faults/server-process-protocol
 import { registerScenariosCommand } from './cli/scenarios-command.ts';
 import { registerClientCommand } from './cli/client-command.ts';
 import { registerDriveCommand } from './cli/drive-command.ts';
+import { registerFleetCommand } from './cli/fleet-command.ts';
 import { registerProxyCommand } from './cli/proxy-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerServeCommand } from './cli/serve-command.ts';
@@ -93,6 +94,7 @@ registerProxyCommand(program, process);
 registerRunCommand(program, context);
 registerScenariosCommand(program, context);
 registerDriveCommand(program, context);
+registerFleetCommand(program, context);
 program.commands.forEach((command) => command.exitOverride());
 
 try {

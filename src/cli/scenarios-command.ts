@@ -6,44 +6,11 @@ import Table from 'cli-table3';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { CATALOGUE, CORE_SCENARIOS } from '../scenarios/catalogue.ts';
-import { causesOf, describeExpected } from '../scenarios/scenario.ts';
-import type { Scenario } from '../scenarios/scenario.ts';
+import { describeExpected } from '../scenarios/scenario.ts';
 import { causeOf } from '../scenarios/describe-scenario.ts';
 import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import type { CliContext } from './cli-context.ts';
-
-/** One scenario in `--json`. */
-export interface JsonScenario {
-  name: string;
-  summary: string;
-  rpc: string;
-  core: boolean;
-  cause: string;
-  expected: {
-    client: string[];
-    client_code: string;
-    /** End causes, or `["gone"]` (killed server) / `["none"]` (no server). */
-    server: string[];
-    why: string;
-  };
-}
-
-function toJson(scenario: Scenario): JsonScenario {
-  const { expect } = scenario;
-  return {
-    name: scenario.name,
-    summary: scenario.summary,
-    rpc: scenario.rpc,
-    core: CORE_SCENARIOS.includes(scenario),
-    cause: causeOf(scenario),
-    expected: {
-      client: [...causesOf(expect.client)],
-      client_code: grpcCodeName(expect.clientCode),
-      server: expect.server === 'gone' || expect.server === 'none' ? [expect.server] : [...causesOf(expect.server)],
-      why: expect.why,
-    },
-  };
-}
+import { toJsonScenario } from '../scenarios/scenario-json.ts';
 
 /** Adds `scenarios` to `program`. */
 export function registerScenariosCommand(program: Command, context: CliContext): Command {
@@ -58,7 +25,7 @@ export function registerScenariosCommand(program: Command, context: CliContext):
     .addOption(new Option('--json', 'print one JSON document: {"scenarios":[{name, summary, rpc, core, cause, expected}]}').default(false))
     .action((options: { json: boolean }) => {
       if (options.json) {
-        context.stdout.write(`${JSON.stringify({ scenarios: CATALOGUE.map(toJson) })}\n`);
+        context.stdout.write(`${JSON.stringify({ scenarios: CATALOGUE.map(toJsonScenario) })}\n`);
         return;
       }
       const table = new Table({

@@ -44,8 +44,10 @@ export interface ServerProcessOptions {
   shutdownGraceMs?: number;
   /** Give up when the child has not reported its port after this long, ms. Default 15,000. */
   startTimeoutMs?: number;
-  /** gRPC port on 127.0.0.1. Default 0 (a free port). */
+  /** gRPC port. Default 0 (a free port). */
   port?: number;
+  /** Address the child's gRPC and /metrics listen on. Default 127.0.0.1. */
+  host?: string;
   /** `parent`: the child takes its topic events from us (`serve --topics parent`, a fleet's server). Default local. */
   topics?: 'local' | 'parent';
   /** Events the child keeps per topic for resumes. Default: serve's default (1,000). */
@@ -98,7 +100,7 @@ process.once('exit', () => {
 /** The argv that runs `streamlab serve` reporting to us, under setpriv where it exists. */
 function commandLine(options: ServerProcessOptions): string[] {
   const serve = [
-    process.execPath, BIN, 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--metrics-port', '0',
+    process.execPath, BIN, 'serve', '--host', options.host ?? '127.0.0.1', '--port', String(options.port ?? 0), '--metrics-port', '0',
     '--keepalive-time-ms', String(options.keepaliveTimeMs), '--keepalive-timeout-ms', String(options.keepaliveTimeoutMs),
     '--shutdown-grace-ms', String(options.shutdownGraceMs ?? 0), '--log-level', 'warn', '--log-format', 'json',
     ...(options.topics ? ['--topics', options.topics] : []),

@@ -52,6 +52,8 @@ export interface FleetServersOptions {
   shutdownGraceMs?: number;
   /** Events each server keeps per topic. Default serve's (1,000). */
   historySize?: number;
+  /** Address the servers listen on (gRPC and /metrics). Default 127.0.0.1; 0.0.0.0 in a container. */
+  host?: string;
 }
 
 interface Entry {
@@ -76,7 +78,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
     const live = entry.state === 'running' || entry.state === 'draining';
     const status = live ? await entry.process.request({ type: 'status' }, 1_000) : undefined;
     return {
-      id: entry.id, address: `${entry.process.address.host}:${entry.process.address.port}`, pid: entry.process.pid,
+      id: entry.id, address: `127.0.0.1:${entry.process.address.port}`, pid: entry.process.pid,
       state: entry.state, streams: status?.value ?? null, metrics_port: entry.process.address.metricsPort,
     };
   };
@@ -101,6 +103,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
       const slot = ports.findIndex((_, index) => !busy.has(index));
       if (slot < 0) throw new FleetError('conflict', `every one of the ${slotCount} slots (${ports.join(', ')}) runs a server: stop one first, or start the fleet with more --slots`);
       starting.add(slot);
+      const id = `srv-${nextId++}`;
       const child = await startServerProcess({
         observer: {},
         importSpans: deps.importSpans,
@@ -109,7 +112,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
           else void deps.relay.publish(message.topic, message.text).then(({ delivered }) => child.send({ type: 'published', id: message.id, delivered }));
         },
       }, {
-        port: ports[slot]!, topics: 'parent', keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
+        port: ports[slot]!, topics: 'parent', ...(options.host ? { host: options.host } : {}), keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
         shutdownGraceMs: options.shutdownGraceMs ?? 1_000, ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
       }).finally(() => starting.delete(slot));
       ports[slot] = child.address.port;
@@ -118,7 +121,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
         sendHistory: (topics) => void child.send({ type: 'topic-history', id: 0, topics }),
       };
       deps.relay.join(member);
-      const entry: Entry = { id: `srv-${nextId++}`, slot, process: child, state: 'running' };
+      const entry: Entry = { id, slot, process: child, state: 'running' };
       entries.push(entry);
       void child.exited.then(() => {
         deps.relay.leave(member);

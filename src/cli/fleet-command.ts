@@ -1,0 +1,127 @@
+/**
+ * `streamlab fleet`: several `streamlab serve` child processes behind client-side round
+ * robin, long-lived subscribers that re-subscribe with backoff and resume, a topic relay
+ * between the servers, and the REST control API (issue 8), until SIGTERM/SIGINT.
+ */
+import type http from 'node:http';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { createFleet, MAX_CLIENTS_PER_REQUEST } from '../fleet/fleet.ts';
+import { createFleetApi } from '../fleet/fleet-api.ts';
+import { createFleetScenarios } from '../fleet/fleet-scenarios.ts';
+import { GRPC_BACKOFF, backoffParameters } from '../fleet/backoff.ts';
+import { DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
+import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
+import { TOPIC_LIMITS } from '../server/validate-request.ts';
+import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
+import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
+import type { CliContext } from './cli-context.ts';
+import { addLogOptions } from './log-options.ts';
+import type { LogOptions } from './log-options.ts';
+import { durationMs, integerIn, port } from './parse-integer.ts';
+
+interface FleetCommandOptions extends LogOptions {
+  servers: number;
+  slots?: number;
+  clients: number;
+  topic: string;
+  apiHost: string;
+  apiPort: number;
+  advertiseHost: string;
+  serverHost: string;
+  basePort: number;
+  tickMs: number;
+  history: number;
+  backoffInitialMs: number;
+  backoffMultiplier: number;
+  backoffJitter: number;
+  backoffMaxMs: number;
+}
+
+/** A number in [min, max] for commander. @throws InvalidArgumentError-like Error naming the range */
+function numberIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`${value} is not a number from ${min} to ${max}`);
+    return parsed;
+  };
+}
+
+function topicName(value: string): string {
+  const length = [...value].length;
+  if (length < TOPIC_LIMITS.min || length > TOPIC_LIMITS.max) throw new InvalidArgumentError(`"${value}" has ${length} characters: allowed ${TOPIC_LIMITS.min} to ${TOPIC_LIMITS.max}`);
+  return value;
+}
+
+/** Adds `fleet` to `program`. */
+export function registerFleetCommand(program: Command, context: CliContext): Command {
+  const command = program
+    .command('fleet')
+    .summary('run several servers, long-lived subscribers and the REST control API')
+    .description(
+      'Start --servers `streamlab serve` child processes in fixed slots (ports --base-port, +1, …),\n' +
+        'and --clients long-lived subscribers that share one round-robin channel over every slot.\n' +
+        'A subscriber whose stream ends re-subscribes after gRPC\'s connection backoff (1 s, ×1.6,\n' +
+        '±20 %, at most 120 s) and resumes after the last event id it received; the servers share\n' +
+        'topic event ids through a relay in this process, so a resume works on any of them.\n' +
+        'Round robin never moves a stream by itself: after a server comes back, only new\n' +
+        'subscriptions go to it.\n\n' +
+        'Control API on http://API_HOST:API_PORT (127.0.0.1 unless told otherwise: it starts and\n' +
+        'kills processes): /api/servers, /api/clients, /api/notify, /api/scenarios; the OpenAPI\n' +
+        'document at /api/openapi.json, a browsable page at /api/docs; /metrics and /healthz.',
+    )
+    .addOption(new Option('--servers <n>', 'servers to start').argParser(integerIn(1, 16)).default(3))
+    .addOption(new Option('--slots <n>', 'addresses in the round-robin target: room for servers started later (default servers + 2)').argParser(integerIn(1, 32)))
+    .addOption(new Option('--clients <n>', 'subscribers to start').argParser(integerIn(0, MAX_CLIENTS_PER_REQUEST)).default(10))
+    .addOption(new Option('--topic <name>', 'topic of the subscribers').argParser(topicName).default('fleet'))
+    .addOption(new Option('--api-host <address>', 'address of the control API').default('127.0.0.1'))
+    .addOption(new Option('--api-port <port>', 'port of the control API').argParser(port).default(7080))
+    .addOption(new Option('--server-host <address>', "address the servers' gRPC and /metrics listen on (0.0.0.0 in a container)").default('127.0.0.1'))
+    .addOption(new Option('--advertise-host <host>', "host in /api/prometheus-targets, where Prometheus reaches the servers' /metrics").default('127.0.0.1'))
+    .addOption(new Option('--base-port <port>', 'gRPC port of the first slot, the others follow (0: free ports)').argParser(port).default(7071))
+    .addOption(new Option('--tick-ms <ms>', 'a tick on every followed topic each this many ms').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
+    .addOption(new Option('--history <events>', 'events kept per topic for resumes').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE))
+    .addOption(new Option('--backoff-initial-ms <ms>', 'wait before the first re-subscribe').argParser(durationMs).default(GRPC_BACKOFF.initialMs))
+    .addOption(new Option('--backoff-multiplier <x>', 'growth per consecutive failed attempt').argParser(numberIn(1, 10)).default(GRPC_BACKOFF.multiplier))
+    .addOption(new Option('--backoff-jitter <fraction>', 'relative spread of each wait').argParser(numberIn(0, 1)).default(GRPC_BACKOFF.jitter))
+    .addOption(new Option('--backoff-max-ms <ms>', 'longest wait').argParser(durationMs).default(GRPC_BACKOFF.maxMs));
+  return addLogOptions(command, context, 'warn').action(async (options: FleetCommandOptions) => {
+    let backoff;
+    try {
+      backoff = backoffParameters({ initialMs: options.backoffInitialMs, multiplier: options.backoffMultiplier, jitter: options.backoffJitter, maxMs: options.backoffMaxMs });
+      if (options.slots !== undefined && options.slots < options.servers) throw new Error(`--slots ${options.slots} is less than --servers ${options.servers}: every server needs a slot`);
+    } catch (error) {
+      return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
+    }
+    const telemetry = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
+    const importSpans = context.spans.importSpans.bind(context.spans);
+    context.stderr.write(`starting ${options.servers} servers and ${options.clients} subscribers…\n`);
+    const fleet = await createFleet({ telemetry, importSpans }, {
+      servers: options.servers, clients: options.clients, topic: options.topic, basePort: options.basePort,
+      tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
+    });
+    const metrics = createMetricsHttpServer(telemetry.metrics.registry).listeners('request')[0] as http.RequestListener;
+    const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost });
+    try {
+      await api.listen({ host: options.apiHost, port: options.apiPort });
+    } catch (error) {
+      await fleet.close();
+      throw new Error(`control API cannot listen on ${options.apiHost}:${options.apiPort}: ${(error as Error).message}`);
+    }
+    const servers = await fleet.servers.list();
+    const base = `http://${options.apiHost.includes(':') ? `[${options.apiHost}]` : options.apiHost}:${options.apiPort}`;
+    context.stderr.write(
+      `servers: ${servers.map((s) => `${s.id} ${s.address} (pid ${s.pid}, metrics :${s.metrics_port})`).join(', ')}\n` +
+        `warmed ${fleet.warmed.length} of ${options.servers} backends; ${options.clients} subscribers on topic "${options.topic}"\n` +
+        `control API ${base}/api (docs ${base}/api/docs, metrics ${base}/metrics); Ctrl-C stops everything\n`,
+    );
+    await new Promise<void>((resolve) => {
+      context.onShutdown(async () => {
+        context.stderr.write('stopping the subscribers, then the servers…\n');
+        await api.close();
+        await fleet.close();
+        resolve();
+      });
+    });
+  });
+}
