@@ -46,7 +46,7 @@ function validationMessage(error: FastifyError): string {
   const params = first.params as { allowedValues?: unknown[]; additionalProperty?: string };
   const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
   if (params.additionalProperty) return `${where} has unknown property "${params.additionalProperty}"`;
-  const allowed = params.allowedValues ? `: allowed ${params.allowedValues.join(', ')}` : '';
+  const allowed = params.allowedValues ? `: ${params.allowedValues.join(', ')}` : '';
   return `${where} ${first.message ?? 'is invalid'}${allowed}`;
 }
 
