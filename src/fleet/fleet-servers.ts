@@ -123,6 +123,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
       deps.relay.join(member);
       const entry: Entry = { id, slot, process: child, state: 'running' };
       entries.push(entry);
+      entries.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4))); // start order, not ready order
       void child.exited.then(() => {
         deps.relay.leave(member);
         if (entry.state === 'running') entry.state = 'exited';
