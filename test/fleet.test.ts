@@ -9,6 +9,9 @@ import { createFleet } from '../src/fleet/fleet.ts';
 import type { Fleet } from '../src/fleet/fleet.ts';
 import type { SubscriberView } from '../src/fleet/subscriber.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
+import { SpanKind } from '@opentelemetry/api';
+import { telemetry as pipeline } from '../src/instrumentation.ts';
+import type { SpanCapture } from '../src/instrumentation.ts';
 import { pollProcesses, running } from './helpers/processes.ts';
 
 const BACKOFF = { initialMs: 300, multiplier: 1.6, jitter: 0.2, maxMs: 5_000 };
@@ -28,13 +31,23 @@ async function allStreamingPast(fleet: Fleet, afterId: number, boundMs = 15_000)
 
 describe('fleet', () => {
   let fleet: Fleet;
+  let spans: SpanCapture;
   const telemetry = createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
 
+  /** Current value of a fleet metric series. */
+  async function metric(name: string, labels: Record<string, string> = {}, series = name): Promise<number> {
+    const { values } = await telemetry.metrics.registry.getSingleMetric(name)!.get();
+    return values.filter((v) => ((v as { metricName?: string }).metricName ?? name) === series && Object.entries(labels).every(([k, w]) => String(v.labels[k]) === w))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
   before(async () => {
-    fleet = await createFleet({ telemetry, importSpans: () => {} }, { servers: 3, clients: 30, basePort: 0, tickMs: 100, backoff: BACKOFF, topic: 'fleet' });
+    spans = pipeline.captureSpans();
+    fleet = await createFleet({ telemetry, importSpans: (records) => pipeline.importSpans(records) }, { servers: 3, clients: 30, basePort: 0, tickMs: 100, backoff: BACKOFF, topic: 'fleet' });
   });
   after(async () => {
     await fleet.close();
+    spans.stop();
   });
 
   test('round robin over a warmed channel spreads 30 subscribers evenly over 3 backends', async () => {
@@ -42,6 +55,8 @@ describe('fleet', () => {
     await allStreamingPast(fleet, 0);
     const counts = spread(fleet.listSubscribers());
     assert.deepEqual([...counts.values()].sort(), [10, 10, 10], `spread: ${JSON.stringify([...counts])}`);
+    for (const [backend, count] of counts) assert.equal(await metric('streamlab_fleet_subscribers', { backend }), count);
+    assert.equal(await metric('streamlab_fleet_subscribers', { backend: 'none' }), 0);
   });
 
   test('a Notify on one server reaches the subscribers of every server', async () => {
@@ -57,6 +72,8 @@ describe('fleet', () => {
       const moved = before.filter((view) => view.backend === victim.address).map((view) => view.id);
       assert.ok(moved.length > 0, `nobody streams from ${victim.address}`);
       const lastId = fleet.relay.lastId('fleet');
+      const reconnectsBefore = await metric('streamlab_fleet_reconnects_total');
+      const resumesBefore = await metric('streamlab_fleet_resume_seconds', {}, 'streamlab_fleet_resume_seconds_count');
       const gone = await fleet.servers.stop(victim.id, mode);
       assert.equal(gone.state, mode === 'kill' ? 'killed' : 'stopped');
       assert.equal(running(gone.pid), false);
@@ -88,6 +105,31 @@ describe('fleet', () => {
         assert.equal(resumed.gap, 0);
         assert.equal(resumed.reportedGap, 0);
       }
+      // Metrics: one reconnect per moved subscriber, by its cause; one time-to-resume each; no gap events.
+      const causes = mode === 'kill' ? ['connection_closed', 'connection_reset'] : ['server_shutdown'];
+      let byCause = 0;
+      for (const cause of causes) byCause += await metric('streamlab_fleet_reconnects_total', { end_cause: cause });
+      assert.ok(byCause >= moved.length);
+      assert.ok(await metric('streamlab_fleet_reconnects_total') - reconnectsBefore >= moved.length);
+      assert.ok(await metric('streamlab_fleet_resume_seconds', {}, 'streamlab_fleet_resume_seconds_count') - resumesBefore >= moved.length);
+      assert.equal(await metric('streamlab_fleet_resume_gap_events_total'), 0);
+      // Traces: each attempt is its own CLIENT span, linked to the previous attempt's.
+      const subscriber = fleet.subscriber(moved[0]!);
+      const [previous, latest] = subscriber.attempts.slice(-2);
+      const clientSpan = (traceId: string) => spans.spans().find((span) => span.kind === SpanKind.CLIENT && span.spanContext().traceId === traceId);
+      assert.ok(await pollProcesses(() => clientSpan(previous!.traceId) !== undefined, 5_000), 'the ended attempt has its CLIENT span');
+      const ended = clientSpan(previous!.traceId)!;
+      assert.equal(ended.attributes['streamlab.subscriber.id'], subscriber.id);
+      assert.equal(ended.attributes['streamlab.end_cause'], previous!.endCause);
+      // The latest attempt is still open: stop the subscriber to end it and see its span.
+      await fleet.stopSubscribers(subscriber.id);
+      const resumedSpan = clientSpan(latest!.traceId)!;
+      assert.ok(resumedSpan, 'the resumed attempt has its CLIENT span');
+      assert.equal(resumedSpan.attributes['streamlab.resume.after_id'], latest!.afterId);
+      assert.equal(resumedSpan.attributes['streamlab.resume.attempt'], latest!.attempt);
+      assert.equal(resumedSpan.attributes['streamlab.backend'], latest!.backend);
+      assert.deepEqual(resumedSpan.links.map((link) => link.context.spanId), [ended.spanContext().spanId]);
+      fleet.addSubscribers(1, 'fleet');
       // the slot is free again: a new server takes it
       const restarted = await fleet.servers.start();
       assert.equal(restarted.address, victim.address);
