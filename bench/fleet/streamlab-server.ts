@@ -1,0 +1,29 @@
+/**
+ * The streamlab side of the fleet benchmark's server, as `streamlab serve` builds it
+ * (src/cli/serve-command.ts): createServer with streamlab's services over local topics
+ * (tick off: the subscribers stay idle) and the admin services (the default), every call
+ * observed, the OTel SDK preloaded (traces exporter none, default sampler), logs at info
+ * formatted as JSON and thrown away (the cost stays, the terminal stays clean).
+ *
+ * Usage (a child of bench/fleet/run.ts):
+ *   OTEL_TRACES_EXPORTER=none node --expose-gc --import ./src/instrumentation.ts bench/fleet/streamlab-server.ts
+ */
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { createServer } from '../../src/server/create-server.ts';
+import { createLocalTopics, createStreamlabServices } from '../../src/server/services/streamlab-services.ts';
+import { createTelemetryDeps } from '../../src/telemetry/create-telemetry-deps.ts';
+import { FLEET_TOPIC, readMemory, serveCommands } from './common.ts';
+
+const devNull = new Writable({ write: (_chunk, _encoding, done) => done() });
+const deps = createTelemetryDeps({ logger: { level: 'info', format: 'json', transports: [new winston.transports.Stream({ stream: devNull })] } });
+const topics = createLocalTopics({ tickMs: 0 });
+// No grpc-js option raised: see bench/fleet/bare-server.ts (streams and session memory are unbounded by default).
+const server = createServer(deps, { services: createStreamlabServices(deps, topics) });
+const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+
+serveCommands(async (command) => {
+  if (command.cmd === 'memory') return readMemory();
+  if (command.cmd === 'streams') return topics.log.followedTopics().includes(FLEET_TOPIC) ? server.activeStreams : 0;
+  throw new Error(`streamlab server: unknown command ${command.cmd}`);
+}, port);
