@@ -1,4 +1,5 @@
-# streamlab: one image for both `serve` (compose service "server") and `drive` ("driver").
+# streamlab: one image for `serve` (compose service "server"), `drive` ("driver") and
+# `fleet` ("fleet", profile fleet).
 # Node 24 runs the TypeScript sources directly (type stripping), so there is no build step:
 # production dependencies only, the sources, and a non-root user.
 #
@@ -28,8 +29,9 @@ COPY --chown=node:node tsconfig.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node src ./src
 
-# gRPC, and /metrics of serve (9464) or drive (9465).
-EXPOSE 50051 9464 9465
+# gRPC, and /metrics of serve (9464) or drive (9465); fleet: its control API (7080) and its
+# servers' gRPC slots (7071-7075).
+EXPOSE 50051 9464 9465 7080 7071-7075
 
 # Healthy once /healthz (served next to /metrics) answers. The driver's compose service points it at :9465.
 ENV STREAMLAB_HEALTHCHECK_URL=http://127.0.0.1:9464/healthz
