@@ -5,17 +5,23 @@
  */
 
 interface OtlpValue { stringValue?: string; intValue?: string; doubleValue?: number; boolValue?: boolean }
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number | string; attributes?: Array<{ key: string; value: OtlpValue }> }
+interface OtlpSpan {
+  traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number | string;
+  attributes?: Array<{ key: string; value: OtlpValue }>; links?: Array<{ traceId: string; spanId: string }>;
+}
 interface OtlpResourceSpans { resource?: { attributes?: Array<{ key: string; value: OtlpValue }> }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }
 
 /** One span, flattened for assertions. */
 export interface SpanSummary {
   traceId: string;
+  spanId: string;
   name: string;
   /** SERVER, CLIENT, INTERNAL, ... */
   kind: string;
   service: string;
   attributes: Record<string, string | number | boolean>;
+  /** The spans it links to (ids as Jaeger encodes them, comparable with `traceId`/`spanId`). */
+  links: Array<{ traceId: string; spanId: string }>;
 }
 
 const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
@@ -50,8 +56,9 @@ export async function findTraces(baseUrl: string, service: string, from: Date, t
     const serviceName = resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
     for (const span of (resourceSpans.scopeSpans ?? []).flatMap((scope) => scope.spans ?? [])) {
       const summary: SpanSummary = {
-        traceId: span.traceId, name: span.name, kind: kindName(span.kind), service: serviceName,
+        traceId: span.traceId, spanId: span.spanId, name: span.name, kind: kindName(span.kind), service: serviceName,
         attributes: Object.fromEntries((span.attributes ?? []).map((a) => [a.key, plain(a.value)])),
+        links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
       };
       traces.set(span.traceId, [...(traces.get(span.traceId) ?? []), summary]);
     }

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { composeService, withOptions } from './compose-service.ts';
 
 /** Native ports: Jaeger keeps its defaults (as in compose); everything else moves out of its way. */
 export const PORTS = {
@@ -16,6 +17,8 @@ export const PORTS = {
   collectorOtlpGrpc: 24317, collectorOtlpHttp: 24318, collectorPrometheus: 28889, collectorHealth: 23133, collectorTelemetry: 28888,
   prometheus: 19090, toxiproxyApi: 18474, toxiproxyListen: 15052,
   server: 15051, serverMetrics: 15464, driverMetrics: 15465,
+  // The fleet (compose: API 7080, slots 7071..7075); its servers' /metrics ports are the kernel's.
+  fleetApi: 17080, fleetBasePort: 17071,
 } as const;
 
 /** A started process. */
@@ -82,21 +85,31 @@ export async function stopServices(services: Service[]): Promise<void> {
   }
 }
 
+/** Each compose `host:port` prometheus.yml names, and where it is natively. */
+export const PROMETHEUS_HOSTS: Readonly<Record<string, string>> = {
+  'server:9464': `127.0.0.1:${PORTS.serverMetrics}`,
+  'driver:9465': `127.0.0.1:${PORTS.driverMetrics}`,
+  'otel-collector:8889': `127.0.0.1:${PORTS.collectorPrometheus}`,
+  'otel-collector:8888': `127.0.0.1:${PORTS.collectorTelemetry}`,
+  'jaeger:8888': `127.0.0.1:${PORTS.jaegerMetrics}`,
+  'fleet:7080': `127.0.0.1:${PORTS.fleetApi}`,
+  'localhost:9090': `127.0.0.1:${PORTS.prometheus}`,
+};
+
 /**
  * Writes prometheus.yml with the compose targets replaced by native addresses, next to a
- * copy of the rules, into `dir`. Returns the config path.
+ * copy of the rules, into `dir`. A `host:port` is replaced where it is a whole quoted target
+ * (`"server:9464"`) and where it is the authority of a quoted URL (`"http://fleet:7080/…"`,
+ * the fleet's http_sd). Returns the config path.
+ * @throws Error naming any quoted `name:port` left over (a compose host this map misses)
  */
 export function nativePrometheusConfig(root: string, dir: string): string {
-  const hosts: Record<string, string> = {
-    'server:9464': `127.0.0.1:${PORTS.serverMetrics}`,
-    'driver:9465': `127.0.0.1:${PORTS.driverMetrics}`,
-    'otel-collector:8889': `127.0.0.1:${PORTS.collectorPrometheus}`,
-    'otel-collector:8888': `127.0.0.1:${PORTS.collectorTelemetry}`,
-    'jaeger:8888': `127.0.0.1:${PORTS.jaegerMetrics}`,
-    'localhost:9090': `127.0.0.1:${PORTS.prometheus}`,
-  };
   let config = readFileSync(join(root, 'prometheus/prometheus.yml'), 'utf8');
-  for (const [compose, native] of Object.entries(hosts)) config = config.replaceAll(`"${compose}"`, `"${native}"`);
+  for (const [compose, native] of Object.entries(PROMETHEUS_HOSTS)) {
+    config = config.replaceAll(`"${compose}"`, `"${native}"`).replaceAll(`"http://${compose}/`, `"http://${native}/`);
+  }
+  const left = [...config.matchAll(/"(?:https?:\/\/)?([A-Za-z][\w.-]*:\d+)/g)].map((m) => m[1] as string);
+  if (left.length > 0) throw new Error(`prometheus.yml names ${left.join(', ')}: add the native address to PROMETHEUS_HOSTS in stack/native-stack.ts`);
   mkdirSync(dir, { recursive: true });
   cpSync(join(root, 'prometheus/rules'), join(dir, 'rules'), { recursive: true });
   const path = join(dir, 'prometheus.yml');
@@ -125,4 +138,26 @@ export function appOtelEnv(serviceName: string): Record<string, string> {
     OTEL_SERVICE_NAME: serviceName,
     STREAMLAB_LOG_FORMAT: 'json',
   };
+}
+
+/**
+ * The fleet as compose runs it (service `fleet`: its command and OTEL_SERVICE_NAME), natively:
+ * the same flags with 127.0.0.1 for every host and the native API port and slots.
+ * @returns the argv after `node` (compose's `node` is the caller's Node 24) and the environment
+ * @throws Error when the compose command does not run `node` or no longer has a host flag
+ */
+export function nativeFleet(root: string): { args: string[]; env: Record<string, string>; serviceName: string } {
+  const { command, environment } = composeService(root, 'fleet');
+  if (command[0] !== 'node') throw new Error(`compose service fleet runs ${command[0]}, not node`);
+  const hosts = ['--api-host', '--server-host', '--advertise-host'];
+  const missing = hosts.filter((flag) => !command.includes(flag));
+  if (missing.length > 0) throw new Error(`compose service fleet has no ${missing.join(', ')}: the native run would not mirror it`);
+  const args = withOptions(command.slice(1), {
+    ...Object.fromEntries(hosts.map((flag) => [flag, '127.0.0.1'])),
+    '--api-port': String(PORTS.fleetApi),
+    '--base-port': String(PORTS.fleetBasePort),
+  });
+  const serviceName = environment.OTEL_SERVICE_NAME;
+  if (!serviceName) throw new Error('compose service fleet sets no OTEL_SERVICE_NAME');
+  return { args, env: appOtelEnv(serviceName), serviceName };
 }

@@ -2,7 +2,9 @@
  * The compose stack, proved natively (`npm run test:stack`): Jaeger, the collector,
  * Prometheus and Toxiproxy run from native builds with the very config files compose
  * mounts; server and driver run as compose runs them (the driver's loop includes the
- * delivery scenario ack-retry). Then we assert what a user of `docker compose up` would see.
+ * delivery scenario ack-retry), and so does the fleet of the compose profile `fleet` (its
+ * command read from docker-compose.yml, hosts and ports made native). Then we assert what a
+ * user of `docker compose --profile fleet up` would see.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,10 +17,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CORE_SCENARIOS } from '../src/scenarios/catalogue.ts';
 import { dashboardQueries, runnableExpr } from '../grafana/queries.ts';
 import { DELIVERY_SCENARIO } from '../grafana/dashboards-src/refs.ts';
-import { PORTS, appOtelEnv, collectorEnv, nativePrometheusConfig, startService, stopServices } from './native-stack.ts';
+import { PORTS, appOtelEnv, collectorEnv, nativeFleet, nativePrometheusConfig, startService, stopServices } from './native-stack.ts';
 import type { Service } from './native-stack.ts';
 import { findTraces } from './jaeger-api.ts';
 import type { SpanSummary } from './jaeger-api.ts';
+import { fleetClient, summarise } from './fleet-client.ts';
+import type { FleetClient, FleetServer } from './fleet-client.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(process.env.STREAMLAB_TOOLS_DIR ?? join(process.env.HOME ?? '/root', '.cache/streamlab-tools'), 'bin');
@@ -35,10 +39,25 @@ const services: Service[] = [];
 const startedAt = new Date();
 const node = process.execPath;
 const app = ['--import', './src/instrumentation.ts', 'src/main.ts'];
+/** The compose service `fleet`, natively. */
+const FLEET = nativeFleet(ROOT);
+const fleet = fleetClient(`http://127.0.0.1:${PORTS.fleetApi}`);
+const fleetOption = (flag: string): number => Number(FLEET.args[FLEET.args.indexOf(flag) + 1]);
+/** Subscribers and servers the compose command starts (30 and 3). */
+const FLEET_CLIENTS = fleetOption('--clients');
+const FLEET_SERVERS = fleetOption('--servers');
+/** Bound for the fleet to show a change through its API; a resume waits the first backoff delay, 1 s ±20 %. */
+const FLEET_WAIT_MS = 30_000;
 
 async function prometheus(path: string, params: Record<string, string>): Promise<{ status: string; data: { result?: unknown[]; groups?: Array<{ rules: Array<{ name: string; type: string }> }> } }> {
   const response = await fetch(`http://127.0.0.1:${PORTS.prometheus}${path}?${new URLSearchParams(params)}`);
   return response.json() as never;
+}
+
+/** An instant query's vector: each series' labels and value. */
+async function instant(query: string): Promise<Array<{ metric: Record<string, string>; value: number }>> {
+  const result = (await prometheus('/api/v1/query', { query })).data.result as Array<{ metric: Record<string, string>; value: [number, string] }> | undefined;
+  return (result ?? []).map((series) => ({ metric: series.metric, value: Number(series.value[1]) }));
 }
 
 /** The sum of the samples of `metric` with label scenario="`scenario`" on a /metrics page. */
@@ -129,6 +148,8 @@ before(async () => {
       '--toxiproxy-url', `http://127.0.0.1:${PORTS.toxiproxyApi}`, '--every-s', '5', '--host', '127.0.0.1', '--metrics-port', String(PORTS.driverMetrics)],
     readyUrl: `http://127.0.0.1:${PORTS.driverMetrics}/healthz`,
   });
+  // /healthz answers once its servers run and its subscribers have started.
+  await start({ name: 'fleet', command: node, cwd: ROOT, env: FLEET.env, args: FLEET.args, readyUrl: `http://127.0.0.1:${PORTS.fleetApi}/healthz` });
   // External systems on their own clocks (5 s scrapes, batched span export): poll for the
   // condition with a deadline, never a fixed sleep. Each test then polls Jaeger or Prometheus
   // for its own data the same way (DATA_WAIT_MS).
@@ -209,22 +230,133 @@ test('Jaeger shows the process scenarios: the driver\'s own child server\'s span
   assert.deepEqual(missing, [], `in Jaeger after ${DATA_WAIT_MS / 1000} s`);
 });
 
-test('every PromQL query of every committed dashboard returns data', async () => {
+/** The server the kill test killed. */
+let killed: FleetServer | undefined;
+/** A subscriber that resumed after the kill. */
+let resumed: FleetClient | undefined;
+
+/** What Prometheus does not show yet of the fleet's scrapes: up 1 for the controller, and for exactly the servers http_sd lists now. */
+async function serversScraped(): Promise<string[]> {
+  const targets = (await fleet.prometheusTargets()).flatMap((group) => group.targets).sort();
+  const up = await instant('up{job="fleet-servers"}');
+  const upInstances = up.filter((series) => series.value === 1).map((series) => series.metric.instance ?? '').sort();
+  const controller = await instant('up{job="fleet"} == 1');
+  return [
+    ...(controller.length === 1 ? [] : ['up{job="fleet"} is not 1: Prometheus does not scrape the fleet controller']),
+    ...(JSON.stringify(upInstances) === JSON.stringify(targets) && up.length === targets.length ? [] : [`up{job="fleet-servers"}: ${up.map((s) => `${s.metric.instance}=${s.value}`).join(', ') || 'none'}; http_sd targets: ${targets.join(', ')}`]),
+  ];
+}
+
+test(`fleet (compose profile fleet): ${FLEET_CLIENTS} subscribers stream over ${FLEET_SERVERS} backends, and Prometheus scrapes the controller and the servers it finds through http_sd`, async () => {
+  const servers = await fleet.servers();
+  assert.deepEqual(servers.map((server) => server.state), Array(FLEET_SERVERS).fill('running'), 'GET /api/servers');
+  let clients = await fleet.clients();
+  await pollUntil(async () => {
+    clients = await fleet.clients();
+    const summary = summarise(clients);
+    return summary.streaming === FLEET_CLIENTS && summary.perBackend.size === FLEET_SERVERS;
+  }, Date.now() + FLEET_WAIT_MS, `GET /api/clients: not ${FLEET_CLIENTS} streaming over ${FLEET_SERVERS} backends: ${JSON.stringify([...summarise(clients).perBackend])}`);
+  assert.deepEqual([...summarise(clients).perBackend.keys()].sort(), servers.map((server) => server.address).sort(), 'the backends are the servers');
+  // Before the kill: the counters the dashboard rates are scraped at their value before it.
+  const missing = await pollForMissing(async () => [
+    ...await serversScraped(),
+    ...((await instant('streamlab_fleet_subscribers')).length > 0 ? [] : ['no streamlab_fleet_subscribers series']),
+  ], Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Prometheus after ${DATA_WAIT_MS / 1000} s`);
+});
+
+test(`fleet: after one server is killed through the API, all ${FLEET_CLIENTS} stream again on the others with 0 gaps and 0 duplicates`, async () => {
+  const [victim] = await fleet.servers();
+  assert.ok(victim, 'a server to kill');
+  const onVictim = (await fleet.clients()).filter((client) => client.backend === victim.address).map((client) => client.id);
+  assert.ok(onVictim.length > 0, `subscribers on ${victim.address}`);
+  killed = await fleet.killServer(victim.id);
+  assert.equal(killed.state, 'killed', `DELETE /api/servers/${victim.id}?mode=kill`);
+  let clients: FleetClient[] = [];
+  await pollUntil(async () => {
+    clients = await fleet.clients();
+    const summary = summarise(clients);
+    return summary.streaming === FLEET_CLIENTS && !summary.perBackend.has(victim.address) && onVictim.every((id) => clients.find((c) => c.id === id)!.reconnects >= 1);
+  }, Date.now() + FLEET_WAIT_MS, `not all ${FLEET_CLIENTS} streaming again within ${FLEET_WAIT_MS / 1000} s of the kill: ${JSON.stringify(summarise(clients))}`);
+  const summary = summarise(clients);
+  assert.equal(summary.perBackend.size, FLEET_SERVERS - 1, 'spread over the servers left');
+  assert.equal(summary.gaps, 0, 'gaps');
+  assert.equal(summary.duplicates, 0, 'duplicates');
+  resumed = clients.find((client) => client.id === onVictim[0]);
+  assert.match(String(resumed?.last_end_cause), /^connection_(closed|reset)$/, 'a killed server closes its sockets (FIN, or RST with unread data)');
+});
+
+test('fleet: Prometheus follows the kill: the servers left through http_sd, the reconnects, the subscribers per backend; a notify reaches every subscriber', async () => {
+  const missing = await pollForMissing(async () => {
+    const reconnects = await instant('sum(streamlab_fleet_reconnects_total)');
+    const subscribers = await instant('sum(streamlab_fleet_subscribers{backend!="none"})');
+    const killedBackend = await instant(`streamlab_fleet_subscribers{backend="${killed?.address}"}`);
+    return [
+      ...await serversScraped(),
+      ...((reconnects[0]?.value ?? 0) > 0 ? [] : ['streamlab_fleet_reconnects_total is not > 0']),
+      ...(subscribers[0]?.value === FLEET_CLIENTS ? [] : [`sum(streamlab_fleet_subscribers{backend!="none"}) = ${subscribers[0]?.value}, want ${FLEET_CLIENTS}`]),
+      ...(killedBackend[0]?.value === 0 ? [] : [`streamlab_fleet_subscribers of the killed ${killed?.address} = ${killedBackend[0]?.value}, want 0`]),
+    ];
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Prometheus after ${DATA_WAIT_MS / 1000} s`);
+  assert.equal((await fleet.prometheusTargets()).length, FLEET_SERVERS - 1, 'http_sd lists the servers left');
+  // Feeds the dashboard's fan-out panel (no Notify, no fan-out), after Prometheus has
+  // scraped its histogram at 0 so the rate sees the observation.
+  const { topic } = (await fleet.clients())[0] as FleetClient;
+  assert.deepEqual(await fleet.notify(topic, 'stack test'), { delivered: FLEET_CLIENTS }, 'POST /api/notify');
+});
+
+/**
+ * The dashboard whose every query must also have a number (not NaN), and why it can: the
+ * fleet tests above killed a server (reconnects, time to resume, stream ends) and sent a
+ * Notify (fan-out) while Prometheus scraped, so each quantile has observations in its window.
+ */
+const FLEET_DASHBOARD = 'fleet.json';
+
+test('every PromQL query of every committed dashboard returns data (the Fleet dashboard\'s, a number)', async () => {
   const queries = dashboardQueries();
   assert.ok(queries.length > 10, `${queries.length} queries`);
+  assert.ok(queries.filter((query) => query.dashboard === FLEET_DASHBOARD).length >= 5, `queries of ${FLEET_DASHBOARD}`);
   // The queries that have no data yet; each poll asks only those again.
-  let pending = queries.map(({ dashboard, panel, expr }) => ({ where: `${dashboard} / ${panel}`, promql: runnableExpr(expr) }));
+  let pending = queries.map(({ dashboard, panel, expr }) => ({ where: `${dashboard} / ${panel}`, promql: runnableExpr(expr), finite: dashboard === FLEET_DASHBOARD }));
   const empty = await pollForMissing(async () => {
     const still: typeof pending = [];
     for (const query of pending) {
       const result = await prometheus('/api/v1/query', { query: query.promql });
       assert.equal(result.status, 'success', `${query.where}: ${query.promql}`);
-      if ((result.data.result ?? []).length === 0) still.push(query);
+      const series = (result.data.result ?? []) as Array<{ value: [number, string] }>;
+      if (series.length === 0 || (query.finite && !series.some((one) => Number.isFinite(Number(one.value[1]))))) still.push(query);
     }
     pending = still;
     return pending.map((query) => `${query.where}: ${query.promql}`);
   }, Date.now() + DATA_WAIT_MS);
   assert.deepEqual(empty, [], `queries without data after ${DATA_WAIT_MS / 1000} s`);
+});
+
+test('Jaeger has the fleet\'s Subscribe attempts: the resumed one\'s CLIENT span links to the one the kill ended', async () => {
+  // A long-lived attempt's span ends with its stream: stop the resumed subscriber so its
+  // current attempt (opened after the kill) ends and is exported.
+  assert.ok(resumed, 'a subscriber that resumed after the kill (the kill test ran)');
+  await fleet.stopClient(resumed.id);
+  let attempts: SpanSummary[] = [];
+  let traces = new Map<string, SpanSummary[]>();
+  const missing = await pollForMissing(async () => {
+    traces = await findTraces(`http://127.0.0.1:${PORTS.jaegerQuery}`, FLEET.serviceName, startedAt, new Date());
+    attempts = [...traces.values()].flat().filter((s) => s.kind === 'CLIENT' && s.service === FLEET.serviceName && s.attributes['streamlab.subscriber.id'] === resumed?.id);
+    const linked = attempts.filter((s) => s.attributes['streamlab.end_cause'] === 'client_cancelled' && s.links.some((link) => attempts.some((a) => a.spanId === link.spanId)));
+    return [
+      ...(attempts.some((s) => s.attributes['rpc.method'] === 'Subscribe') ? [] : [`no Subscribe CLIENT span of ${resumed?.id} (service ${FLEET.serviceName})`]),
+      ...(attempts.some((s) => s.attributes['streamlab.end_cause'] === resumed?.last_end_cause) ? [] : [`no attempt of ${resumed?.id} ended ${resumed?.last_end_cause} (the kill)`]),
+      ...(linked.length > 0 ? [] : [`no client_cancelled attempt of ${resumed?.id} linked to an earlier one: ${attempts.map((a) => `${a.spanId} ${String(a.attributes['streamlab.end_cause'])} links ${a.links.map((l) => l.spanId).join('+') || '-'}`).join('; ')}`]),
+    ];
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Jaeger after ${DATA_WAIT_MS / 1000} s`);
+  const last = attempts.find((s) => s.attributes['streamlab.end_cause'] === 'client_cancelled') as SpanSummary;
+  const previous = attempts.find((s) => last.links.some((link) => link.spanId === s.spanId)) as SpanSummary;
+  assert.equal(previous.attributes['streamlab.end_cause'], resumed.last_end_cause, 'the link goes to the attempt the kill ended');
+  assert.ok(Number(last.attributes['streamlab.resume.after_id']) > 0, 'the resumed attempt asked for the events after the last one received');
+  // The servers' spans reach Jaeger through the fleet (their own service name), in the attempt's trace.
+  assert.ok((traces.get(last.traceId) ?? []).some((s) => s.kind === 'SERVER' && s.service === 'streamlab-server-process'), 'the server side of the resumed attempt, exported by the fleet');
 });
 
 test('Prometheus loaded the alert and recording rules, and promtool test rules passes', async () => {
