@@ -5,7 +5,9 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** Workload sizes; the runner passes them on, a child started by hand gets the defaults. */
 export const FLEET_SIZES = {
@@ -35,9 +37,13 @@ export interface MemoryReading {
   external: number;
 }
 
+let readings = 0;
+
 /**
  * Forces full GCs (the process runs with --expose-gc), letting finalizers and weak callbacks
- * run in between, then reads `process.memoryUsage()`.
+ * run in between, then reads `process.memoryUsage()`. With BENCH_FLEET_HEAP_SNAPSHOTS=DIR
+ * it also writes DIR/<script>-<pid>-<n>.heapsnapshot after the reading, to see what a
+ * stream costs (diff the before and after snapshots in Chrome DevTools' Comparison view).
  * @throws Error when the process was started without --expose-gc
  */
 export async function readMemory(): Promise<MemoryReading> {
@@ -48,6 +54,8 @@ export async function readMemory(): Promise<MemoryReading> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   const { rss, heapUsed, external } = process.memoryUsage();
+  const snapshots = process.env.BENCH_FLEET_HEAP_SNAPSHOTS;
+  if (snapshots) writeHeapSnapshot(path.join(snapshots, `${path.basename(process.argv[1] ?? 'child', '.ts')}-${process.pid}-${++readings}.heapsnapshot`));
   return { rss, heapUsed, external };
 }
 
@@ -101,8 +109,10 @@ export interface Child {
   readonly ready: { port?: number };
   /** Sends a command and resolves with the child's answer. @throws Error with the child's error or when it exits */
   request<T>(command: DistributiveOmit<Command, 'id'>, timeoutMs?: number): Promise<T>;
-  /** SIGKILL, resolves once it exited. */
+  /** SIGKILL now; resolves once it exited. */
   kill(): Promise<void>;
+  /** Disconnects (the child exits by itself, writing a --cpu-prof profile if asked), SIGKILL after 10 s; resolves once it exited. */
+  stop(): Promise<void>;
 }
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -180,6 +190,15 @@ export async function startChild(script: string, execArgv: string[], env: Record
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
+    async stop(): Promise<void> {
+      if (child.exitCode === null && child.signalCode === null) {
+        if (child.connected) child.disconnect();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await exited;
+    },
   };
 }
 
@@ -201,6 +220,22 @@ export function bareBackoff(initialMs = 1_000, multiplier = 1.6, jitter = 0.2, m
   };
 }
 
+/** One affected subscriber through the storm, epoch ms. */
+export interface StormPath {
+  /** Its stream on the killed server ended (as it noticed it). */
+  endedAtMs: number;
+  /** Its last subscribe attempt started (after the backoff). */
+  restartedAtMs: number;
+  /** That attempt's response headers arrived: streaming again. */
+  streamingAtMs: number;
+}
+
+/** p50 and max of some ms, from the kill or between two steps. */
+export interface Spread {
+  p50: number;
+  max: number;
+}
+
 /** What a storm arm prints as its last stdout line. */
 export interface StormResult {
   subscribers: number;
@@ -209,14 +244,32 @@ export interface StormResult {
   affected: number;
   /** Kill → the last affected subscriber's response headers on its new stream, ms. */
   recoverMs: number;
-  /** Kill → the first affected subscriber noticed the end of its stream, ms. */
-  firstEndMs: number;
+  /** Kill → each affected subscriber noticed its end, ms. */
+  endMs: Spread;
+  /** End noticed → new attempt started (the backoff drawn, 0.8-1.2 s, plus what runs in between), ms. */
+  backoffMs: Spread;
+  /** New attempt started → its response headers, ms. */
+  subscribeMs: Spread;
   /** Events never received, summed over every subscriber. */
   gaps: number;
   /** Events received twice, summed. */
   duplicates: number;
   /** Subscribers per surviving backend after the storm. */
   spread: Record<string, number>;
+}
+
+/** The timing part of a {@link StormResult} from the affected subscribers' paths. */
+export function stormTimes(killedAtMs: number, paths: StormPath[]): Pick<StormResult, 'recoverMs' | 'endMs' | 'backoffMs' | 'subscribeMs'> {
+  const spread = (values: number[]): Spread => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
+  };
+  return {
+    recoverMs: Math.max(...paths.map((path) => path.streamingAtMs)) - killedAtMs,
+    endMs: spread(paths.map((path) => path.endedAtMs - killedAtMs)),
+    backoffMs: spread(paths.map((path) => path.restartedAtMs - path.endedAtMs)),
+    subscribeMs: spread(paths.map((path) => path.streamingAtMs - path.restartedAtMs)),
+  };
 }
 
 /** Polls `condition` every `everyMs` until it holds. @throws Error after `timeoutMs` naming `what` */

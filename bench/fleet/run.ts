@@ -19,8 +19,10 @@
  * (--import ./src/instrumentation.ts, traces exporter none, default sampler).
  *
  * Env: BENCH_FLEET_STREAMS (10,000), BENCH_FLEET_NOTIFIES (3), BENCH_FLEET_STORM (3,000),
- * BENCH_FLEET_STORM_SERVERS (3), BENCH_FLEET_STORM_TICK_MS (100), BENCH_FLEET_ROUNDS (1;
- * arms alternate, medians), BENCH_FLEET_PARTS (comma list of idle, storm; default both).
+ * BENCH_FLEET_STORM_SERVERS (3), BENCH_FLEET_STORM_TICK_MS (100), BENCH_FLEET_ROUNDS (3;
+ * the arms' order rotates every round, medians), BENCH_FLEET_PARTS (comma list of idle, storm; default both),
+ * BENCH_FLEET_ARMS (add sdk and/or off to the idle part, e.g. bare,sdk,off,streamlab),
+ * BENCH_FLEET_HEAP_SNAPSHOTS (a directory: every memory reading also writes a heap snapshot).
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -28,16 +30,26 @@ import { fileURLToPath } from 'node:url';
 import { FLEET_SIZES, startChild } from './common.ts';
 import type { FanoutResult, MemoryReading, StormResult } from './common.ts';
 
-const ARMS = ['bare', 'streamlab'] as const;
-type Arm = (typeof ARMS)[number];
+/**
+ * bare and streamlab are the comparison; sdk (the bare code under the OTel SDK and
+ * instrumentation-grpc) and off (streamlab with STREAMLAB_TELEMETRY=off: no SDK, the
+ * observation layer, metrics and logs still run) split streamlab's cost, as in `npm run
+ * bench`. Storms run bare and streamlab only.
+ */
+const ALL_ARMS = ['bare', 'sdk', 'off', 'streamlab'] as const;
+type Arm = (typeof ALL_ARMS)[number];
 const PRELOAD = ['--import', './src/instrumentation.ts'];
 /** The SDK as in production: on, traces exporter none (nothing to export to here), default sampler. */
 const SDK_ENV = { STREAMLAB_TELEMETRY: 'on', OTEL_TRACES_EXPORTER: 'none' };
-const LAUNCH: Record<Arm, { server: string; clients: string; storm: string; execArgv: string[]; env: Record<string, string> }> = {
+const LAUNCH: Record<Arm, { server: string; clients: string; storm?: string; execArgv: string[]; env: Record<string, string> }> = {
   bare: { server: 'bench/fleet/bare-server.ts', clients: 'bench/fleet/bare-clients.ts', storm: 'bench/fleet/storm-bare.ts', execArgv: [], env: {} },
+  sdk: { server: 'bench/fleet/bare-server.ts', clients: 'bench/fleet/bare-clients.ts', execArgv: PRELOAD, env: SDK_ENV },
+  off: { server: 'bench/fleet/streamlab-server.ts', clients: 'bench/fleet/streamlab-clients.ts', execArgv: PRELOAD, env: { STREAMLAB_TELEMETRY: 'off' } },
   streamlab: { server: 'bench/fleet/streamlab-server.ts', clients: 'bench/fleet/streamlab-clients.ts', storm: 'bench/fleet/storm-streamlab.ts', execArgv: PRELOAD, env: SDK_ENV },
 };
-const rounds = Number(process.env.BENCH_FLEET_ROUNDS ?? 1);
+const ARMS = ALL_ARMS.filter((arm) => (process.env.BENCH_FLEET_ARMS?.split(',') ?? ['bare', 'streamlab']).includes(arm) || arm === 'bare' || arm === 'streamlab');
+const EXTRA_ARMS = ARMS.filter((arm) => arm === 'sdk' || arm === 'off');
+const rounds = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
 const parts = new Set(process.env.BENCH_FLEET_PARTS?.split(',') ?? ['idle', 'storm']);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** A storm arm that takes longer than this has hung. */
@@ -51,6 +63,8 @@ interface IdleResult {
   server: { rss: number; heapUsed: number };
   client: { rss: number; heapUsed: number };
   fanouts: FanoutResult[];
+  /** heapUsed kept per stream per Notify received, bytes (after the fan-outs minus after the open): what an open stream accumulates per message. */
+  retainedPerEvent: { server: number; client: number };
 }
 
 const perStream = (after: MemoryReading, before: MemoryReading, streams: number) => ({
@@ -78,14 +92,20 @@ async function runIdle(arm: Arm): Promise<IdleResult> {
       }
       fanouts.push(fanout);
     }
-    return { streams, openMs, server: perStream(serverAfter, serverBefore, streams), client: perStream(clientAfter, clientBefore, streams), fanouts };
+    const [serverLater, clientLater] = await Promise.all([server.request<MemoryReading>({ cmd: 'memory' }), clients.request<MemoryReading>({ cmd: 'memory' })]);
+    const perEvent = (later: MemoryReading, after: MemoryReading) => (later.heapUsed - after.heapUsed) / streams / Math.max(1, fanouts.length);
+    return {
+      streams, openMs, server: perStream(serverAfter, serverBefore, streams), client: perStream(clientAfter, clientBefore, streams), fanouts,
+      retainedPerEvent: { server: perEvent(serverLater, serverAfter), client: perEvent(clientLater, clientAfter) },
+    };
   } finally {
-    await Promise.all([clients.kill(), server.kill()]);
+    await Promise.all([clients.stop(), server.stop()]);
   }
 }
 
 function runStorm(arm: Arm): StormResult {
   const { storm, execArgv, env } = LAUNCH[arm];
+  if (!storm) throw new Error(`bench:fleet: arm ${arm} has no storm`);
   const child = spawnSync(process.execPath, [...execArgv, storm], {
     cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: STORM_TIMEOUT_MS,
   });
@@ -105,18 +125,18 @@ const ratio = (value: number, bare: number) => (value / bare).toFixed(2);
 /** `ratio` and, when a goal applies (lower is better), whether it was met. */
 const verdict = (value: number, bare: number, goal?: number) => `${ratio(value, bare)}×${goal === undefined ? '' : ` (goal <= ${goal.toFixed(2)}: ${value / bare <= goal ? 'met' : 'MISSED'})`}`;
 
-const idle: Record<Arm, IdleResult[]> = { bare: [], streamlab: [] };
-const storms: Record<Arm, StormResult[]> = { bare: [], streamlab: [] };
+const idle: Record<Arm, IdleResult[]> = { bare: [], sdk: [], off: [], streamlab: [] };
+const storms: Record<Arm, StormResult[]> = { bare: [], sdk: [], off: [], streamlab: [] };
 const startedAt = performance.now();
 process.stderr.write(`bench:fleet: ${rounds} round(s), parts ${[...parts].join(', ')}; ${fmt(FLEET_SIZES.streams)} idle subscribers, storm ${fmt(FLEET_SIZES.storm)} over ${FLEET_SIZES.stormServers} servers\n`);
 for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? ARMS : [...ARMS].reverse();
+  const order = ARMS.map((_, index) => ARMS[(index + round) % ARMS.length] as Arm);
   for (const arm of order) {
     if (parts.has('idle')) {
       process.stderr.write(`  round ${round + 1}/${rounds}: ${arm} idle + fan-out…\n`);
       idle[arm].push(await runIdle(arm));
     }
-    if (parts.has('storm')) {
+    if (parts.has('storm') && LAUNCH[arm].storm) {
       process.stderr.write(`  round ${round + 1}/${rounds}: ${arm} reconnect storm…\n`);
       storms[arm].push(runStorm(arm));
     }
@@ -127,7 +147,8 @@ console.log(`streamlab bench:fleet: node ${process.version}, ${os.availableParal
 if (parts.has('idle')) {
   const m = (arm: Arm, pick: (result: IdleResult) => number) => median(idle[arm].map(pick));
   const row = (label: string, pick: (result: IdleResult) => number, unit: (n: number) => string, goal?: number) =>
-    console.log(`  ${label.padEnd(30)} bare ${unit(m('bare', pick)).padStart(8)}   streamlab ${unit(m('streamlab', pick)).padStart(8)}   ${verdict(m('streamlab', pick), m('bare', pick), goal)}`);
+    console.log(`  ${label.padEnd(31)} bare ${unit(m('bare', pick)).padStart(8)}   streamlab ${unit(m('streamlab', pick)).padStart(8)}   ${verdict(m('streamlab', pick), m('bare', pick), goal)}${
+      EXTRA_ARMS.map((arm) => `; ${arm} ${unit(m(arm, pick))} ${ratio(m(arm, pick), m('bare', pick))}×`).join('')}`);
   console.log(`\n${fmt(FLEET_SIZES.streams)} idle subscribers (Subscribe follow, count 0, tick off), one server and one client process per arm`);
   console.log('memory per stream, KiB (after forced GC, minus the baseline before the first stream):');
   row('server rss', (r) => r.server.rss, kib);
@@ -140,20 +161,29 @@ if (parts.has('idle')) {
   console.log(`\nfan-out: one Notify -> the last of ${fmt(FLEET_SIZES.streams)} subscribers received it (median of ${FLEET_SIZES.notifies} Notify per round)`);
   row('notify -> last receipt, s', (r) => median(r.fanouts.map((f) => f.lastReceiptMs)) / 1000, (n) => n.toFixed(3), 1.2);
   row('notify -> reply, s', (r) => median(r.fanouts.map((f) => f.replyMs)) / 1000, (n) => n.toFixed(3));
+  row('server heap kept per Notify, B', (r) => r.retainedPerEvent.server, fmt);
+  row('client heap kept per Notify, B', (r) => r.retainedPerEvent.client, fmt);
   for (const arm of ARMS) {
-    console.log(`  ${arm} each Notify, s: ${idle[arm].flatMap((r) => r.fanouts.map((f) => (f.lastReceiptMs / 1000).toFixed(3))).join(', ')}`);
+    console.log(`  ${arm.padEnd(9)} each Notify, s: ${idle[arm].flatMap((r) => r.fanouts.map((f) => (f.lastReceiptMs / 1000).toFixed(3))).join(', ')}`);
   }
 }
 if (parts.has('storm')) {
   const m = (arm: Arm, pick: (result: StormResult) => number) => median(storms[arm].map(pick));
   console.log(`\nreconnect storm: ${fmt(FLEET_SIZES.storm)} subscribers over ${FLEET_SIZES.stormServers} servers, topic ticking every ${FLEET_SIZES.stormTickMs} ms, one server SIGKILLed;`);
   console.log('re-subscribe after gRPC backoff (initial 1 s, ×1.6, ±20 %); bare re-subscribes without resume');
-  console.log(`  ${'affected subscribers'.padEnd(30)} bare ${fmt(m('bare', (r) => r.affected)).padStart(8)}   streamlab ${fmt(m('streamlab', (r) => r.affected)).padStart(8)}`);
-  const time = (label: string, pick: (result: StormResult) => number) =>
-    console.log(`  ${label.padEnd(30)} bare ${(m('bare', pick) / 1000).toFixed(2).padStart(8)}   streamlab ${(m('streamlab', pick) / 1000).toFixed(2).padStart(8)}   ${ratio(m('streamlab', pick), m('bare', pick))}×`);
-  time('kill -> first end noticed, s', (r) => r.firstEndMs);
+  console.log(`  ${'affected subscribers'.padEnd(31)} bare ${fmt(m('bare', (r) => r.affected)).padStart(8)}   streamlab ${fmt(m('streamlab', (r) => r.affected)).padStart(8)}`);
+  const seconds = (pick: (result: StormResult) => number, arm: Arm) => (m(arm, pick) / 1000).toFixed(2);
+  const time = (label: string, pick: (result: StormResult) => number, max?: (result: StormResult) => number) => {
+    const cell = (arm: Arm) => (max ? `${seconds(pick, arm)} / ${seconds(max, arm)}` : seconds(pick, arm)).padStart(max ? 11 : 8);
+    const ratios = max ? `${ratio(m('streamlab', pick), m('bare', pick))}× / ${ratio(m('streamlab', max), m('bare', max))}×` : `${ratio(m('streamlab', pick), m('bare', pick))}×`;
+    console.log(`  ${label.padEnd(31)} bare ${cell('bare')}   streamlab ${cell('streamlab')}   ${ratios}`);
+  };
   time('kill -> all streaming again, s', (r) => r.recoverMs);
-  for (const arm of ARMS) {
+  console.log('  per affected subscriber, s (p50 / max):');
+  time('  kill -> end noticed', (r) => r.endMs.p50, (r) => r.endMs.max);
+  time('  end -> re-subscribe started', (r) => r.backoffMs.p50, (r) => r.backoffMs.max);
+  time('  re-subscribe -> headers', (r) => r.subscribeMs.p50, (r) => r.subscribeMs.max);
+  for (const arm of ['bare', 'streamlab'] as const) {
     const results = storms[arm];
     const gaps = results.map((r) => r.gaps).join('/');
     const duplicates = results.map((r) => r.duplicates).join('/');

@@ -15,8 +15,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 import type { ProtoGrpcType as TickerProto } from '../../src/generated/ticker.ts';
 import type { Event__Output } from '../../src/generated/streamlab/v1/Event.ts';
-import { bareBackoff, FLEET_SIZES, FLEET_TOPIC, startChild, until, WARMUP_TOPIC } from './common.ts';
-import type { StormResult } from './common.ts';
+import { bareBackoff, FLEET_SIZES, FLEET_TOPIC, startChild, stormTimes, until, WARMUP_TOPIC } from './common.ts';
+import type { StormPath, StormResult } from './common.ts';
 
 const PROTO = fileURLToPath(new URL('../../proto/streamlab/v1/ticker.proto', import.meta.url));
 const proto = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO, { longs: Number, defaults: true, oneofs: true, keepCase: false })) as unknown as TickerProto;
@@ -59,19 +59,23 @@ interface BareSubscriber {
   attempts: number;
   /** When each of its streams ended, epoch ms. */
   endedAtMs: number[];
-  lastStreamingAtMs?: number;
+  /** Its last attempt: started, response headers. */
+  startedAtMs: number;
+  streamingAtMs?: number;
 }
 
 function startSubscriber(): BareSubscriber {
-  const state: BareSubscriber = { backend: null, streaming: false, lastId: 0, gaps: 0, duplicates: 0, attempts: 0, endedAtMs: [] };
+  const state: BareSubscriber = { backend: null, streaming: false, lastId: 0, gaps: 0, duplicates: 0, attempts: 0, endedAtMs: [], startedAtMs: 0 };
   const backoff = bareBackoff();
   const subscribe = () => {
     state.attempts += 1;
+    state.startedAtMs = nowMs();
+    delete state.streamingAtMs;
     const call = client.subscribe({ topic: FLEET_TOPIC, count: 0, follow: true });
     call.on('metadata', () => {
       state.streaming = true;
       state.backend = call.getPeer();
-      state.lastStreamingAtMs = nowMs();
+      state.streamingAtMs = nowMs();
       backoff.reset();
     });
     call.on('data', (event: Event__Output) => {
@@ -94,7 +98,7 @@ function startSubscriber(): BareSubscriber {
 }
 
 const subscribers = Array.from({ length: FLEET_SIZES.storm }, startSubscriber);
-await until(() => subscribers.every((s) => s.streaming && s.lastId > 0), 'every subscriber streaming with an event id');
+await until(() => subscribers.every((s) => s.streaming && s.lastId > 0), 'every subscriber streaming with an event id', undefined, 50);
 
 const victim = servers[0]!;
 const victimAddress = `127.0.0.1:${victim.ready.port}`;
@@ -102,21 +106,22 @@ const affected = subscribers.filter((s) => s.backend === victimAddress);
 const attemptsBefore = new Map(affected.map((s) => [s, s.attempts]));
 const killedAtMs = nowMs();
 await victim.kill();
-await until(() => affected.every((s) => s.streaming && s.attempts > (attemptsBefore.get(s) ?? 0)), 'every affected subscriber streaming again');
-const recoveredAtMs = Math.max(...affected.map((s) => s.lastStreamingAtMs ?? Infinity));
-const firstEndAtMs = Math.min(...affected.flatMap((s) => s.endedAtMs.filter((atMs) => atMs >= killedAtMs)));
+await until(() => affected.every((s) => s.streaming && s.attempts > (attemptsBefore.get(s) ?? 0)), 'every affected subscriber streaming again', undefined, 50);
+const paths: StormPath[] = affected.map((s) => ({
+  endedAtMs: s.endedAtMs.find((atMs) => atMs >= killedAtMs) ?? Number.NaN, restartedAtMs: s.startedAtMs, streamingAtMs: s.streamingAtMs ?? Number.NaN,
+}));
 const idAtRecovery = lastId;
-await until(() => subscribers.every((s) => s.lastId > idAtRecovery), 'every subscriber past the storm');
+await until(() => subscribers.every((s) => s.lastId > idAtRecovery), 'every subscriber past the storm', undefined, 50);
 
 const spread: Record<string, number> = {};
 for (const s of subscribers) spread[s.backend ?? 'none'] = (spread[s.backend ?? 'none'] ?? 0) + 1;
 const result: StormResult = {
   subscribers: subscribers.length, servers: servers.length, affected: affected.length,
-  recoverMs: recoveredAtMs - killedAtMs, firstEndMs: firstEndAtMs - killedAtMs,
+  ...stormTimes(killedAtMs, paths),
   gaps: subscribers.reduce((sum, s) => sum + s.gaps, 0), duplicates: subscribers.reduce((sum, s) => sum + s.duplicates, 0), spread,
 };
 clearInterval(ticker);
 client.close();
-await Promise.all(servers.map((server) => server.kill()));
+await Promise.all(servers.map((server) => server.stop()));
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -16,8 +16,8 @@ import { telemetry } from '../../src/instrumentation.ts';
 import { createFleet } from '../../src/fleet/fleet.ts';
 import { createTelemetryDeps } from '../../src/telemetry/create-telemetry-deps.ts';
 import { nowMs } from '../../src/telemetry/lifecycle-event.ts';
-import { FLEET_SIZES, FLEET_TOPIC, until } from './common.ts';
-import type { StormResult } from './common.ts';
+import { FLEET_SIZES, FLEET_TOPIC, stormTimes, until } from './common.ts';
+import type { StormPath, StormResult } from './common.ts';
 
 const devNull = new Writable({ write: (_chunk, _encoding, done) => done() });
 const deps = createTelemetryDeps({ logger: { level: 'info', format: 'json', transports: [new winston.transports.Stream({ stream: devNull })] } });
@@ -26,7 +26,7 @@ const fleet = await createFleet({ telemetry: deps, importSpans: (spans) => telem
   clients: FLEET_SIZES.storm, topic: FLEET_TOPIC, tickMs: FLEET_SIZES.stormTickMs,
 });
 const views = () => fleet.listSubscribers();
-await until(() => views().every((s) => s.state === 'streaming' && s.last_event_id > 0), 'every subscriber streaming with an event id');
+await until(() => views().every((s) => s.state === 'streaming' && s.last_event_id > 0), 'every subscriber streaming with an event id', undefined, 50);
 
 const [victim] = await fleet.servers.list();
 if (!victim) throw new Error('bench: no server');
@@ -37,26 +37,24 @@ await fleet.servers.stop(victim.id, 'kill');
 await until(() => affected.every((s) => {
   const view = fleet.subscriber(s.id).view();
   return view.state === 'streaming' && view.reconnects > (reconnectsBefore.get(s.id) ?? 0);
-}), 'every affected subscriber streaming again');
+}), 'every affected subscriber streaming again', undefined, 50);
 
-let recoveredAtMs = 0;
-let firstEndAtMs = Infinity;
-for (const { id } of affected) {
+const paths: StormPath[] = affected.map(({ id }) => {
   const attempts = fleet.subscriber(id).attempts;
-  recoveredAtMs = Math.max(recoveredAtMs, attempts.at(-1)?.streamingAtMs ?? Infinity);
-  const ended = attempts.filter((attempt) => attempt.endedAtMs !== undefined && attempt.endedAtMs >= killedAtMs).map((attempt) => attempt.endedAtMs ?? Infinity);
-  firstEndAtMs = Math.min(firstEndAtMs, ...ended);
-}
+  const last = attempts.at(-1);
+  const ended = attempts.find((attempt) => attempt.endedAtMs !== undefined && attempt.endedAtMs >= killedAtMs);
+  return { endedAtMs: ended?.endedAtMs ?? Number.NaN, restartedAtMs: last?.startedAtMs ?? Number.NaN, streamingAtMs: last?.streamingAtMs ?? Number.NaN };
+});
 // Gaps show on the first event after a resume: wait until everyone has one newer than now.
 const lastId = fleet.relay.lastId(FLEET_TOPIC);
-await until(() => views().every((s) => s.last_event_id > lastId), 'every subscriber past the storm');
+await until(() => views().every((s) => s.last_event_id > lastId), 'every subscriber past the storm', undefined, 50);
 
 const all = views();
 const spread: Record<string, number> = {};
 for (const s of all) spread[s.backend ?? 'none'] = (spread[s.backend ?? 'none'] ?? 0) + 1;
 const result: StormResult = {
   subscribers: all.length, servers: FLEET_SIZES.stormServers, affected: affected.length,
-  recoverMs: recoveredAtMs - killedAtMs, firstEndMs: firstEndAtMs - killedAtMs,
+  ...stormTimes(killedAtMs, paths),
   gaps: all.reduce((sum, s) => sum + s.gaps, 0), duplicates: all.reduce((sum, s) => sum + s.duplicates, 0), spread,
 };
 await fleet.close();
