@@ -2,7 +2,7 @@
  * The CLI as a user meets it: real processes, exit codes, one-line errors, --help on every
  * command, the --json document, and serve's SIGTERM drain.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +20,12 @@ interface Run {
 }
 
 /** Runs `streamlab ...args` the way npm scripts do (Node 24, SDK preloaded). */
+/** Children still running; a failed assertion must not leave one holding the test file open. */
+const live = new Set<ReturnType<typeof spawn>>();
+after(() => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 function cli(args: string[], env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
   const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], {
     cwd: ROOT,
@@ -30,7 +36,11 @@ function cli(args: string[], env: Record<string, string> = {}): { child: ReturnT
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const done = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  live.add(child);
+  const done = once(child, 'close').then(([code]) => {
+    live.delete(child);
+    return { code: code as number | null, stdout, stderr };
+  });
   return { child, done };
 }
 
@@ -68,6 +78,9 @@ const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; messag
   { args: ['run', 'server-kill', '--count', '1'], message: /--count 1 is too small for "server-kill": it acts after 1 message\(s\), so use at least 2/ },
   { args: ['client', '--target', 'localhost:1', '--deadline-ms', '0'], message: /--deadline-ms <ms>.*expected an integer from 1 to 86400000, got "0"/ },
   { args: ['run', 'completion'], env: { STREAMLAB_LOG_FORMAT: 'xml' }, message: /STREAMLAB_LOG_FORMAT="xml" is not allowed: use one of json, pretty/ },
+  { args: ['fleet', '--servers', '3', '--slots', '2'], message: /--slots 2 is less than --servers 3: every server needs a slot/ },
+  { args: ['fleet', '--backoff-jitter', '2'], message: /2 is not a number from 0 to 1/ },
+  { args: ['fleet', '--topic', ''], message: /"" has 0 characters: allowed 1 to 128/ },
 ];
 
 for (const { args, env, message } of USAGE_ERRORS) {
@@ -80,7 +93,7 @@ for (const { args, env, message } of USAGE_ERRORS) {
   });
 }
 
-for (const command of ['', 'serve', 'client', 'proxy', 'run', 'scenarios']) {
+for (const command of ['', 'serve', 'client', 'proxy', 'run', 'scenarios', 'fleet']) {
   test(`--help explains ${command || 'the program'} and exits 0`, async () => {
     const result = await cli([...(command ? [command] : []), '--help']).done;
     assert.equal(result.code, 0);
@@ -206,9 +219,10 @@ test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exit
   const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '100']);
   const banner = await waitForOutput(server.child.stderr, /gRPC on \S+:\d+, metrics on :\d+/);
   const [, host, port, metricsPort] = /gRPC on (\S+):(\d+), metrics on :(\d+)/.exec(banner) ?? [];
+  // A plain scrape (no Accept) gets Prometheus text 0.0.4, where counters keep _total.
   const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
   assert.equal(metrics.status, 200);
-  assert.match(await metrics.text(), /# TYPE grpc_server_started counter/);
+  assert.match(await metrics.text(), /# TYPE grpc_server_started_total counter/);
   const deps = createTelemetryDeps({ logger: { silent: true } });
   const client = createTickerClient(deps, { target: `${host}:${port}` });
   const stream = client.subscribe({ topic: 'sigterm', count: 0, intervalMs: 10 });
@@ -221,6 +235,27 @@ test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exit
   const result = await server.done;
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /"end_cause":"server_shutdown"/, 'the server logged the cut stream');
+});
+
+test('fleet: subscribers stream over both servers, the API answers, SIGINT stops everything and leaves no child', async () => {
+  const fleet = cli(['fleet', '--servers', '2', '--clients', '6', '--base-port', '0', '--api-port', '0', '--tick-ms', '100']);
+  const banner = await waitForOutput(fleet.child.stderr, /control API (http:\/\/\S+)\/api /, 30_000);
+  const base = /control API (http:\/\/\S+)\/api /.exec(banner)![1];
+  const servers = await (await fetch(`${base}/api/servers`)).json() as Array<{ pid: number; address: string }>;
+  assert.equal(servers.length, 2);
+  let clients: Array<{ state: string; backend: string }> = [];
+  for (const until = Date.now() + 10_000; Date.now() < until;) {
+    clients = await (await fetch(`${base}/api/clients`)).json() as typeof clients;
+    if (clients.length === 6 && clients.every((c) => c.state === 'streaming')) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.ok(clients.every((c) => c.state === 'streaming'), JSON.stringify(clients));
+  assert.deepEqual(new Set(clients.map((c) => c.backend)), new Set(servers.map((s) => s.address)));
+  fleet.child.kill('SIGINT');
+  const result = await fleet.done;
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /stopping the subscribers, then the servers/);
+  assert.ok(await pollProcesses(() => !servers.some((s) => running(s.pid))), 'no server left');
 });
 
 test('drive: one round against a server in another process; the scenario name crosses as baggage', async () => {

@@ -109,7 +109,8 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       throw new Error(`control API cannot listen on ${options.apiHost}:${options.apiPort}: ${(error as Error).message}`);
     }
     const servers = await fleet.servers.list();
-    const base = `http://${options.apiHost.includes(':') ? `[${options.apiHost}]` : options.apiHost}:${options.apiPort}`;
+    const apiPort = (api.server.address() as { port: number }).port;
+    const base = `http://${options.apiHost.includes(':') ? `[${options.apiHost}]` : options.apiHost}:${apiPort}`;
     context.stderr.write(
       `servers: ${servers.map((s) => `${s.id} ${s.address} (pid ${s.pid}, metrics :${s.metrics_port})`).join(', ')}\n` +
         `warmed ${fleet.warmed.length} of ${options.servers} backends; ${options.clients} subscribers on topic "${options.topic}"\n` +

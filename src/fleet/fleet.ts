@@ -5,6 +5,7 @@
  * builds it.
  */
 import { createStreamlabClient } from '../client/streamlab-client.ts';
+import { END_CAUSES } from '../core/end-cause.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import { createBackoff } from './backoff.ts';
@@ -54,6 +55,9 @@ export const MAX_CLIENTS_PER_REQUEST = 10_000;
  */
 export async function createFleet(deps: FleetDeps, options: FleetOptions = {}) {
   const serverCount = options.servers ?? 3;
+  // Every end_cause series exists from the start at 0, so the first burst of reconnects is a
+  // rise Prometheus's rate() can see (a series born at 10 reads as no increase).
+  for (const cause of END_CAUSES) deps.telemetry.metrics.fleet.reconnects.inc({ labels: { end_cause: cause }, value: 0 });
   const subscribers = new Map<string, Subscriber>();
   let nextSubscriber = 1;
   const streamingOn = (topic: string): number => [...subscribers.values()].filter((s) => s.topic === topic && s.view().state === 'streaming').length;
