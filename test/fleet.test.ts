@@ -62,6 +62,14 @@ describe('fleet', () => {
   test('a Notify on one server reaches the subscribers of every server', async () => {
     const { delivered } = await fleet.notify('fleet', 'hello fleet');
     assert.equal(delivered, 30);
+    // Fan-out latency: observed once the last of the 30 received it.
+    let fanouts = 0;
+    for (const until = Date.now() + 5_000; fanouts === 0 && Date.now() < until;) {
+      fanouts = await metric('streamlab_fleet_fanout_seconds', {}, 'streamlab_fleet_fanout_seconds_count');
+      if (fanouts === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(fanouts, 1);
+    assert.ok(fleet.lastFanoutSeconds('fleet')! > 0);
   });
 
   for (const mode of ['kill', 'stop'] as const) {
