@@ -136,6 +136,7 @@ export async function startChild(script: string, execArgv: string[], env: Record
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
+  child.on('error', () => {}); // a send to a child that just died; its exit says the rest
   const exited = new Promise<void>((resolve) => child.once('exit', () => {
     children.delete(child);
     resolve();

@@ -26,7 +26,8 @@ const servers = await Promise.all(Array.from({ length: FLEET_SIZES.stormServers 
 let lastId = 0;
 const ticker = setInterval(() => {
   lastId += 1;
-  for (const server of servers) if (server.process.connected) server.process.send({ type: 'event', topic: FLEET_TOPIC, id: lastId });
+  // A callback takes the EPIPE of a server just killed (else an 'error' event): it is gone, like a relay member that left.
+  for (const server of servers) if (server.process.connected) server.process.send({ type: 'event', topic: FLEET_TOPIC, id: lastId }, () => {});
 }, FLEET_SIZES.stormTickMs);
 
 // The channel options of src/client/streamlab-client.ts with round_robin.
