@@ -264,7 +264,7 @@ test('the fleet dashboard: every fleet metric, no job names, exemplars where the
       const [metric] = metrics as [string];
       if (!fleetMetrics.has(metric)) {
         assert.ok([sc.METRIC_STREAMS_ACTIVE, sc.METRIC_STREAM_ENDS].includes(metric), `${panel.title}: ${metric}`);
-        assert.ok(expr.includes(`grpc_service="${TICKER_SERVICE}"`), `${panel.title}: the Ticker's streams only: ${expr}`);
+        assert.ok(expr.includes(`scenario="${sc.SCENARIO_FLEET}",grpc_service="${TICKER_SERVICE}"`), `${panel.title}: the fleet's Ticker streams only: ${expr}`);
       }
       assert.equal(target.exemplar ?? false, withExemplars.has(metric), `${panel.title}: exemplars exactly on the metrics that carry them: ${expr}`);
     }

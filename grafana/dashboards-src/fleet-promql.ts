@@ -11,8 +11,11 @@
 import * as sc from '../../src/telemetry/semconv.ts';
 import { TICKER_SERVICE } from '../../src/proto.ts';
 
-/** The Ticker's streams (Subscribe, the fleet's long-lived streams), whatever the scenario. */
-const TICKER = `${sc.LABEL_GRPC_SERVICE}="${TICKER_SERVICE}"`;
+/**
+ * The fleet's subscriptions: Ticker streams whose subscriber put scenario "fleet" in their
+ * baggage, on both sides; the lab driver's Ticker scenarios on the same Prometheus stay out.
+ */
+const FLEET_STREAMS = `${sc.LABEL_SCENARIO}="${sc.SCENARIO_FLEET}",${sc.LABEL_GRPC_SERVICE}="${TICKER_SERVICE}"`;
 
 /**
  * The window of the reconnect rate: the window of alert FleetReconnectStorm
@@ -28,9 +31,9 @@ export function subscribersPerBackend(): string {
   return `sum by (${sc.LABEL_BACKEND}) (${sc.METRIC_FLEET_SUBSCRIBERS})`;
 }
 
-/** The servers' side: Ticker streams open on each server, by scrape target (one per server process). */
+/** The servers' side: the fleet's Ticker streams open on each server, by scrape target (one per server process). */
 export function tickerStreamsPerInstance(): string {
-  return `sum by (instance) (${sc.METRIC_STREAMS_ACTIVE}{${sc.LABEL_SIDE}="server",${TICKER}})`;
+  return `sum by (instance) (${sc.METRIC_STREAMS_ACTIVE}{${sc.LABEL_SIDE}="server",${FLEET_STREAMS}})`;
 }
 
 /** Re-subscribes per second, by the end cause of the subscription that ended. */
@@ -58,7 +61,7 @@ export function fanoutQuantile(q: number): string {
   return `histogram_quantile(${q}, sum by (le) (rate(${sc.METRIC_FLEET_FANOUT_SECONDS}_bucket[5m])))`;
 }
 
-/** Ticker streams that ended in the last 5 minutes, by side and end cause (client: the subscribers, server: the servers). */
+/** The fleet's Ticker streams that ended in the last 5 minutes, by side and end cause (client: the subscribers, server: the servers). */
 export function tickerStreamEnds(): string {
-  return `sum by (${sc.LABEL_SIDE}, ${sc.LABEL_END_CAUSE}) (increase(${sc.METRIC_STREAM_ENDS}{${TICKER}}[5m]))`;
+  return `sum by (${sc.LABEL_SIDE}, ${sc.LABEL_END_CAUSE}) (increase(${sc.METRIC_STREAM_ENDS}{${FLEET_STREAMS}}[5m]))`;
 }

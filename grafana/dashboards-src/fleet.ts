@@ -60,7 +60,7 @@ function wherePanels(firstId: number): cog.Builder<dashboard.Panel>[] {
     timeseriesPanel({
       id: firstId + 1,
       title: 'Open Ticker streams per server (server side)',
-      description: 'Ticker streams (Subscribe) open on each server process, as each server counts them (streamlab_streams_active{side="server"}), stacked, one series per scrape target. Compare with the subscribers\' view on the left: a server that still counts streams its subscribers have left has not noticed their end yet (a silent network: keepalive).',
+      description: 'The fleet\'s Ticker streams (Subscribe, scenario "fleet") open on each server process, as each server counts them (streamlab_streams_active{side="server"}), stacked, one series per scrape target. Compare with the subscribers\' view on the left: a server that still counts streams its subscribers have left has not noticed their end yet (a silent network: keepalive).',
       height: HEIGHT,
       width: 12,
       unit: 'short',
@@ -133,7 +133,7 @@ function fanoutPanels(firstId: number): cog.Builder<dashboard.Panel>[] {
     timeseriesPanel({
       id: firstId + 1,
       title: 'Ticker stream ends by side and cause (5m)',
-      description: 'Ticker streams that ended in the last 5 minutes, by side and streamlab.end_cause: client is the subscribers\' view, server the servers\'. After a server kill the subscribers see connection_reset or connection_closed while the killed server reports nothing (it is gone); after a drain both sides say server_shutdown. In compose, the lab driver\'s Ticker scenarios count here too (their own dashboards split them by scenario). Exemplar dots link to traces; click a series for the fleet\'s spans that ended that way.',
+      description: 'Ticker streams that ended in the last 5 minutes, by side and streamlab.end_cause: client is the subscribers\' view, server the servers\'. After a server kill the subscribers see connection_reset or connection_closed while the killed server reports nothing (it is gone); after a drain both sides say server_shutdown. Only the fleet\'s subscriptions (scenario "fleet"); the lab driver\'s scenarios are on the other dashboards. Exemplar dots link to traces; click a series for the fleet\'s spans that ended that way.',
       height: HEIGHT,
       width: 12,
       unit: 'short',
