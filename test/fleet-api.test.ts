@@ -5,14 +5,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { createFleet } from '../src/fleet/fleet.ts';
 import type { Fleet } from '../src/fleet/fleet.ts';
 import { createFleetApi } from '../src/fleet/fleet-api.ts';
 import { createFleetScenarios } from '../src/fleet/fleet-scenarios.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
-import { createMetricsHttpServer } from '../src/telemetry/metrics-http.ts';
+import { createMetricsRequestListener } from '../src/telemetry/metrics-http.ts';
 import { pollProcesses, running } from './helpers/processes.ts';
 
 describe('fleet control API', () => {
@@ -32,7 +31,7 @@ describe('fleet control API', () => {
 
   before(async () => {
     fleet = await createFleet({ telemetry, importSpans: () => {} }, { servers: 2, slots: 3, clients: 4, basePort: 0, tickMs: 100, backoff: { initialMs: 200 } });
-    const metrics = createMetricsHttpServer(telemetry.metrics.registry).listeners('request')[0] as http.RequestListener;
+    const metrics = createMetricsRequestListener(telemetry.metrics.registry);
     api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans: () => {} }), topic: 'fleet', metrics });
     await api.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;

@@ -3,7 +3,6 @@
  * robin, long-lived subscribers that re-subscribe with backoff and resume, a topic relay
  * between the servers, and the REST control API (issue 8), until SIGTERM/SIGINT.
  */
-import type http from 'node:http';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createFleet, MAX_CLIENTS_PER_REQUEST } from '../fleet/fleet.ts';
@@ -14,7 +13,7 @@ import { DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
 import { TOPIC_LIMITS } from '../server/validate-request.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
-import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
+import { createMetricsRequestListener } from '../telemetry/metrics-http.ts';
 import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
@@ -100,7 +99,7 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       servers: options.servers, clients: options.clients, topic: options.topic, basePort: options.basePort,
       tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
     });
-    const metrics = createMetricsHttpServer(telemetry.metrics.registry).listeners('request')[0] as http.RequestListener;
+    const metrics = createMetricsRequestListener(telemetry.metrics.registry);
     const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost });
     try {
       await api.listen({ host: options.apiHost, port: options.apiPort });

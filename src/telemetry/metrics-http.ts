@@ -162,12 +162,13 @@ async function prometheusText(registry: Registry<OpenMetricsContentType>): Promi
 }
 
 /**
- * Creates (does not start) an HTTP server: GET /metrics → the registry in the negotiated
- * format ({@link negotiateMetricsFormat}), GET /healthz → 200 "ok", anything else → 404.
+ * The request listener behind {@link createMetricsHttpServer}: GET /metrics → the registry in
+ * the negotiated format ({@link negotiateMetricsFormat}), GET /healthz → 200 "ok", anything
+ * else → 404. The fleet's control API mounts it for its own /metrics and /healthz.
  * @param registry an OpenMetrics registry (createRegistry in metrics.ts)
  */
-export function createMetricsHttpServer(registry: Registry<OpenMetricsContentType>): http.Server {
-  return http.createServer((request, response) => {
+export function createMetricsRequestListener(registry: Registry<OpenMetricsContentType>): http.RequestListener {
+  return (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/metrics') {
       const openMetrics = negotiateMetricsFormat(request.headers.accept) === 'openmetrics';
@@ -185,5 +186,13 @@ export function createMetricsHttpServer(registry: Registry<OpenMetricsContentTyp
       return;
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');
-  });
+  };
+}
+
+/**
+ * Creates (does not start) an HTTP server answering with {@link createMetricsRequestListener}.
+ * @param registry an OpenMetrics registry (createRegistry in metrics.ts)
+ */
+export function createMetricsHttpServer(registry: Registry<OpenMetricsContentType>): http.Server {
+  return http.createServer(createMetricsRequestListener(registry));
 }
