@@ -9,9 +9,8 @@
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { ATTR_END_CAUSE, LABEL_END_CAUSE } from '../../src/telemetry/semconv.ts';
-import { DASHBOARD_TAG, dashboardLinks } from './dashboard-links.ts';
+import { sectionedDashboard } from './sectioned-dashboard.ts';
 import * as q from './fleet-promql.ts';
 import { timeseriesPanel } from './panels.ts';
 import { FLEET_SERVICE } from './refs.ts';
@@ -146,26 +145,17 @@ function fanoutPanels(firstId: number): cog.Builder<dashboard.Panel>[] {
 
 /** Builds the dashboard model. Pure: the same model on every call. */
 export function fleetDashboard(): dashboard.Dashboard {
-  const builder = new DashboardBuilder(FLEET_TITLE)
-    .uid(FLEET_UID)
-    .description('The long-lived subscribers of `streamlab fleet` across its servers: where they stream, how they reconnect and resume when a server dies (gaps, duplicates, time to resume), and how fast a Notify fans out to all of them, with links to the traces behind them.')
-    .tags([DASHBOARD_TAG, 'grpc', 'fleet'])
-    .time({ from: 'now-30m', to: 'now' })
-    .refresh('10s')
-    .timezone('browser')
-    .tooltip(DashboardCursorSync.Crosshair)
-    .links(dashboardLinks());
-
   const [whereRow, resumeRow, fanoutRow] = FLEET_ROWS;
-  let nextId = 1;
-  const section = (title: string, panels: (firstId: number) => cog.Builder<dashboard.Panel>[]) => {
-    builder.withRow(new RowBuilder(title).id(nextId++));
-    const built = panels(nextId);
-    for (const panel of built) builder.withPanel(panel);
-    nextId += built.length;
-  };
-  section(whereRow, wherePanels);
-  section(resumeRow, resumePanels);
-  section(fanoutRow, fanoutPanels);
-  return builder.build();
+  return sectionedDashboard({
+    title: FLEET_TITLE,
+    uid: FLEET_UID,
+    description: 'The long-lived subscribers of `streamlab fleet` across its servers: where they stream, how they reconnect and resume when a server dies (gaps, duplicates, time to resume), and how fast a Notify fans out to all of them, with links to the traces behind them.',
+    tag: 'fleet',
+    from: 'now-30m',
+    refresh: '10s',
+  }, [
+    [whereRow, wherePanels],
+    [resumeRow, resumePanels],
+    [fanoutRow, fanoutPanels],
+  ]);
 }
