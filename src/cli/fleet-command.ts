@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { createFleet, MAX_CLIENTS_PER_REQUEST } from '../fleet/fleet.ts';
 import { createFleetApi } from '../fleet/fleet-api.ts';
 import { createFleetScenarios } from '../fleet/fleet-scenarios.ts';
+import { FLEET_MESSAGE_EVENTS } from '../fleet/fleet-servers.ts';
 import { GRPC_BACKOFF, backoffParameters } from '../fleet/backoff.ts';
 import { DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
@@ -92,7 +93,7 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
-    const telemetry = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
+    const telemetry = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: FLEET_MESSAGE_EVENTS });
     const importSpans = context.spans.importSpans.bind(context.spans);
     context.stderr.write(`starting ${options.servers} servers and ${options.clients} subscribers…\n`);
     const fleet = await createFleet({ telemetry, importSpans }, {

@@ -30,6 +30,7 @@ interface ServeOptions extends LogOptions {
   topics: 'local' | 'parent';
   tickMs: number;
   history: number;
+  messageEvents: number;
 }
 
 /** The Ticker's topics: numbered here, or by the fleet that started this server. */
@@ -63,6 +64,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs))
     .addOption(new Option('--topics <source>', 'who numbers topic events: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
     .addOption(new Option('--tick-ms <ms>', 'with --topics local: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
+    .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
     .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
     const causeClock = createCauseClock();
@@ -78,7 +80,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       context.spans.forwardSpans((spans) => link.send({ type: 'spans', spans }));
     }
     const deps = createTelemetryDeps({
-      logger: { format: options.logFormat, level: options.logLevel }, causeClock, ...(reporter ? { observer: reporter.observer } : {}),
+      logger: { format: options.logFormat, level: options.logLevel }, causeClock, messageEventCap: options.messageEvents, ...(reporter ? { observer: reporter.observer } : {}),
     });
     const server = createServer(deps, {
       keepaliveTimeMs: options.keepaliveTimeMs,

@@ -48,6 +48,8 @@ export interface ServerProcessOptions {
   port?: number;
   /** Address the child's gRPC and /metrics listen on. Default 127.0.0.1. */
   host?: string;
+  /** Message events per RPC span in the child. Default serve's (100). */
+  messageEvents?: number;
   /** `parent`: the child takes its topic events from us (`serve --topics parent`, a fleet's server). Default local. */
   topics?: 'local' | 'parent';
   /** Events the child keeps per topic for resumes. Default: serve's default (1,000). */
@@ -105,6 +107,7 @@ function commandLine(options: ServerProcessOptions): string[] {
     '--shutdown-grace-ms', String(options.shutdownGraceMs ?? 0), '--log-level', 'warn', '--log-format', 'json',
     ...(options.topics ? ['--topics', options.topics] : []),
     ...(options.historySize !== undefined ? ['--history', String(options.historySize)] : []),
+    ...(options.messageEvents !== undefined ? ['--message-events', String(options.messageEvents)] : []),
   ];
   return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
 }

@@ -35,17 +35,21 @@ export function createMessageCounts(options: MessageCountsOptions) {
   const dataIsSent = method.kind === 'client_stream' ? !isServer : isServer;
   const sentBytes = isServer ? method.responseBytes : method.requestBytes;
   const receivedBytes = isServer ? method.requestBytes : method.responseBytes;
+  const recording = span.isRecording();
   let sent = 0;
   let received = 0;
   let flushedSent = 0;
   let flushedReceived = 0;
 
-  function messageEvent(type: 'SENT' | 'RECEIVED', n: number, sizeBytes: number): void {
-    span.addEvent(sc.EVENT_MESSAGE, {
-      [sc.ATTR_RPC_MESSAGE_TYPE]: type,
-      [sc.ATTR_RPC_MESSAGE_ID]: n,
-      [sc.ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE]: sizeBytes,
-    });
+  /** A message event on the span (its size computed only for a recording span: sizing re-serializes the message). */
+  function messageEvent(type: 'SENT' | 'RECEIVED', n: number, message: unknown, size: (message: unknown) => number): void {
+    if (recording) {
+      span.addEvent(sc.EVENT_MESSAGE, {
+        [sc.ATTR_RPC_MESSAGE_TYPE]: type,
+        [sc.ATTR_RPC_MESSAGE_ID]: n,
+        [sc.ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE]: size(message),
+      });
+    }
     options.onMessageEvent(type, n);
   }
 
@@ -77,12 +81,12 @@ export function createMessageCounts(options: MessageCountsOptions) {
     /** Counts `message` as sent. */
     sentMessage(message: unknown): void {
       sent += 1;
-      if (sent <= cap) messageEvent('SENT', sent, sentBytes(message));
+      if (sent <= cap) messageEvent('SENT', sent, message, sentBytes);
     },
     /** Counts `message` as received. */
     receivedMessage(message: unknown): void {
       received += 1;
-      if (received <= cap) messageEvent('RECEIVED', received, receivedBytes(message));
+      if (received <= cap) messageEvent('RECEIVED', received, message, receivedBytes);
     },
     /** Adds the counts since the last flush to the counters. */
     flushCounts: pending.flushCounts,
