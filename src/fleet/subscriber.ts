@@ -76,6 +76,8 @@ export function createSubscriber(deps: SubscriberDeps, id: string, topic: string
   let timer: NodeJS.Timeout | undefined;
   let endedAtMs: number | undefined;
   let stopped: (() => void) | undefined;
+  /** The one stop in progress: a second stop() gets the same promise. */
+  let stopping: Promise<void> | undefined;
   deps.metrics.subscribers.inc({ backend: NO_BACKEND });
 
   function setBackend(next: string | null): void {
@@ -154,8 +156,8 @@ export function createSubscriber(deps: SubscriberDeps, id: string, topic: string
     /** Cancels its subscription (end cause client_cancelled) and re-subscribes no more. Resolves once it ended. */
     stop(): Promise<void> {
       if (state === 'stopped') return Promise.resolve();
-      clearTimeout(timer);
-      return new Promise<void>((resolve) => {
+      stopping ??= new Promise<void>((resolve) => {
+        clearTimeout(timer);
         stopped = () => {
           deps.metrics.subscribers.dec({ backend: gaugeLabel });
           resolve();
@@ -166,6 +168,7 @@ export function createSubscriber(deps: SubscriberDeps, id: string, topic: string
           stopped();
         }
       });
+      return stopping;
     },
   };
 }
