@@ -119,8 +119,18 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
     socket = watchSocketFate(connected);
     sockets.set(`${connected.remoteAddress}:${connected.remotePort}`, socket);
   });
-  /** The socket that carries calls to `peer`, else the latest one. */
-  const socketOf = (peer?: string): SocketWatch | undefined => (peer ? sockets.get(peer) : undefined) ?? socket;
+  /**
+   * The socket that carries calls to `peer`; without a peer (a call starting), an open one —
+   * the latest if it is open: with several backends, a dead latest socket does not mean the
+   * channel has none — else the latest.
+   */
+  const socketOf = (peer?: string): SocketWatch | undefined => {
+    const own = peer ? sockets.get(peer) : undefined;
+    if (own) return own;
+    if (socket && socket.fate === undefined) return socket;
+    for (const candidate of sockets.values()) if (candidate.fate === undefined) return candidate;
+    return socket;
+  };
   const ticker = new Ticker(options.target, credentials, channelOptions);
   const delivery = new Delivery(options.target, credentials, { ...channelOptions, channelOverride: ticker.getChannel() });
   const methods = methodInfos(Ticker.service, Delivery.service);
