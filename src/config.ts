@@ -7,6 +7,11 @@
  * | STREAMLAB_LOG_FORMAT  | json, pretty       | pretty on a terminal, json otherwise     |
  * | STREAMLAB_LOG_LEVEL   | error, warn, info, debug | serve info, client warn, run error       |
  * | STREAMLAB_TELEMETRY   | on, off            | on (read by src/instrumentation.ts)      |
+ * | STREAMLAB_MOCK_STREAM_TIMEOUT_MS | integer ms ≥ 0 | 300000 (`mock --stream-timeout-ms`)      |
+ * | STREAMLAB_MOCK_MAX_MESSAGES      | integer ≥ 1    | 10000 (`mock --max-messages`)            |
+ * | STREAMLAB_MOCK_LATENCY_MIN_MS    | integer ms ≥ 0 | 0 (`mock --latency-min-ms`)              |
+ * | STREAMLAB_MOCK_LATENCY_MAX_MS    | integer ms ≥ 0 | 0 (`mock --latency-max-ms`)              |
+ * | STREAMLAB_MOCK_SEED              | integer ≥ 0    | none (`mock --seed`)                     |
  * OTEL_* variables are read by the OpenTelemetry SDK (src/instrumentation.ts).
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
@@ -17,6 +22,38 @@ export interface EnvConfig {
   logFormat: LogFormat;
   /** Undefined: each command's own default. */
   logLevel?: LogLevel;
+  /** `STREAMLAB_MOCK_*` defaults of `streamlab mock`'s flags; absent variables are absent here. */
+  mock: MockEnv;
+}
+
+/** The `STREAMLAB_MOCK_*` variables (see the table above). */
+export interface MockEnv {
+  streamTimeoutMs?: number;
+  maxMessages?: number;
+  latencyMinMs?: number;
+  latencyMaxMs?: number;
+  seed?: number;
+}
+
+const MOCK_VARIABLES: Array<[keyof MockEnv, string, number]> = [
+  ['streamTimeoutMs', 'STREAMLAB_MOCK_STREAM_TIMEOUT_MS', 0],
+  ['maxMessages', 'STREAMLAB_MOCK_MAX_MESSAGES', 1],
+  ['latencyMinMs', 'STREAMLAB_MOCK_LATENCY_MIN_MS', 0],
+  ['latencyMaxMs', 'STREAMLAB_MOCK_LATENCY_MAX_MS', 0],
+  ['seed', 'STREAMLAB_MOCK_SEED', 0],
+];
+
+/** @throws ConfigError naming the variable when it is not an integer ≥ min */
+function mockEnv(env: Record<string, string | undefined>): MockEnv {
+  const mock: MockEnv = {};
+  for (const [key, name, min] of MOCK_VARIABLES) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min) throw new ConfigError(`${name}="${value}" is not allowed: use an integer ≥ ${min}`);
+    mock[key] = parsed;
+  }
+  return mock;
 }
 
 /** A configuration value that is not allowed; the message names it and what is. */
@@ -45,5 +82,6 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
   return {
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
+    mock: mockEnv(env),
   };
 }

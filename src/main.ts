@@ -64,6 +64,7 @@ const context: CliContext = {
   stdout: process.stdout,
   stderr: process.stderr,
   logFormat: env.logFormat,
+  mockDefaults: env.mock,
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),
   setExitCode: (code) => void (exitCode = code),

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { LogFormat, LogLevel } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
+import type { MockEnv } from '../config.ts';
 
 /** The span pipeline of the process (src/instrumentation.ts), as commands may use it. */
 export interface SpanPipeline {
@@ -26,6 +27,8 @@ export interface CliContext {
   logFormat: LogFormat;
   /** Log level default (STREAMLAB_LOG_LEVEL; else serve info, client warn, run error). */
   logLevel?: LogLevel;
+  /** Defaults of `streamlab mock`'s limits from `STREAMLAB_MOCK_*` (src/config.ts). */
+  mockDefaults?: MockEnv;
   /**
    * Registers what to do on SIGTERM/SIGINT; main.ts calls it once, awaits it, flushes
    * telemetry and exits 0.

@@ -50,6 +50,14 @@ export interface FaultProxy {
   blackhole(): number;
   /** New connections forward cleanly again. Connections that were blackholed stay blackholed until they die. */
   restore(): void;
+  /**
+   * Applies `fault` to one connection only: the one whose upstream socket's local
+   * `address:port` is `upstreamLocal` — what the upstream server sees as the peer
+   * (grpc-js `call.getPeer()`), so a server behind the proxy can break the connection of one
+   * call (the mock's scripted faults). Returns the fault time (ms), or undefined when no live
+   * connection matches.
+   */
+  faultConnection(fault: FaultKind, upstreamLocal: string): number | undefined;
   /** `'blackhole'` between `blackhole()` and `restore()`, else `'clean'`. */
   readonly mode: ProxyMode;
   /** Connection pairs (downstream + upstream socket) not yet fully closed. */
@@ -129,6 +137,39 @@ export function createFaultProxy(options: FaultProxyOptions): FaultProxy {
     });
   }
 
+  /** RST to both sides. */
+  function resetPair(pair: Pair): void {
+    pair.state = 'closing';
+    for (const socket of [pair.downstream, pair.upstream]) {
+      // While connecting, Node sends the RST once connected; a destroyed socket is already gone.
+      if (!socket.destroyed) socket.resetAndDestroy();
+    }
+  }
+
+  /** FIN to both sides, then drop what they still send. */
+  function closePair(pair: Pair): void {
+    pair.state = 'closing';
+    for (const socket of [pair.downstream, pair.upstream]) {
+      if (socket.destroyed) continue;
+      socket.resume(); // keep reading (and dropping) so a paused socket does not turn the close into an RST
+      socket.end();
+    }
+    // With allowHalfOpen the socket closes itself when the peer's FIN arrives; this covers peers that never send it.
+    clearTimeout(pair.graceTimer);
+    pair.graceTimer = setTimeout(() => {
+      pair.downstream.destroy();
+      pair.upstream.destroy();
+    }, closeGraceMs).unref();
+  }
+
+  /** Read and drop everything, pass nothing on. */
+  function blackholePair(pair: Pair): void {
+    if (pair.state !== 'clean') return;
+    pair.state = 'blackhole';
+    pair.downstream.resume(); // a socket paused for backpressure must keep being read
+    pair.upstream.resume();
+  }
+
   function applyFault(fault: FaultKind, apply: (pair: Pair) => void): number {
     const atMs = performance.now();
     for (const pair of pairs) apply(pair);
@@ -160,38 +201,22 @@ export function createFaultProxy(options: FaultProxyOptions): FaultProxy {
       });
     },
     reset() {
-      return applyFault('reset', (pair) => {
-        pair.state = 'closing';
-        for (const socket of [pair.downstream, pair.upstream]) {
-          // While connecting, Node sends the RST once connected; a destroyed socket is already gone.
-          if (!socket.destroyed) socket.resetAndDestroy();
-        }
-      });
+      return applyFault('reset', resetPair);
     },
     closeConnections() {
-      return applyFault('close', (pair) => {
-        pair.state = 'closing';
-        for (const socket of [pair.downstream, pair.upstream]) {
-          if (socket.destroyed) continue;
-          socket.resume(); // keep reading (and dropping) so a paused socket does not turn the close into an RST
-          socket.end();
-        }
-        // With allowHalfOpen the socket closes itself when the peer's FIN arrives; this covers peers that never send it.
-        clearTimeout(pair.graceTimer);
-        pair.graceTimer = setTimeout(() => {
-          pair.downstream.destroy();
-          pair.upstream.destroy();
-        }, closeGraceMs).unref();
-      });
+      return applyFault('close', closePair);
     },
     blackhole() {
       mode = 'blackhole';
-      return applyFault('blackhole', (pair) => {
-        if (pair.state !== 'clean') return;
-        pair.state = 'blackhole';
-        pair.downstream.resume(); // a socket paused for backpressure must keep being read
-        pair.upstream.resume();
-      });
+      return applyFault('blackhole', blackholePair);
+    },
+    faultConnection(fault, upstreamLocal) {
+      const pair = [...pairs].find((candidate) => `${candidate.upstream.localAddress}:${candidate.upstream.localPort}` === upstreamLocal);
+      if (!pair || pair.state === 'closing') return undefined;
+      const atMs = performance.now();
+      ({ reset: resetPair, close: closePair, blackhole: blackholePair })[fault](pair);
+      for (const listener of faultListeners) listener(fault, atMs);
+      return atMs;
     },
     restore() {
       mode = 'clean';

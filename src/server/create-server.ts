@@ -6,6 +6,7 @@
  * listens: the caller decides when and where with `listen()`.
  */
 import net from 'node:net';
+import http2 from 'node:http2';
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { StreamlabError } from '../core/errors.ts';
@@ -128,6 +129,24 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
       await Promise.race([once(listener, 'listening'), once(listener, 'error').then(([error]) => Promise.reject(error))]);
       const bound = listener.address() as net.AddressInfo;
       return { host: address.host, port: bound.port };
+    },
+    /**
+     * Sends GOAWAY on the HTTP/2 session whose peer is `peer` (grpc-js `call.getPeer()`) and
+     * closes it once its streams have ended (the mock's scripted `goaway`). grpc-js has no
+     * public API for one session: it keeps them in a private map (`sessions`, server.ts),
+     * read here; should that change, this returns false and nothing breaks.
+     * @returns false when no session has that peer
+     */
+    goaway(peer: string): boolean {
+      const sessions = (grpcServer as unknown as { sessions?: Map<http2.ServerHttp2Session, unknown> }).sessions;
+      for (const session of sessions?.keys() ?? []) {
+        const socket = session.socket;
+        if (`${socket.remoteAddress}:${socket.remotePort}` !== peer) continue;
+        session.goaway(http2.constants.NGHTTP2_NO_ERROR);
+        session.close();
+        return true;
+      }
+      return false;
     },
     /**
      * Graceful shutdown: health NOT_SERVING (open Watch calls see it), stop accepting,
