@@ -1,0 +1,123 @@
+/**
+ * What every observed client needs besides its stubs: channel options that keep a stream's
+ * ending visible (keepalive, no transparent retries), credentials that watch the channel's
+ * own TCP sockets, and the opening of one call with the lifecycle interceptor. The dynamic
+ * client (any method, found at run time) is built on it; createStreamlabClient holds the
+ * same logic inline and could be built on it too.
+ */
+import { Metadata } from '@grpc/grpc-js';
+import type { CallOptions, ChannelCredentials, ChannelOptions, ServiceError } from '@grpc/grpc-js';
+import { watchSocketFate } from '../core/socket-fate.ts';
+import type { SocketWatch } from '../core/socket-fate.ts';
+import type { MethodInfo } from '../rpc/method-info.ts';
+import { createWatchedCredentials } from '../rpc/client/watched-credentials.ts';
+import { observeClientCall } from '../rpc/client/observe-client-call.ts';
+import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import { CLIENT_DEFAULTS } from './streamlab-client.ts';
+import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './streamlab-client.ts';
+
+/** The channel settings of {@link StreamlabClientOptions}. */
+export type ChannelSettings = Pick<StreamlabClientOptions, 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'loadBalancing'>;
+
+/**
+ * grpc-js channel options for an observed client: keepalive PINGs every `keepaliveTimeMs`
+ * (default 30,000 ms; 0 sends none) only while a call is open, no transparent retries (a
+ * retried call would hide the very end the lab shows), the load-balancing policy.
+ */
+export function observedChannelOptions(settings: ChannelSettings = {}): ChannelOptions {
+  const keepaliveTimeMs = settings.keepaliveTimeMs ?? CLIENT_DEFAULTS.keepaliveTimeMs;
+  return {
+    // grpc-js sends no keepalive PINGs when the option is absent (transport.ts): 0 turns it off.
+    ...(keepaliveTimeMs > 0 ? { 'grpc.keepalive_time_ms': keepaliveTimeMs } : {}),
+    'grpc.keepalive_timeout_ms': settings.keepaliveTimeoutMs ?? CLIENT_DEFAULTS.keepaliveTimeoutMs,
+    'grpc.keepalive_permit_without_calls': 0,
+    'grpc.enable_retries': 0,
+    ...(settings.loadBalancing === 'round_robin'
+      ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
+      : {}),
+  };
+}
+
+/** The sockets of one channel, watched through its credentials. */
+export interface WatchedSockets {
+  /** Pass these to the channel (every client sharing it). */
+  readonly credentials: ChannelCredentials;
+  /**
+   * The socket that carries calls to `peer` (`host:port`, as grpc-js getPeer() names it);
+   * without a peer, an open one (the latest if open), else the latest.
+   */
+  socketOf(peer?: string): SocketWatch | undefined;
+  /** Sockets connected so far, over the channel's life. */
+  readonly connections: number;
+}
+
+/** Creates the watched credentials and the record of the sockets they see. */
+export function createWatchedSockets(): WatchedSockets {
+  let latest: SocketWatch | undefined;
+  const byPeer = new Map<string, SocketWatch>();
+  let connections = 0;
+  const credentials = createWatchedCredentials((connected) => {
+    connections += 1;
+    latest = watchSocketFate(connected);
+    byPeer.set(`${connected.remoteAddress}:${connected.remotePort}`, latest);
+  });
+  return {
+    credentials,
+    socketOf(peer) {
+      const own = peer ? byPeer.get(peer) : undefined;
+      if (own) return own;
+      if (latest && latest.fate === undefined) return latest;
+      for (const candidate of byPeer.values()) if (candidate.fate === undefined) return candidate;
+      return latest;
+    },
+    get connections() {
+      return connections;
+    },
+  };
+}
+
+/** What {@link openObservedCall} needs about the channel and its methods. */
+export interface ObservedChannel {
+  deps: RecorderDeps;
+  sockets: WatchedSockets;
+  /** Method infos by path, built from definitions with both serializers (so received sizes are known). */
+  methods: ReadonlyMap<string, MethodInfo>;
+  /** How long to wait for the socket's fate after an UNAVAILABLE-like status, ms. */
+  settleMs: number;
+}
+
+/** A call as grpc-js returns it, as far as opening one needs. */
+type Cancellable = { cancel(): void; on(event: 'error', listener: () => void): unknown };
+
+/**
+ * Opens one observed call with `open`, which receives the metadata and the grpc-js call
+ * options (the lifecycle interceptor, the deadline). Call it inside the context whose
+ * baggage carries the scenario name.
+ * @throws Error when the interceptor did not start (the call was not made through grpc-js's interceptors)
+ */
+export function openObservedCall<Call extends Cancellable>(
+  channel: ObservedChannel, callOptions: ClientCallOptions, open: (metadata: Metadata, grpcOptions: CallOptions) => Call,
+): ObservedCall<Call> {
+  const { sockets } = channel;
+  const observation = observeClientCall(channel.deps, {
+    currentSocket: (peer) => sockets.socketOf(peer), connectionCount: () => sockets.connections, settleMs: channel.settleMs, methods: channel.methods,
+  });
+  // grpc-js takes waitForReady as a metadata option, not a call option (metadata.ts MetadataOptions).
+  const metadata = new Metadata(callOptions.waitForReady ? { waitForReady: true } : {});
+  const call = open(metadata, {
+    interceptors: [observation.interceptor],
+    ...(callOptions.deadline ? { deadline: callOptions.deadline } : {}),
+  });
+  // Errors are observed through `ended`; a stream with no 'error' listener would throw.
+  call.on('error', () => {});
+  const recorder = observation.recorder();
+  if (!recorder) throw new Error('streamlab: the client interceptor did not start');
+  return { call, ended: observation.ended, recorder, cancel: () => call.cancel() };
+}
+
+/** A response promise (never rejects: undefined when the call failed) and the grpc-js callback that settles it. */
+export function responseSlot<Response>(): { response: Promise<Response | undefined>; callback: (error: ServiceError | null, value?: Response) => void } {
+  let resolve!: (value: Response | undefined) => void;
+  const response = new Promise<Response | undefined>((done) => (resolve = done));
+  return { response, callback: (error, value) => resolve(error ? undefined : value) };
+}
