@@ -7,6 +7,8 @@
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { blackholePair, closePair, resetPair } from './proxy-pair.ts';
+import type { Pair } from './proxy-pair.ts';
 
 /** A fault the proxy can inject: `reset` (TCP RST), `close` (TCP FIN), `blackhole` (silence). */
 export type FaultKind = 'reset' | 'close' | 'blackhole';
@@ -70,14 +72,6 @@ export interface FaultProxy {
   onDrop(listener: DropListener): () => void;
 }
 
-/** One accepted connection and its upstream twin. `closing`: a fault ended it, pass nothing on. */
-interface Pair {
-  downstream: Socket;
-  upstream: Socket;
-  state: 'clean' | 'blackhole' | 'closing';
-  openSockets: number;
-  graceTimer: NodeJS.Timeout | undefined;
-}
 
 /**
  * Builds a fault proxy; call `listen()` to start it. Every socket has an 'error' handler: an
@@ -137,39 +131,6 @@ export function createFaultProxy(options: FaultProxyOptions): FaultProxy {
     });
   }
 
-  /** RST to both sides. */
-  function resetPair(pair: Pair): void {
-    pair.state = 'closing';
-    for (const socket of [pair.downstream, pair.upstream]) {
-      // While connecting, Node sends the RST once connected; a destroyed socket is already gone.
-      if (!socket.destroyed) socket.resetAndDestroy();
-    }
-  }
-
-  /** FIN to both sides, then drop what they still send. */
-  function closePair(pair: Pair): void {
-    pair.state = 'closing';
-    for (const socket of [pair.downstream, pair.upstream]) {
-      if (socket.destroyed) continue;
-      socket.resume(); // keep reading (and dropping) so a paused socket does not turn the close into an RST
-      socket.end();
-    }
-    // With allowHalfOpen the socket closes itself when the peer's FIN arrives; this covers peers that never send it.
-    clearTimeout(pair.graceTimer);
-    pair.graceTimer = setTimeout(() => {
-      pair.downstream.destroy();
-      pair.upstream.destroy();
-    }, closeGraceMs).unref();
-  }
-
-  /** Read and drop everything, pass nothing on. */
-  function blackholePair(pair: Pair): void {
-    if (pair.state !== 'clean') return;
-    pair.state = 'blackhole';
-    pair.downstream.resume(); // a socket paused for backpressure must keep being read
-    pair.upstream.resume();
-  }
-
   function applyFault(fault: FaultKind, apply: (pair: Pair) => void): number {
     const atMs = performance.now();
     for (const pair of pairs) apply(pair);
@@ -204,7 +165,7 @@ export function createFaultProxy(options: FaultProxyOptions): FaultProxy {
       return applyFault('reset', resetPair);
     },
     closeConnections() {
-      return applyFault('close', closePair);
+      return applyFault('close', (pair) => closePair(pair, closeGraceMs));
     },
     blackhole() {
       mode = 'blackhole';
@@ -214,7 +175,9 @@ export function createFaultProxy(options: FaultProxyOptions): FaultProxy {
       const pair = [...pairs].find((candidate) => `${candidate.upstream.localAddress}:${candidate.upstream.localPort}` === upstreamLocal);
       if (!pair || pair.state === 'closing') return undefined;
       const atMs = performance.now();
-      ({ reset: resetPair, close: closePair, blackhole: blackholePair })[fault](pair);
+      if (fault === 'reset') resetPair(pair);
+      else if (fault === 'close') closePair(pair, closeGraceMs);
+      else blackholePair(pair);
       for (const listener of faultListeners) listener(fault, atMs);
       return atMs;
     },
