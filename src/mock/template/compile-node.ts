@@ -64,7 +64,7 @@ export function compileNode(node: Node, ctx: NodeContext): Run {
       if (UNSUPPORTED_WORDS.has(name)) throw fail(`"${name}" is not supported in expressions`);
       throw fail(`unknown name ${JSON.stringify(name)}: expressions can read request, request.ws.message, request.ws.state and call the helpers ${HELPER_LIST}`);
     }
-    case 'ThisExpression': throw fail('"this" is not allowed');
+    case 'ThisExpression': throw compileError(ctx.span, '"this" is not allowed', ctx.parsed.wordAt('this'), ctx.label);
     case 'MemberExpression': return compileMember(node, ctx, fail);
     case 'CallExpression': {
       const callee = node['callee'] as Node;

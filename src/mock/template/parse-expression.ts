@@ -35,6 +35,8 @@ export interface ParsedExpression {
   startOf(node: Node): number | undefined;
   /** Where the first use of a binary `operator` starts. */
   operatorAt(operator: string): number | undefined;
+  /** Where `word` first appears as a whole word outside string literals (for nodes jsep rebuilds, like `this`). */
+  wordAt(word: string): number | undefined;
 }
 
 /** The jsep parser instance, as far as we use it (jsep's typings leave out the class). */
@@ -106,9 +108,29 @@ export function parseExpression(span: Span, label?: string): ParsedExpression {
     throw compileError(span, `syntax error: ${problem}`, typeof index === 'number' ? index : undefined, label);
   }
   const { starts, operators } = parser;
+  const code = span.source.slice(span.start, span.end).replace(/(["'])(?:\\.|(?!\1)[^\\])*\1?/g, (literal) => ' '.repeat(literal.length));
   return {
     root,
-    startOf: (node) => starts.get(node),
+    startOf: (node) => startOf(node, starts),
     operatorAt: (operator) => operators.find((entry) => entry.operator === operator)?.at,
+    wordAt: (word) => new RegExp(`(?<![\\w$])${word}(?![\\w$])`).exec(code)?.index,
   };
+}
+
+/** A node's start, or that of its leftmost child for nodes built after the fact (`a ? b : c`). */
+function startOf(node: Node, starts: ReadonlyMap<Node, number>): number | undefined {
+  for (let current: Node | undefined = node; current; current = leftmostChild(current)) {
+    const at = starts.get(current);
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+function leftmostChild(node: Node): Node | undefined {
+  for (const key of ['test', 'left', 'object', 'callee', 'argument']) {
+    const child = node[key];
+    if (child && typeof child === 'object' && !Array.isArray(child)) return child as Node;
+  }
+  const list = node['body'] ?? node['expressions'];
+  return Array.isArray(list) ? (list[0] as Node | undefined) : undefined;
 }
