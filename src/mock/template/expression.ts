@@ -16,7 +16,7 @@
  * - @marcbachmann/cel-js: no eval, but a prototype-pollution advisory (2.0.4–5.2.0, fixed),
  *   and CEL is not this language: no `===`, no `.length`, integers as BigInt, errors on a
  *   missing key, no string + number; a translation would be a second evaluator anyway.
- * So the part we own is an allowlist, not a blocklist: six node types, listed operators, one
+ * So the part we own is an allowlist, not a blocklist: seven node types, listed operators, one
  * root name, members read only as own properties of plain data (data-access.ts).
  */
 import { compileNode } from './compile-node.ts';
