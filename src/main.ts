@@ -15,6 +15,7 @@ import { registerScenariosCommand } from './cli/scenarios-command.ts';
 import { registerClientCommand } from './cli/client-command.ts';
 import { registerDriveCommand } from './cli/drive-command.ts';
 import { registerFleetCommand } from './cli/fleet-command.ts';
+import { registerMockCommand } from './cli/mock-command.ts';
 import { registerLoadCommand } from './cli/load-command.ts';
 import { registerProxyCommand } from './cli/proxy-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
@@ -97,6 +98,7 @@ registerRunCommand(program, context);
 registerScenariosCommand(program, context);
 registerDriveCommand(program, context);
 registerFleetCommand(program, context);
+registerMockCommand(program, context);
 registerLoadCommand(program, context);
 program.commands.forEach((command) => command.exitOverride());
 

@@ -1,0 +1,81 @@
+/**
+ * The mocked services: every method of every service in the user's protos, answered from
+ * its script `DIR/<package.Service>/<Method>.jsonl` (issue 9). A method without a script
+ * answers UNIMPLEMENTED naming the file it looked for. Registered through createServer, so
+ * every mocked call is observed like every other call (spans, events, metrics, end causes).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { status as Status } from '@grpc/grpc-js';
+import type { sendUnaryData, ServerDuplexStream, ServerReadableStream, ServerUnaryCall, ServerWritableStream, UntypedHandleCall } from '@grpc/grpc-js';
+import { StreamlabError } from '../core/errors.ts';
+import { methodInfoOf } from '../rpc/method-info.ts';
+import type { RpcKind } from '../rpc/method-info.ts';
+import { callSignal, observationOf } from '../rpc/server/server-call-observation.ts';
+import type { ServiceRegistration } from '../server/service-registration.ts';
+import type { LoadedService } from './load-protos.ts';
+import { messageView } from './message-view.ts';
+import type { MockRuntime } from './mock-runtime.ts';
+import { createMockStream } from './mock-stream.ts';
+import type { StreamIo } from './mock-stream.ts';
+import { parseScript } from './parse-script.ts';
+import type { Script } from './script-line.ts';
+
+type AnyCall = ServerUnaryCall<unknown, unknown> & ServerReadableStream<unknown, unknown> & ServerWritableStream<unknown, unknown> & ServerDuplexStream<unknown, unknown>;
+
+/** Where the script of `service`/`method` lives. */
+export function scriptPath(scriptsDir: string, service: string, method: string): string {
+  return join(scriptsDir, service, `${method}.jsonl`);
+}
+
+/** The engine's view of `call`. */
+function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, callback?: sendUnaryData<unknown>): StreamIo {
+  const fail = (code: Status, message: string): void => {
+    // The mock's own stream timeout is a handler status, not the client's deadline.
+    observationOf(call)?.fail(new StreamlabError(code, message), code === Status.DEADLINE_EXCEEDED ? 'failed' : undefined);
+  };
+  return {
+    kind,
+    signal: callSignal(call),
+    send: (message) => void call.write(message),
+    reply: (message) => callback?.(null, message),
+    finish: () => call.end(),
+    fail,
+    fault: (fault) => {
+      if (!runtime.faults.apply(fault, call)) fail(Status.UNAVAILABLE, `scripted fault ${fault}: the call's connection is already gone`);
+    },
+  };
+}
+
+/** The handler of one method from its script (or UNIMPLEMENTED when it has none). */
+function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, runtime: MockRuntime): UntypedHandleCall {
+  if (!script) {
+    return (() => {
+      throw new StreamlabError(Status.UNIMPLEMENTED, `no mock script for this method: looked for ${missing}`);
+    }) as UntypedHandleCall;
+  }
+  return ((rawCall: unknown, callback?: sendUnaryData<unknown>) => {
+    const call = rawCall as AnyCall;
+    const engine = createMockStream(runtime, script, ioOf(kind, call, runtime, callback));
+    if (kind === 'unary' || kind === 'server_stream') return engine.start(messageView(call.request));
+    engine.start();
+    call.on('data', (message: unknown) => engine.message(messageView(message)));
+    call.on('end', () => engine.halfClose());
+  }) as UntypedHandleCall;
+}
+
+/**
+ * Builds the registrations of `services`, reading every method's script now.
+ * @throws ScriptError at `file:line:column` for the first script that does not parse
+ */
+export function createMockServices(services: readonly LoadedService[], scriptsDir: string, runtime: MockRuntime): ServiceRegistration[] {
+  return services.map((service) => {
+    const handlers: Record<string, UntypedHandleCall> = {};
+    for (const [method, definition] of Object.entries(service.definition)) {
+      const file = scriptPath(scriptsDir, service.name, method);
+      const script = existsSync(file) ? parseScript(file, readFileSync(file, 'utf8')) : undefined;
+      handlers[method] = handlerOf(methodInfoOf(definition).kind, script, file, runtime);
+    }
+    return { name: service.name, definition: service.definition, handlers };
+  });
+}
