@@ -12,12 +12,9 @@ import { ReflectionError } from '../client/reflection-client.ts';
 import { createDeferred } from '../core/deferred.ts';
 import { parseDuration } from '../load/duration.ts';
 import { createLoadProgress } from '../load/load-progress.ts';
-import { buildLoadReport } from '../load/load-report.ts';
+import { runLoadSession } from '../load/load-session.ts';
 import { renderLoadReport } from '../load/render-load-report.ts';
-import { runLoad } from '../load/run-load.ts';
-import { scrapeStreamEnds, settledServerEnds } from '../load/server-metrics.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
-import { SCENARIO_NONE } from '../telemetry/semconv.ts';
 import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
@@ -154,8 +151,6 @@ export function registerLoadCommand(program: Command, context: CliContext): Comm
       if (!(error instanceof MessageCheckError)) throw error;
       return command.error(`error: --data: ${error.message}`, { exitCode: 2, code: 'streamlab.badData' });
     }
-    const filter = { service: client.method.service, scenario: options.scenario ?? SCENARIO_NONE };
-    const before = options.serverMetrics ? await scrapeStreamEnds(options.serverMetrics, filter) : undefined;
     const interrupt = new AbortController();
     const printed = createDeferred<void>();
     context.onShutdown(async () => {
@@ -163,25 +158,20 @@ export function registerLoadCommand(program: Command, context: CliContext): Comm
       await printed.promise;
     });
     const progress = options.json ? undefined : createLoadProgress(context.stderr, Boolean(context.stderr.isTTY));
-    const run = await runLoad(client, {
-      streams: options.streams, durationMs: options.duration, request: options.data, rate: options.rate, graceMs: options.grace,
-      signal: interrupt.signal, ...(options.scenario ? { scenario: options.scenario } : {}),
-      ...(progress ? { onProgress: (state) => progress.update(state) } : {}),
-    });
-    progress?.stop();
-    client.close();
-    const failedToConnect = run.stats.ends().filter((row) => row.end_cause === 'connect_failed').reduce((sum, row) => sum + row.count, 0);
-    const reached = run.stats.counts().opened - failedToConnect;
-    const serverEnds = options.serverMetrics && before ? await settledServerEnds(options.serverMetrics, filter, before, reached) : undefined;
-    const report = buildLoadReport({
-      target, method: `${client.method.service}/${client.method.method}`, rpc: client.method.kind, schema: client.source,
-      streams: options.streams, durationMs: options.duration, rate: options.rate,
-      ...(options.scenario ? { scenario: options.scenario } : {}), ...(serverEnds ? { serverEnds } : {}),
-    }, run);
-    run.stats.destroy();
-    const color = options.color !== false && Boolean(context.stdout.isTTY);
-    context.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderLoadReport(report, color)}\n`);
-    context.setExitCode(report.opened > 0 && reached === 0 ? 1 : run.interrupted ? 130 : 0);
-    printed.resolve();
+    try {
+      const report = await runLoadSession(client, {
+        target, streams: options.streams, durationMs: options.duration, request: options.data, rate: options.rate, graceMs: options.grace,
+        signal: interrupt.signal, ...(options.scenario ? { scenario: options.scenario } : {}),
+        ...(options.serverMetrics ? { serverMetricsUrl: options.serverMetrics } : {}),
+        ...(progress ? { onProgress: (state) => progress.update(state) } : {}),
+      }).finally(() => progress?.stop());
+      const color = options.color !== false && Boolean(context.stdout.isTTY);
+      context.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderLoadReport(report, color)}\n`);
+      const connected = report.ends.some((row) => row.end_cause !== 'connect_failed');
+      context.setExitCode(report.interrupted ? 130 : connected ? 0 : 1);
+    } finally {
+      client.close();
+      printed.resolve();
+    }
   });
 }
