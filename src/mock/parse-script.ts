@@ -112,7 +112,8 @@ export function parseScript(file: string, source: string): Script {
     try {
       value = JSON.parse(raw);
     } catch (error) {
-      const message = (error as Error).message;
+      // V8 adds "(line 1 column N)" of the single line parsed: the position is in file:line:column already.
+      const message = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
       const position = /position (\d+)/.exec(message);
       throw new ScriptError({ file, line: lineNumber, ...(position ? { column: Number(position[1]) + 1 } : {}) }, `not JSON: ${message}`);
     }
