@@ -14,7 +14,8 @@ export const MAX_DURATION_MS = 86_400_000;
  */
 export function parseDuration(text: string, minMs = 1): number {
   const trimmed = text.trim();
-  const parsed = /^[\d.]+$/.test(trimmed) ? undefined : ms(trimmed as ms.StringValue);
+  // ms throws on '' and answers undefined for anything it cannot read; a bare number would be ms.
+  const parsed = trimmed === '' || /^[\d.]+$/.test(trimmed) ? undefined : ms(trimmed as ms.StringValue);
   if (parsed === undefined || !Number.isFinite(parsed)) throw new Error(`expected a duration such as 500ms, 5s or 1m, got "${text}"`);
   const rounded = Math.round(parsed);
   if (rounded < minMs || rounded > MAX_DURATION_MS) throw new Error(`expected a duration from ${ms(minMs)} to 24h, got "${text}"`);

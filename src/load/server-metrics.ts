@@ -6,6 +6,7 @@
  * parse-prometheus-text-format.
  */
 import { createRequire } from 'node:module';
+import { END_CAUSES } from '../core/end-cause.ts';
 import { METRIC_STREAM_ENDS } from '../telemetry/semconv.ts';
 
 /** One sample as parse-prometheus-text-format returns it (counters and gauges). */
@@ -63,9 +64,12 @@ export async function scrapeStreamEnds(url: string, filter: StreamEndsFilter, ti
   return counts;
 }
 
-/** `after − before` by end cause. */
+/** `after − before` by end cause, in the order of END_CAUSES (unknown causes last). */
 export function endsDelta(before: EndCounts, after: EndCounts): Array<{ end_cause: string; count: number }> {
-  return [...after].map(([cause, value]) => ({ end_cause: cause, count: value - (before.get(cause) ?? 0) })).filter((row) => row.count > 0);
+  const order = (cause: string) => (END_CAUSES as readonly string[]).indexOf(cause) >>> 0;
+  return [...after].map(([cause, value]) => ({ end_cause: cause, count: value - (before.get(cause) ?? 0) }))
+    .filter((row) => row.count > 0)
+    .sort((a, b) => order(a.end_cause) - order(b.end_cause) || a.end_cause.localeCompare(b.end_cause));
 }
 
 /**
