@@ -203,7 +203,8 @@ async function cli(args: string[]): Promise<{ code: number | null; stdout: strin
 
 test('CLI: usage errors exit 2 with one line; --json prints one document of the documented shape', async () => {
   const target = ['--target', harness.target];
-  const [unknown, badJson, badField, badDuration, run] = await Promise.all([
+  const [help, unknown, badJson, badField, badDuration, run] = await Promise.all([
+    cli(['--help']),
     cli([...target, '--method', 'streamlab.v1.Ticker/Nope']),
     cli([...target, '--method', 'streamlab.v1.Ticker/Notify', '--data', '{"topic":']),
     cli([...target, '--method', 'streamlab.v1.Ticker/Notify', '--data', '{"topik":"x"}']),
@@ -222,6 +223,10 @@ test('CLI: usage errors exit 2 with one line; --json prints one document of the 
     assert.match(result.stderr.trim(), message);
     assert.equal(result.stdout, '');
   }
+
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: streamlab load/);
+  for (const documented of ['--json prints one document', 'ended_by_run', 'server_ends', 'inter_arrival_ms', '--grace']) assert.ok(help.stdout.includes(documented), documented);
 
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stderr, '', '--json: no progress');

@@ -75,39 +75,47 @@ function parseMetricsUrl(value: string): string {
 }
 
 const HELP = `
-Keep --streams calls of --method open against --target for --duration, then report why
-every stream ended. The method's kind decides what a stream does:
-  unary          each stream slot calls in a loop
-  server_stream  one request (--data), read until the server ends
-  client_stream  send --data at once, then --rate times per second; half-close at the end
+Keep --streams calls of --method open against --target for --duration, then
+report why every stream ended. What a stream does depends on the method's kind:
+  unary          each slot calls in a loop
+  server_stream  one request (--data), read until the server ends it
+  client_stream  send --data at once, then --rate times a second; half-close
+                 when the run ends
   bidi_stream    the same, and read
-A stream that ends before the run does is replaced at once, so the concurrency holds. At
-the end, half-closed streams get --grace to end by themselves; the rest are cancelled
-(client_cancelled, counted as "ended by the run"). The run stops by itself.
-The schema comes from --proto (with -I import paths) or, without it, from the server's
-reflection (v1, else v1alpha). --data uses the proto's field names (interval_ms), enums as
-names, 64-bit integers as numbers or strings; a field not in the message is refused.
-Latencies: connect = to the response headers (unary: to the response; client streams: the
-server's headers come with its response), first message, inter-arrival of received
-messages; p50/p95/p99 from HdrHistograms (3 significant digits).
---server-metrics URL scrapes a streamlab server's /metrics before and after and reports its
-side: streamlab_stream_ends_total{side="server"} for the method's service and scenario
-(--scenario, or "none").
-Progress goes to stderr: a bar on a terminal, else a line every 5 s. Exit 0 with the
-summary; 1 when no stream could connect; 2 on usage errors.
+A stream that ends before the run does is replaced at once: the concurrency
+holds. At the end, half-closed streams get --grace to end by themselves; the
+rest are cancelled (client_cancelled, "ended by the run"). It stops by itself.
 
---json prints one document (no progress):
-  { target, method, rpc, schema, scenario|null, streams, duration_ms, rate|null,
-    elapsed_ms, interrupted, opened, ended_by_run,
+The schema comes from --proto (imports resolved in -I dirs) or, without it,
+from the server's reflection (v1, else v1alpha). --data uses the proto's field
+names (interval_ms), enums by name, 64-bit integers as numbers or strings; a
+field the message does not have is refused.
+Latencies (p50/p95/p99 from HdrHistograms, 3 significant digits): connect =
+to the response headers (unary: to the response; a client stream's headers
+come with its response), time to first message, inter-arrival of received
+messages.
+--server-metrics URL scrapes a streamlab server's /metrics before and after:
+streamlab_stream_ends_total{side="server"} of the method's service and of
+--scenario (or "none"), the server's side of the same streams.
+Progress goes to stderr: a bar on a terminal, else a line every 5 s.
+Exit 0 with the summary, 1 when no stream could connect, 2 on usage errors;
+Ctrl-C cancels every stream and prints what ran (exit 130).
+
+--json prints one document, and no progress:
+  { target, method, rpc, schema, scenario|null, streams, duration_ms,
+    rate|null, elapsed_ms, interrupted, opened, ended_by_run,
     messages: { sent, received, sent_per_s, received_per_s },
-    connect_ms, first_message_ms, inter_arrival_ms:   each null or
-      { count, p50, p95, p99, max, mean }   (ms),
+    connect_ms, first_message_ms, inter_arrival_ms:
+      null | { count, p50, p95, p99, max, mean }   (ms),
     ends: [ { end_cause, grpc_code, count, ended_by_run } ],
-    server_ends: null | { url, scenario, grpc_service, total, ends: [ { end_cause, count } ] } }
+    server_ends: null | { url, scenario, grpc_service, total,
+                          ends: [ { end_cause, count } ] } }
 
 Example:
-  streamlab load --target 127.0.0.1:50051 --method streamlab.v1.Ticker/Subscribe \\
-    --data '{"topic":"demo","count":5,"interval_ms":100}' --streams 10 --duration 5s`;
+  streamlab load --target 127.0.0.1:50051 \\
+    --method streamlab.v1.Ticker/Subscribe \\
+    --data '{"topic":"demo","count":5,"interval_ms":100}' \\
+    --streams 10 --duration 5s`;
 
 /** Resolves the method, or ends the command with a usage error (exit 2) / an error (exit 1). */
 async function openClient(command: Command, deps: ReturnType<typeof createTelemetryDeps>, options: LoadOptions, target: string): Promise<DynamicClient> {
