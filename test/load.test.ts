@@ -12,6 +12,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { SpanKind } from '@opentelemetry/api';
+import { telemetry } from '../src/instrumentation.ts';
 import { createDynamicClient, MethodNotFoundError } from '../src/client/dynamic-client.ts';
 import { MessageCheckError } from '../src/client/message-check.ts';
 import { parseDuration } from '../src/load/duration.ts';
@@ -45,8 +47,8 @@ after(async () => {
 });
 
 /** Loads `method` on the harness for `durationMs` (default 1 s) with the schema from reflection, the scenario as baggage. */
-async function load(method: string, request: unknown, options: { scenario: string; streams: number; rate?: number; graceMs?: number; durationMs?: number }): Promise<LoadReport> {
-  const client = await createDynamicClient(clientDeps(), { target: harness.target, method });
+async function load(method: string, request: unknown, options: { scenario: string; streams: number; rate?: number; graceMs?: number; durationMs?: number; deps?: ReturnType<typeof clientDeps> }): Promise<LoadReport> {
+  const client = await createDynamicClient(options.deps ?? clientDeps(), { target: harness.target, method });
   try {
     client.checkRequest(request);
     return await runLoadSession(client, {
@@ -63,7 +65,8 @@ const serverCount = (report: LoadReport, cause: string) => report.server_ends?.e
 const total = (report: LoadReport) => report.ends.reduce((sum, end) => sum + end.count, 0);
 
 test('server streaming (Subscribe, finite): streams complete and are reopened; the run cancels the open ones at its end', async () => {
-  const report = await load('streamlab.v1.Ticker/Subscribe', { topic: 'load-sub', count: 3, interval_ms: 20, follow: false }, { scenario: 'load-sub', streams: 4 });
+  const deps = clientDeps();
+  const report = await load('streamlab.v1.Ticker/Subscribe', { topic: 'load-sub', count: 3, interval_ms: 20, follow: false }, { scenario: 'load-sub', streams: 4, deps });
   assert.equal(report.rpc, 'server_stream');
   assert.equal(report.schema, 'reflection v1');
   assert.equal(total(report), report.opened, 'every opened stream ended once');
@@ -88,6 +91,19 @@ test('server streaming (Subscribe, finite): streams complete and are reopened; t
   assert.equal(serverCount(report, 'client_cancelled'), 4 - lateOk);
   assert.equal(report.server_ends?.total, report.opened);
   assert.equal(await harness.metric('streamlab_stream_ends_total', { side: 'server', end_cause: 'completed', scenario: 'load-sub' }), completed + lateOk);
+
+  // Observed like streamlab's own client: its metrics, and CLIENT spans with the end cause,
+  // the scenario and message sizes both ways (the method infos carry both serializers).
+  const clientEnds = (await deps.metrics.registry.getSingleMetric('streamlab_stream_ends_total')?.get())?.values ?? [];
+  const byCause = (cause: string) => clientEnds.filter((value) => value.labels.side === 'client' && value.labels.end_cause === cause && value.labels.scenario === 'load-sub').reduce((sum, value) => sum + value.value, 0);
+  assert.equal(byCause('completed'), completed);
+  assert.equal(byCause('client_cancelled'), 4);
+  await telemetry.forceFlush();
+  const clientSpans = harness.spans.spans().filter((span) => span.kind === SpanKind.CLIENT && span.attributes['streamlab.scenario'] === 'load-sub');
+  assert.equal(clientSpans.length, report.opened);
+  const span = clientSpans.find((candidate) => candidate.attributes['streamlab.end_cause'] === 'completed');
+  const size = (type: string) => span?.events.find((event) => event.name === 'message' && event.attributes?.['rpc.message.type'] === type)?.attributes?.['rpc.message.uncompressed_size'];
+  assert.ok(Number(size('SENT')) > 0 && Number(size('RECEIVED')) > 0, JSON.stringify(span?.events));
 });
 
 test('unary (Notify): each slot calls in a loop; calls in flight at the end are cancelled by the run', async () => {
