@@ -99,6 +99,7 @@ describe('scripted streams of every kind', () => {
     assert.equal(end.grpcCode, Status.INVALID_ARGUMENT);
     assert.equal(end.details, 'name is required');
     assert.equal(end.endCause, 'failed');
+    assert.equal(end.received, 0, 'no response, no received message (grpc-js hands the interceptor null)');
   });
 
   test('client streaming: chunks folded into one response through the stream state', async () => {

@@ -101,7 +101,8 @@ export function observeClientCall(deps: RecorderDeps, options: ClientCallOptions
         recorder = observed;
         next(metadata, {
           onReceiveMessage(message: unknown, nextMessage) {
-            observed.receivedMessage(message);
+            // grpc-js passes null to a unary or client-streaming call that got no response.
+            if (message !== null) observed.receivedMessage(message);
             nextMessage(message);
           },
           onReceiveStatus(status, nextStatus) {
