@@ -20,8 +20,8 @@ import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import { checkMessage } from './message-check.ts';
 import { createWatchedSockets, observedChannelOptions, openObservedCall, responseSlot } from './observed-channel.ts';
 import { reflectService } from './reflection-client.ts';
-import { CLIENT_DEFAULTS } from './streamlab-client.ts';
-import type { ClientCallOptions, ObservedCall, ObservedUnaryCall, StreamlabClientOptions } from './streamlab-client.ts';
+import { CLIENT_DEFAULTS } from './client-options.ts';
+import type { ClientCallOptions, ObservedCall, ObservedUnaryCall, StreamlabClientOptions } from './client-options.ts';
 
 /** How the dynamic client loads protos (see the module comment). */
 export const DYNAMIC_LOADER_OPTIONS: protoLoader.Options = { keepCase: true, enums: String, longs: String, defaults: true, oneofs: true };

@@ -2,8 +2,7 @@
  * What every observed client needs besides its stubs: channel options that keep a stream's
  * ending visible (keepalive, no transparent retries), credentials that watch the channel's
  * own TCP sockets, and the opening of one call with the lifecycle interceptor. The dynamic
- * client (any method, found at run time) is built on it; createStreamlabClient holds the
- * same logic inline and could be built on it too.
+ * client (any method, found at run time) and streamlab's own client are built on it.
  */
 import { Metadata } from '@grpc/grpc-js';
 import type { CallOptions, ChannelCredentials, ChannelOptions, ServiceError } from '@grpc/grpc-js';
@@ -13,8 +12,8 @@ import type { MethodInfo } from '../rpc/method-info.ts';
 import { createWatchedCredentials } from '../rpc/client/watched-credentials.ts';
 import { observeClientCall } from '../rpc/client/observe-client-call.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
-import { CLIENT_DEFAULTS } from './streamlab-client.ts';
-import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './streamlab-client.ts';
+import { CLIENT_DEFAULTS } from './client-options.ts';
+import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './client-options.ts';
 
 /** The channel settings of {@link StreamlabClientOptions}. */
 export type ChannelSettings = Pick<StreamlabClientOptions, 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'loadBalancing'>;
