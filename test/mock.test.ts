@@ -21,6 +21,8 @@ import { createRunObserver } from '../src/scenarios/run-observer.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import type { StreamEnd } from '../src/telemetry/lifecycle-event.ts';
 import { BAGGAGE_SCENARIO } from '../src/telemetry/semconv.ts';
+import { SpanKind } from '@opentelemetry/api';
+import { telemetry } from '../src/instrumentation.ts';
 
 const PROTO = 'examples/mock/chat.proto';
 const SCRIPTS = 'examples/mock/scripts';
@@ -146,6 +148,8 @@ describe('scripted streams of every kind', () => {
 });
 
 describe('endings: close, error, each transport fault — both sides', () => {
+  const spans = telemetry.captureSpans();
+  after(() => spans.stop());
   const cases: Array<[mode: string, client: string[], server: string[], code: Status]> = [
     ['close', ['completed'], ['completed'], Status.OK],
     ['error', ['failed'], ['failed'], Status.FAILED_PRECONDITION],
@@ -162,6 +166,12 @@ describe('endings: close, error, each transport fault — both sides', () => {
       assert.equal(clientEnd.grpcCode, code);
       assert.ok(server && serverCauses.includes(server.endCause), `server ${server?.endCause}`);
       if (mode === 'error') assert.equal(clientEnd.details, 'doomed by script (error)');
+      // The mocked stream is observed like every call: its SERVER span carries the end cause.
+      await telemetry.forceFlush();
+      const span = spans.spans().find((candidate) => candidate.kind === SpanKind.SERVER && candidate.spanContext().traceId === server!.traceId);
+      assert.equal(span?.attributes['streamlab.end_cause'], server!.endCause);
+      assert.equal(span?.attributes['rpc.method'], 'Doomed');
+      assert.equal(span?.attributes['streamlab.messages.sent'], server!.sent);
       if (mode === 'close') assert.equal(messages.at(-1).note, 'closing');
     });
   }
