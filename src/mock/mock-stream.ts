@@ -13,38 +13,15 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { status as Status } from '@grpc/grpc-js';
-import type { RpcKind } from '../rpc/method-info.ts';
 import { TemplateError } from './template/index.ts';
 import type { TemplateScope } from './template/index.ts';
 import { matchesPattern } from './match-pattern.ts';
 import type { MockRuntime } from './mock-runtime.ts';
-import type { Script, ScriptFault, ScriptLine } from './script-line.ts';
+import type { Script, ScriptLine } from './script-line.ts';
+import { LineFailure } from './stream-io.ts';
+import type { StreamIo } from './stream-io.ts';
 
-/** How the engine acts on its call (built by mock-services.ts for each RPC kind). */
-export interface StreamIo {
-  kind: RpcKind;
-  /** Aborted when the call ended, whoever ended it. */
-  signal: AbortSignal;
-  /** Sends one response message (server streaming, bidi). */
-  send(message: unknown): void;
-  /** Answers with the single response (unary, client streaming). */
-  reply(message: unknown): void;
-  /** Ends a stream with OK. */
-  finish(): void;
-  /** Ends the call with `code` and `message`. */
-  fail(code: Status, message: string): void;
-  /** Breaks the call's connection (see TransportFaults). */
-  fault(fault: ScriptFault): void;
-}
-
-/** A run-time failure of a line: ends the call with `code`. */
-class LineFailure extends Error {
-  readonly code: Status;
-  constructor(code: Status, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export type { StreamIo } from './stream-io.ts';
 
 /** Creates the engine of one call; drive it with start / message / halfClose. */
 export function createMockStream(runtime: MockRuntime, script: Script, io: StreamIo) {
@@ -143,21 +120,25 @@ export function createMockStream(runtime: MockRuntime, script: Script, io: Strea
     if (streaming && outDone && halfClosed && pending === 0) end(() => io.finish());
   }
 
+  /** The first `in` rule that matches `view` and whose condition holds (`view` becomes the message being answered). */
+  function ruleFor(view: unknown): ScriptLine | undefined {
+    scope.message = view;
+    const json = JSON.stringify(view);
+    return inLines.find((line) => matchesPattern(line.pattern!, view, json) && holdsAt(line));
+  }
+
   /** Tries the `in` rules on `view`; the first that matches and holds applies after its ts. */
   function onMessage(view: unknown): void {
     if (ended) return;
     guarded(() => {
-      scope.message = view;
-      const json = JSON.stringify(view);
-      const rule = inLines.find((line) => matchesPattern(line.pattern!, view, json) && holdsAt(line));
+      const rule = ruleFor(view);
       if (!rule) return;
       const atMs = Date.now() + tsOf(rule) + (rule.response ? latency() : 0);
       pending += 1;
-      const message = view;
       void until(atMs).then((live) => {
         pending -= 1;
         if (live) guarded(() => {
-          scope.message = message;
+          scope.message = view;
           apply(rule, rule.response);
         }, rule);
         maybeFinish();
@@ -215,23 +196,18 @@ export function createMockStream(runtime: MockRuntime, script: Script, io: Strea
       if (streaming) void runTimeline();
       if (request === undefined) return;
       if (io.kind === 'unary') {
-        const rule = (() => {
-          try {
-            const json = JSON.stringify(request);
-            scope.message = request;
-            return inLines.find((line) => matchesPattern(line.pattern!, request, json) && holdsAt(line));
-          } catch (error) {
-            guarded(() => { throw error; });
-            return undefined;
-          }
-        })();
+        let rule: ScriptLine | undefined;
+        guarded(() => void (rule = ruleFor(request)));
         if (ended) return;
         if (!rule) return void answerFromOut();
-        void until(Date.now() + tsOf(rule) + latency()).then((live) => {
-          if (!live) return;
-          guarded(() => apply(rule, rule.response), rule);
-          if (!ended) end(() => io.reply(answer ?? {}));
-        });
+        const matched = rule;
+        guarded(() => {
+          void until(Date.now() + tsOf(matched) + latency()).then((live) => {
+            if (!live) return;
+            guarded(() => apply(matched, matched.response), matched);
+            if (!ended) end(() => io.reply(answer ?? {}));
+          });
+        }, matched);
         return;
       }
       onMessage(request);
