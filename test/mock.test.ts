@@ -224,6 +224,7 @@ describe('limits and refusals', () => {
     ['a template reaching for constructor', '{"dir":"out","text":{"a":"{{request.constructor}}"}}', ':1:', /constructor/],
     ['a condition reaching for process', '{"dir":"out","condition":"process.exit(1)","text":{}}', ':1:', /process/],
     ['a __proto__ state key', '{"dir":"out","__proto__":1}', ':1:', /__proto__/],
+    ['a reply field the message type does not have', '// fine\n{"dir":"in","response":{"greting":"hi"}}', ':2: the message does not fit chat.v1.HelloReply', /greting/],
   ] as const) {
     test(`a script with ${what} is refused at file:line:column`, () => {
       const dir = scriptsWith(lines);

@@ -13,6 +13,24 @@ export interface LoadedService {
   /** `package.Service`. */
   name: string;
   definition: ServiceDefinition;
+  /** The whole package definition the service came from (to check messages against their types). */
+  packageDefinition: protoLoader.PackageDefinition;
+  /** Full name of each method's response type (`package.Message`), by method name. */
+  responseTypes: Record<string, string>;
+}
+
+/**
+ * The full name (`package.Message`) of a method's request or response type. proto-loader
+ * builds a fresh object for each method's types, so the type is found by its descriptor:
+ * its name, and when several types share it, the whole descriptor (types that equal in both
+ * check the same way).
+ */
+function typeNameOf(definition: protoLoader.PackageDefinition, type: protoLoader.MessageTypeDefinition<unknown, unknown>): string {
+  const nameOf = (message: protoLoader.MessageTypeDefinition<unknown, unknown>) => (message.type as { name?: string }).name;
+  const named = Object.entries(definition).filter(([, value]) => 'format' in value && nameOf(value as protoLoader.MessageTypeDefinition<unknown, unknown>) === nameOf(type));
+  if (named.length === 1) return named[0]![0];
+  const descriptor = JSON.stringify(type.type);
+  return named.find(([, value]) => JSON.stringify((value as protoLoader.MessageTypeDefinition<unknown, unknown>).type) === descriptor)?.[0] ?? 'unknown';
 }
 
 /**
@@ -46,7 +64,12 @@ export function loadMockProtos(paths: readonly string[], includeDirs: readonly s
   const services = Object.entries(definition)
     // Message and enum definitions carry `format`; a service is a map of method definitions.
     .filter(([, value]) => !('format' in value) && Object.values(value).every((method) => typeof (method as MethodDefinition<unknown, unknown>).path === 'string'))
-    .map(([name, value]) => ({ name, definition: value as unknown as ServiceDefinition }))
+    .map(([name, value]) => ({
+      name,
+      definition: value as unknown as ServiceDefinition,
+      packageDefinition: definition,
+      responseTypes: Object.fromEntries(Object.entries(value).map(([method, def]) => [method, typeNameOf(definition, (def as protoLoader.MethodDefinition<unknown, unknown>).responseType as protoLoader.MessageTypeDefinition<unknown, unknown>)])),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (services.length === 0) throw new Error(`${paths.join(', ')} define no service: nothing to mock`);
   return services;

@@ -20,6 +20,40 @@ import { createMockStream } from './mock-stream.ts';
 import type { StreamIo } from './mock-stream.ts';
 import { parseScript } from './parse-script.ts';
 import type { Script } from './script-line.ts';
+import { ScriptError } from './script-error.ts';
+import { checkMessage, MessageCheckError } from '../client/message-check.ts';
+import type { PackageDefinition } from '@grpc/proto-loader';
+
+/** Checks a message the mock is about to send against its type: protobufjs would drop an unknown field without a word. */
+type CheckResponse = (message: unknown) => void;
+
+function responseCheck(definition: PackageDefinition, typeName: string): CheckResponse {
+  return (message) => {
+    try {
+      checkMessage(definition, typeName, message);
+    } catch (error) {
+      if (error instanceof MessageCheckError) throw new Error(`the message does not fit ${typeName}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  };
+}
+
+/**
+ * Checks the messages of `script` that have no template (their value is known now) against
+ * the response type, so a typo in a field name refuses the script at start.
+ * @throws ScriptError at the line of the first message that does not fit
+ */
+function checkConstantMessages(script: Script, check: CheckResponse, helpers: ReturnType<MockRuntime['helpersForStream']>): void {
+  for (const line of script.lines) {
+    const payload = line.dir === 'out' ? line.message : line.response;
+    if (!payload?.constant) continue;
+    try {
+      check(payload.render({ request: {}, state: {} }, helpers));
+    } catch (error) {
+      throw new ScriptError({ file: script.file, line: line.lineNumber }, (error as Error).message, { cause: error });
+    }
+  }
+}
 
 type AnyCall = ServerUnaryCall<unknown, unknown> & ServerReadableStream<unknown, unknown> & ServerWritableStream<unknown, unknown> & ServerDuplexStream<unknown, unknown>;
 
@@ -29,7 +63,7 @@ export function scriptPath(scriptsDir: string, service: string, method: string):
 }
 
 /** The engine's view of `call`. */
-function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, callback?: sendUnaryData<unknown>): StreamIo {
+function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, check: CheckResponse, callback?: sendUnaryData<unknown>): StreamIo {
   const fail = (code: Status, message: string): void => {
     // The mock's own stream timeout is a handler status, not the client's deadline.
     observationOf(call)?.fail(new StreamlabError(code, message), code === Status.DEADLINE_EXCEEDED ? 'failed' : undefined);
@@ -37,8 +71,14 @@ function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, callback?: sen
   return {
     kind,
     signal: callSignal(call),
-    send: (message) => void call.write(message),
-    reply: (message) => callback?.(null, message),
+    send: (message) => {
+      check(message);
+      call.write(message);
+    },
+    reply: (message) => {
+      check(message);
+      callback?.(null, message);
+    },
     finish: () => call.end(),
     fail,
     // A fault breaks the whole connection: every stream on it ends. When another stream's
@@ -48,7 +88,7 @@ function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, callback?: sen
 }
 
 /** The handler of one method from its script (or UNIMPLEMENTED when it has none). */
-function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, runtime: MockRuntime): UntypedHandleCall {
+function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, runtime: MockRuntime, check: CheckResponse): UntypedHandleCall {
   if (!script) {
     return (() => {
       throw new StreamlabError(Status.UNIMPLEMENTED, `no mock script for this method: looked for ${missing}`);
@@ -56,7 +96,7 @@ function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, r
   }
   return ((rawCall: unknown, callback?: sendUnaryData<unknown>) => {
     const call = rawCall as AnyCall;
-    const engine = createMockStream(runtime, script, ioOf(kind, call, runtime, callback));
+    const engine = createMockStream(runtime, script, ioOf(kind, call, runtime, check, callback));
     if (kind === 'unary' || kind === 'server_stream') return engine.start(messageView(call.request));
     engine.start();
     call.on('data', (message: unknown) => engine.message(messageView(message)));
@@ -66,7 +106,8 @@ function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, r
 
 /**
  * Builds the registrations of `services`, reading every method's script now.
- * @throws ScriptError at `file:line:column` for the first script that does not parse
+ * @throws ScriptError at `file:line:column` for the first script that does not parse, or at
+ *   the line of a message without templates that does not fit its type
  */
 export function createMockServices(services: readonly LoadedService[], scriptsDir: string, runtime: MockRuntime): ServiceRegistration[] {
   return services.map((service) => {
@@ -74,7 +115,9 @@ export function createMockServices(services: readonly LoadedService[], scriptsDi
     for (const [method, definition] of Object.entries(service.definition)) {
       const file = scriptPath(scriptsDir, service.name, method);
       const script = existsSync(file) ? parseScript(file, readFileSync(file, 'utf8')) : undefined;
-      handlers[method] = handlerOf(methodInfoOf(definition).kind, script, file, runtime);
+      const check = responseCheck(service.packageDefinition, service.responseTypes[method] ?? 'unknown');
+      if (script) checkConstantMessages(script, check, runtime.helpersForStream());
+      handlers[method] = handlerOf(methodInfoOf(definition).kind, script, file, runtime, check);
     }
     return { name: service.name, definition: service.definition, handlers };
   });

@@ -52,10 +52,10 @@ function compiled<T>(value: unknown, compile: () => T, fail: Locate): T {
   }
 }
 
-function lineOf(object: Record<string, unknown>, where: string, fail: Locate): ScriptLine {
+function lineOf(object: Record<string, unknown>, where: string, lineNumber: number, fail: Locate): ScriptLine {
   const { dir, ts, text, response, condition, close, error, code, fault } = object;
   if (dir !== 'out' && dir !== 'in') throw fail(`dir ${JSON.stringify(dir)} must be "out" (the server sends) or "in" (a rule for client messages)`, dir === undefined ? undefined : '"dir"');
-  const line: ScriptLine = { where, dir, updates: [], close: false };
+  const line: ScriptLine = { where, lineNumber, dir, updates: [], close: false };
   if (ts !== undefined) {
     if (typeof ts === 'number') {
       if (!(ts >= 0 && Number.isFinite(ts))) throw fail(`ts ${ts} must be ms ≥ 0`, '"ts"');
@@ -118,7 +118,7 @@ export function parseScript(file: string, source: string): Script {
       throw new ScriptError({ file, line: lineNumber, ...(position ? { column: Number(position[1]) + 1 } : {}) }, `not JSON: ${message}`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('a script line must be one JSON object');
-    lines.push(lineOf(value as Record<string, unknown>, `${file}:${lineNumber}`, fail));
+    lines.push(lineOf(value as Record<string, unknown>, `${file}:${lineNumber}`, lineNumber, fail));
   }
   return { file, lines };
 }

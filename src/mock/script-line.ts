@@ -30,6 +30,8 @@ export type InPattern =
 export interface ScriptLine {
   /** Where it came from, for run-time errors: `file:line`. */
   where: string;
+  /** Its 1-based line number in the script file. */
+  lineNumber: number;
   dir: 'out' | 'in';
   /** Delay in ms (see the table above); undefined: at once. */
   ts?: number | CompiledTemplate;
