@@ -79,9 +79,12 @@ test('integer options accept the range and name bad values', () => {
 });
 
 test('environment config: defaults by terminal, bad values named', () => {
-  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty' });
-  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json' });
-  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug' });
+  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty', mock: {} });
+  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json', mock: {} });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug', mock: {} });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_MOCK_STREAM_TIMEOUT_MS: '0', STREAMLAB_MOCK_MAX_MESSAGES: '5', STREAMLAB_MOCK_LATENCY_MIN_MS: '1', STREAMLAB_MOCK_LATENCY_MAX_MS: '9', STREAMLAB_MOCK_SEED: '42' }, false).mock,
+    { streamTimeoutMs: 0, maxMessages: 5, latencyMinMs: 1, latencyMaxMs: 9, seed: 42 });
+  assert.throws(() => loadEnvConfig({ STREAMLAB_MOCK_LATENCY_MAX_MS: '1.5' }, true), /STREAMLAB_MOCK_LATENCY_MAX_MS="1.5" is not allowed: use an integer ≥ 0/);
   assert.throws(() => loadEnvConfig({ STREAMLAB_LOG_LEVEL: 'loud' }, true), (error: unknown) =>
     error instanceof ConfigError && error.message === 'STREAMLAB_LOG_LEVEL="loud" is not allowed: use one of error, warn, info, debug');
   assert.throws(() => loadEnvConfig({ STREAMLAB_TELEMETRY: 'maybe' }, true), /STREAMLAB_TELEMETRY="maybe" is not allowed: use one of on, off/);
