@@ -10,7 +10,7 @@
  * - expression-eval (and its fork jse-eval): its README says it is unmaintained and "does not
  *   attempt to provide a secure sandbox"; it calls any function the data holds;
  * - angular-expressions: four RCE advisories (CVE-2020-5219, CVE-2021-21277, CVE-2024-54152,
- *   CVE-2026-44643 through filters); its default mode compiles with `new Function`;
+ *   GHSA-pw8r-6689-xvf4 of May 2026); its default mode compiles with `new Function`;
  * - subscript/justin: `constructor.constructor("return process")()` escaped its sandbox in
  *   10.7.1 (dy/subscript#40): a blocklist on some paths only;
  * - @marcbachmann/cel-js: no eval, but a prototype-pollution advisory (2.0.4–5.2.0, fixed),
