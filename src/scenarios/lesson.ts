@@ -1,0 +1,25 @@
+/**
+ * The lesson of a scenario (issue 10): what happens on the wire, what each side's gRPC
+ * library reports and why that alone misleads, how streamlab tells the causes apart, where
+ * to look in Jaeger and Grafana, and which alert would fire. One source (lessons data,
+ * keyed by scenario name) feeds the HTML report (`run --html`), `streamlab scenarios
+ * --explain NAME` and the README's tour.
+ */
+
+/** One scenario's lesson. Plain sentences; `code` spans written with backticks. */
+export interface Lesson {
+  /** What happens on the wire, in order: HTTP/2 frames and TCP segments (RST_STREAM CANCEL, FIN, RST, PING without ACK, GOAWAY …). */
+  wire: string[];
+  /** What each side's gRPC library (grpc-js) reports, and why that alone misleads. */
+  library: { client: string; server: string; misleads: string };
+  /** How streamlab tells this ending apart from the others (socket fate, trailer, cause clock …). */
+  streamlab: string;
+  /** What to look at in Jaeger: service, span names, the `streamlab.end_cause` tag, events. */
+  jaeger: string;
+  /** What to look at in Grafana: dashboard and panel. */
+  grafana: string;
+  /** The alert rule that would fire (a name in prometheus/rules/streamlab.rules.yml) and when; null when none should, with `quiet` saying why. */
+  alert: { rule: string; when: string } | null;
+  /** With `alert` null: why no alert fires for this ending. */
+  quiet?: string;
+}
