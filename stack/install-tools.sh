@@ -10,10 +10,12 @@
 #     grpcurl             grpcurl v1.9.4 (go install), for the admin services test (npm test)
 #     prometheus promtool symlinks to Debian's prometheus package (2.42 on Debian 12, not v3)
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
+#     chromium            symlink to Debian's chromium, the browser the HTML report tests drive
+#                         (playwright-core, npm test); never a browser download
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|prometheus|compose|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|chromium|prometheus|compose|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
 #        optional, for checking the configs against the version compose runs)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
@@ -234,10 +236,24 @@ install_compose() {
   log "docker-compose: $(cat "$BIN/.docker-compose.version")"
 }
 
+# chromium: test/html-report.browser.test.ts and scripts/report-screenshot.ts drive it
+# headless through playwright-core (test/helpers/browser.ts finds it here, then on PATH).
+# Debian's package, so it gets security updates with the system; fonts come with its
+# dependencies (fontconfig pulls a font package), enough for the screenshots.
+install_chromium() {
+  if ! apt_tool chromium chromium; then
+    log "chromium: the browser tests need it: sudo apt-get install chromium (Debian/Ubuntu),"
+    log "chromium: or put a chromium on PATH"
+    return 1
+  fi
+  mark chromium "$("$BIN/chromium" --version 2>/dev/null | head -n1 || true)"
+  log "chromium: $(cat "$BIN/.chromium.version") at $(readlink -f "$BIN/chromium")"
+}
+
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose toxiproxy grpcurl otelcol jaeger)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl otelcol jaeger)
   local t
   for t in "${what[@]}"; do
     case "$t" in
@@ -245,6 +261,7 @@ main() {
       jaeger) install_jaeger ;;
       toxiproxy) install_toxiproxy ;;
       grpcurl) install_grpcurl ;;
+      chromium) install_chromium ;;
       prometheus) install_prometheus ;;
       compose) install_compose ;;
       prometheus3) install_prometheus3 ;;
