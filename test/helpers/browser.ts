@@ -75,14 +75,15 @@ const LOCAL = /^(file|data|blob|about):/;
 /**
  * Opens `file` from disk (file://) in a fresh offline context and waits for its load event.
  * @param options.colorScheme prefers-color-scheme (default light)
- * @param options.width viewport width (default 1280)
+ * @param options.width viewport width in CSS pixels (default 1280)
+ * @param options.scale device pixels per CSS pixel (default 1; below 1 renders smaller, e.g. for a README image)
  */
-export async function openOffline(browser: Browser, file: string, options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<OfflinePage> {
+export async function openOffline(browser: Browser, file: string, options: { colorScheme?: 'light' | 'dark'; width?: number; scale?: number } = {}): Promise<OfflinePage> {
   const context = await browser.newContext({
     offline: true,
     colorScheme: options.colorScheme ?? 'light',
     viewport: { width: options.width ?? 1280, height: 900 },
-    deviceScaleFactor: 1,
+    deviceScaleFactor: options.scale ?? 1,
   });
   const requests: string[] = [];
   const errors: string[] = [];
