@@ -73,7 +73,7 @@ export const CORE_LESSONS: Readonly<Record<string, Lesson>> = {
   blackhole: {
     wire: [
       'Request and 3 events flow through the fault proxy as usual.',
-      'The proxy keeps both TCP connections open and keeps reading, so every segment is still ACKed, but it forwards nothing: the server\'s next DATA frames vanish (about 20 at the default 100 ms pace), and so does all the client sends.',
+      'The proxy keeps both TCP connections open and keeps reading, so every segment is still ACKed, but it forwards nothing: the server\'s next DATA frames vanish (it goes on writing for the 2 s it takes to notice), and so does all the client sends.',
       'Each side\'s keepalive PING (every 1 s in `streamlab run`) gets no PING ACK. After the 1 s timeout each side gives up and destroys its connection; its parting GOAWAY and FIN are swallowed too.',
       'No RST_STREAM, no trailers, no RST ever arrive: silence is the only signal.',
     ],
@@ -82,7 +82,7 @@ export const CORE_LESSONS: Readonly<Record<string, Lesson>> = {
       server: '`\'cancelled\'`, when its own keepalive timer destroys the connection; a server without keepalive would never notice.',
       misleads: '`Connection dropped` is word for word what a FIN or a killed server give, and it comes seconds late: nothing tells either library when the peer went away. The server\'s `\'cancelled\'` reads like a client cancel.',
     },
-    streamlab: 'Neither socket saw a FIN or an RST: grpc-js\'s keepalive closed it locally, so the fate is `keepalive_timeout` on both sides. `streamlab.detection_ms` from the fault is about 2 s, bounded by keepalive time + timeout (the verdict checks the server\'s bound).',
+    streamlab: 'Neither socket saw a FIN or an RST: grpc-js\'s keepalive closed it locally, and a local close means `keepalive_timeout`, on both sides. `streamlab.detection_ms` from the fault is about 2 s, bounded by keepalive time + timeout (the verdict checks the server\'s bound).',
     jaeger: 'Operation `scenario blackhole`: both RPC spans have `keepalive.timeout`, then `transport.close` (`streamlab.transport.close_kind=local`) and `stream.end`, with `streamlab.end_cause=keepalive_timeout`; the SERVER span\'s `streamlab.messages.sent` counts what it wrote into the void. In compose Toxiproxy passes the client\'s FIN on, so the SERVER span (service `streamlab-server`, 30 s keepalive) says `streamlab.end_cause=connection_closed`.',
     grafana: `Dashboard ${LIFECYCLE}, panels "blackhole · detection latency" (about 2 s, far above the other columns) and "blackhole · messages/s" (the server line above the client's: messages nobody received).`,
     alert: {
