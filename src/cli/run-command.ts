@@ -1,7 +1,10 @@
 /**
  * `streamlab run [scenario ...]`: runs scenarios against an embedded server through the
- * embedded fault proxy and prints the side-by-side comparison (or `--json`).
+ * embedded fault proxy and prints the side-by-side comparison (or `--json`); `--html FILE`
+ * also writes the self-contained HTML report (src/report/html).
  */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer } from '../server/create-server.ts';
@@ -19,6 +22,7 @@ import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn } from './parse-integer.ts';
+import { formatBytes, writeHtmlReport } from '../report/html/write-report.ts';
 
 interface RunCommandOptions extends LogOptions {
   json: boolean;
@@ -32,6 +36,8 @@ interface RunCommandOptions extends LogOptions {
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
   endTimeoutMs: number;
+  html?: string;
+  jaegerUrl?: string;
 }
 
 const width = Math.max(...CATALOGUE.map((s) => s.name.length));
@@ -46,6 +52,29 @@ function rpcOption(value: string): RpcKind[] {
   }
 }
 
+/** commander parser of --jaeger-url: an http(s) URL, kept as given. */
+function jaegerUrlOption(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL (e.g. http://localhost:16686)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`"${value}" is not an http(s) URL`);
+  return value;
+}
+
+/**
+ * Checks that the report can go to `file` (its folder exists and it is not a folder), so a
+ * typo fails before the run rather than after it.
+ * @throws Error naming the problem
+ */
+function checkReportPath(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--html ${file}: no such folder ${folder}`);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--html ${file} is a folder: give a file name`);
+}
+
 /** Adds `run` to `program`. */
 export function registerRunCommand(program: Command, context: CliContext): Command {
   const command = program
@@ -58,6 +87,9 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
         'nothing at all. Each run is one trace (root span "scenario <name>").\n' +
         'Prints a side-by-side table and a timeline per scenario; exit 1 when any scenario\n' +
         'ended differently from its expectation.\n' +
+        '--html FILE also writes one self-contained HTML report (works offline): the table, a\n' +
+        'sequence diagram of both sides per scenario, its lesson and trace id (a Jaeger link with\n' +
+        '--jaeger-url); stdout (table or --json) is unchanged.\n' +
         'With --rpc KIND|all the transport scenarios (completion, cancel, disconnect, blackhole)\n' +
         'run over that RPC kind, or over all four (a matrix: unary Notify, client-stream Publish,\n' +
         'server-stream Subscribe, bidi Exchange).\n' +
@@ -67,6 +99,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: the core ones)'))
     .addOption(new Option('--all', 'run the whole catalogue (see `streamlab scenarios`)').default(false))
     .addOption(new Option('--json', 'print one JSON document instead of the table').default(false))
+    .addOption(new Option('--html <file>', 'also write a self-contained HTML report (diagrams, lessons) to this file'))
+    .addOption(new Option('--jaeger-url <url>', 'with --html: link each trace id to this Jaeger UI (URL/trace/ID)').argParser(jaegerUrlOption))
     .addOption(new Option('--rpc <kind>', 'run the transport scenarios over this RPC kind: unary, client_stream, server_stream, bidi_stream or all').argParser(rpcOption))
     .addOption(new Option('--no-color', 'no colours in the table (default: colours on a terminal)'))
     .addOption(new Option('--interval-ms <ms>', 'pause between events; 1000 = the classic one a second').argParser(integerIn(SUBSCRIBE_LIMITS.interval_ms.min, SUBSCRIBE_LIMITS.interval_ms.max)).default(RUN_DEFAULTS.intervalMs))
@@ -80,6 +114,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     let scenarios: Scenario[];
     try {
       if (options.all && names.length > 0) throw new Error(`--all runs the whole catalogue: drop the names (${names.join(', ')}) or --all`);
+      if (options.jaegerUrl !== undefined && options.html === undefined) throw new Error('--jaeger-url links the HTML report: add --html FILE');
+      if (options.html !== undefined) checkReportPath(options.html);
       const selected = options.all ? [...CATALOGUE] : selectScenarios(names);
       const counted = options.count === undefined ? selected : selected.map((scenario) => withCount(scenario, options.count as number));
       scenarios = options.rpc ? expandMatrix(counted, options.rpc) : counted;
@@ -123,6 +159,12 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     }
     const color = options.color !== false && Boolean(context.stdout.isTTY);
     context.stdout.write(options.json ? `${JSON.stringify(toJsonReport(results))}\n` : `${renderReport(results, color)}\n`);
+    if (options.html !== undefined) {
+      const written = await writeHtmlReport(options.html, results, {
+        matrix: options.rpc !== undefined, ...(options.jaegerUrl ? { jaegerUrl: options.jaegerUrl } : {}),
+      });
+      context.stderr.write(`HTML report: ${written.path} (${formatBytes(written.bytes)})\n`);
+    }
     context.setExitCode(results.every((result) => result.ok) ? 0 : 1);
   });
 }
