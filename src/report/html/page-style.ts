@@ -19,7 +19,7 @@ export const PAGE_STYLE = `
 }
 * { box-sizing: border-box; }
 body {
-  margin: 0 auto; max-width: 1000px; padding: 1.5rem 1.25rem 3rem; background: var(--bg); color: var(--fg);
+  margin: 0 auto; max-width: 1100px; padding: 1.5rem 1.25rem 3rem; background: var(--bg); color: var(--fg);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
 }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
@@ -30,10 +30,10 @@ p, ol, ul, dl { margin: .3rem 0 .6rem; }
 a { color: var(--accent); }
 code { font: .88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code-bg); padding: .05em .3em; border-radius: 3px; }
 .meta, .muted { color: var(--muted); }
-table.summary { border-collapse: collapse; width: 100%; font-size: .85rem; margin: 1rem 0 .5rem; }
-table.summary th, table.summary td { border: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
+.table-scroll { overflow-x: auto; margin: 1rem 0 .5rem; }
+table.summary { border-collapse: collapse; width: 100%; font-size: .8rem; }
+table.summary th, table.summary td { border: 1px solid var(--line); padding: .25rem .4rem; text-align: left; vertical-align: top; }
 table.summary th { background: var(--panel); }
-table.summary td.trace code { font-size: .78rem; }
 .verdict-ok { color: var(--ok); font-weight: 600; }
 .verdict-mismatch { color: var(--bad); font-weight: 700; }
 .small { font-size: .8rem; color: var(--muted); }
@@ -81,6 +81,8 @@ footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
 @media print {
   :root { color-scheme: light; --bg: #fff; --fg: #000; --muted: #444; --panel: #fff; --line: #bbb; --code-bg: #f0f0f0; }
   body { max-width: none; padding: 0; font-size: 11pt; }
+  .table-scroll { overflow: visible; }
+  table.summary { font-size: 7.5pt; }
   section.scenario { break-before: page; border-top: none; }
   figure.diagram, .lesson, table.summary tr { break-inside: avoid; }
   a.trace-link::after { content: " (" attr(href) ")"; font-size: .8em; }

@@ -1,6 +1,8 @@
 /**
  * The report's summary table: one row per scenario run, the terminal table's columns
- * (src/scenarios/report.ts) with each side's expected end beside the observed one.
+ * (src/scenarios/report.ts) with each side's expected end beside the observed one. The
+ * trace id is left to each scenario's section (with its Jaeger link), so the table fits a
+ * page.
  */
 import { expectationFor } from '../../scenarios/catalogue.ts';
 import { causeOf } from '../../scenarios/describe-scenario.ts';
@@ -47,8 +49,7 @@ export function renderSummaryTable(results: readonly ScenarioResult[], options: 
     const id = sectionId(scenario.name, scenario.rpc, options.matrix ?? false);
     const detection = result.causeAtMs === undefined ? '-' : lines(`client ${detectionMs(result.client)}`, `server ${detectionMs(result.server)}`);
     return `<tr data-scenario="${escapeHtml(scenario.name)}" data-rpc="${escapeHtml(scenario.rpc)}" data-ok="${result.ok}">`
-      + cell(`<a href="#${escapeHtml(id)}">${escapeHtml(scenario.name)}</a>`)
-      + cell(escapeHtml(scenario.rpc))
+      + cell(`<a href="#${escapeHtml(id)}">${escapeHtml(scenario.name)}</a><br><span class="small">${escapeHtml(scenario.rpc)}</span>`)
       + cell(escapeHtml(causeOf(scenario)))
       + cell(lines(describeExpected(expect.client), grpcCodeName(expect.clientCode)), 'expected')
       + cell(clientObserved(result), 'observed')
@@ -57,18 +58,17 @@ export function renderSummaryTable(results: readonly ScenarioResult[], options: 
       + cell(serverObserved(result), 'observed')
       + cell(escapeHtml(messages(result.server)))
       + cell(detection)
-      + cell(result.traceId ? `<code title="${escapeHtml(result.traceId)}">${escapeHtml(result.traceId.slice(0, 8))}…</code>` : '-', 'trace')
       + cell(result.ok ? '<span class="verdict-ok">ok</span>' : '<span class="verdict-mismatch">MISMATCH</span>')
       + '</tr>';
   });
-  return `<table class="summary">
+  return `<div class="table-scroll"><table class="summary">
 <thead>
-<tr><th rowspan="2">scenario</th><th rowspan="2">rpc</th><th rowspan="2">cause</th><th colspan="3">client</th><th colspan="3">server</th><th rowspan="2">detection (ms)</th><th rowspan="2">trace id</th><th rowspan="2">verdict</th></tr>
+<tr><th rowspan="2">scenario<br><span class="small">rpc</span></th><th rowspan="2">cause</th><th colspan="3">client</th><th colspan="3">server</th><th rowspan="2">detection (ms)</th><th rowspan="2">verdict</th></tr>
 <tr><th>expected</th><th>observed</th><th>msgs</th><th>expected</th><th>observed</th><th>msgs</th></tr>
 </thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
-<p class="small">msgs: ↑ sent, ↓ received by that side · trace id: its first 8 digits (the whole id is in the scenario's section) · detection: ms from the cause (the runner's first action) to that side's end</p>`;
+</table></div>
+<p class="small">msgs: ↑ sent, ↓ received by that side · detection: ms from the cause (the runner's first action) to that side's end</p>`;
 }
