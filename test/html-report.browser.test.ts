@@ -17,7 +17,7 @@
  * - `code.trace-id`; with --jaeger-url also `a.trace-link[href=URL/trace/TRACEID]`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -54,48 +54,23 @@ let browser: Browser;
  */
 async function report(name: string, args: string[], jaeger = true): Promise<{ file: string; scenarios: JsonScenario[] }> {
   const file = join(dir, `${name}.html`);
-  // Until `run --html` lands: the same run's --json, and a hand-written page that follows the contract.
-  const run = await cli(['run', ...args, '--interval-ms', '20', '--json']);
+  const run = await cli(['run', ...args, '--interval-ms', '20', '--json', '--html', file, ...(jaeger ? ['--jaeger-url', JAEGER] : [])]);
   assert.equal(run.code, 0, `streamlab run ${args.join(' ')} exited ${run.code}:\n${run.stderr}`);
   const { scenarios } = JSON.parse(run.stdout) as { scenarios: JsonScenario[] };
-  writeFileSync(file, fixture(scenarios, jaeger));
   assert.ok(statSync(file).size > 0, 'the report file is written');
   return { file, scenarios };
 }
 
-/** A tiny page that follows the DOM contract, drawn from --json (until `run --html` lands). */
-function fixture(scenarios: JsonScenario[], jaeger: boolean): string {
-  const text = (x: number, y: number, body: string, attrs = '') => `<text x="${x}" y="${y}" ${attrs}>${body}</text>`;
-  const section = (s: JsonScenario) => {
-    const ends = (['client', 'server'] as const).map((side, i) => s[side]?.end_cause
-      ? `<g data-event="stream.end" data-side="${side}">${text(20 + i * 400, 200, s[side]!.end_cause!)}</g>` : '').join('');
-    const det = (['client', 'server'] as const).map((side, i) => s[side]?.detection_ms != null
-      ? `<g data-detection="${side}" data-ms="${s[side]!.detection_ms}"><line x1="${20 + i * 400}" x2="${20 + i * 400}" y1="150" y2="190" stroke="red"/></g>` : '').join('');
-    const lane = s.name.startsWith('server-') ? 'process' : 'network';
-    return `<section class="scenario" id="scenario-${s.name}" data-scenario="${s.name}" data-ok="${s.ok}"><h2>${s.name}</h2>
-<figure class="diagram"><svg width="500" height="240">
-<g data-lane="client">${text(20, 20, 'client')}<line x1="20" x2="20" y1="30" y2="230" stroke="#333"/></g>
-<g data-lane="${lane}">${text(220, 20, lane)}<line x1="220" x2="220" y1="30" y2="230" stroke="#999"/></g>
-<g data-lane="server">${text(420, 20, 'server')}<line x1="420" x2="420" y1="30" y2="230" stroke="#333"/></g>
-<g data-event="stream.open" data-side="client">${text(30, 50, 'stream.open')}</g>
-<g data-event="messages"><rect x="20" y="60" width="400" height="20" fill="#cde"/>${text(30, 75, `${s.client?.received ?? 0} messages`)}</g>
-<g data-event="stream.cancel" data-side="client">${text(30, 100, 'cancel')}</g>
-<g data-event="fault">${text(230, 110, s.name === 'server-kill' ? 'SIGKILL' : 'fault')}</g>
-<g data-event="keepalive.timeout" data-side="client">${text(30, 130, 'keepalive timeout')}</g>
-<g data-event="goaway" data-side="server">${text(330, 130, 'GOAWAY')}</g>
-<g data-event="transport.close" data-side="client">${text(30, 145, 'FIN')}</g>
-${det}${ends}</svg></figure>
-<div class="lesson"><p>What happens on the wire in ${s.name}, what each side's gRPC library reports, how streamlab tells it apart, and where to look in Jaeger and Grafana.</p></div>
-<p>trace <code class="trace-id">${s.trace_id}</code>${jaeger ? ` <a class="trace-link" href="${JAEGER}/trace/${s.trace_id}">open in Jaeger</a>` : ''}</p></section>`;
-  };
-  return `<!doctype html><html><head><meta charset="utf-8"><title>fixture</title></head><body>
-<table class="summary">${scenarios.map((s) => `<tr data-scenario="${s.name}"><td>${s.name}</td><td>${s.ok}</td></tr>`).join('')}</table>
-${scenarios.map(section).join('\n')}</body></html>`;
+/** What an element says: its text (an SVG <title> included), aria-label, title and data-count. */
+async function label(locator: Locator): Promise<string> {
+  return locator.evaluate((element) => ['aria-label', 'title', 'data-count'].map((name) => element.getAttribute(name) ?? '')
+    .concat(element.textContent ?? '').join(' ').replace(/\s+/g, ' ').trim());
 }
 
-/** The visible text an element carries: its text, else its aria-label or title. */
-async function label(locator: Locator): Promise<string> {
-  return locator.evaluate((element) => [element.textContent ?? '', element.getAttribute('aria-label') ?? '', element.getAttribute('title') ?? '', element.querySelector('title')?.textContent ?? ''].join(' ').replace(/\s+/g, ' ').trim());
+/** Asserts `lane` shows a visible text matching `name`. */
+async function assertLaneLabel(lane: Locator, name: RegExp, what: string): Promise<void> {
+  const texts = lane.first().locator('text, .label, .lane-label').filter({ hasText: name });
+  assert.ok(await texts.count() > 0 && await texts.first().isVisible(), `${what}: a visible label matching ${name}`);
 }
 
 async function assertVisible(locator: Locator, what: string): Promise<void> {
@@ -106,7 +81,7 @@ async function assertVisible(locator: Locator, what: string): Promise<void> {
 /** Opened streams: every scenario but those where nothing listens. */
 const NEVER_OPENED = new Set(['no-server', 'no-server-wait-for-ready']);
 /** Scenarios whose fault is done to the server process: the diagram's middle lane is *process*. */
-const PROCESS_FAULTS = new Set(['server-kill', 'server-stop', 'server-suspend', 'server-suspend-no-keepalive']);
+const PROCESS_FAULTS = new Set(['server-kill', 'server-stop', 'server-suspend', 'server-suspend-no-keepalive', 'shutdown', 'shutdown-cut']);
 /** The events that make each ending what it is (beside open and end), with the side when it matters. */
 const KEY_EVENTS: Record<string, { event: string; side?: 'client' | 'server'; label?: RegExp }[]> = {
   completion: [{ event: 'messages' }],
@@ -115,9 +90,10 @@ const KEY_EVENTS: Record<string, { event: string; side?: 'client' | 'server'; la
   blackhole: [{ event: 'fault' }, { event: 'keepalive.timeout' }],
   close: [{ event: 'fault' }, { event: 'transport.close' }],
   'server-kill': [{ event: 'fault', label: /kill/i }],
-  'server-stop': [{ event: 'fault' }, { event: 'goaway' }],
-  'server-suspend': [{ event: 'fault' }, { event: 'keepalive.timeout' }],
-  shutdown: [{ event: 'goaway' }],
+  'server-stop': [{ event: 'fault', label: /SIGTERM/ }, { event: 'goaway', side: 'client' }],
+  'server-suspend': [{ event: 'fault', label: /SIGSTOP/ }, { event: 'keepalive.timeout', side: 'client' }],
+  // A graceful drain sends GOAWAY too, but the stream completes: only the cut one records it.
+  'shutdown-cut': [{ event: 'fault', label: /SIGTERM/ }, { event: 'goaway', side: 'client' }, { event: 'goaway', side: 'server' }],
 };
 
 /** Checks one scenario's section against its JSON. */
@@ -135,12 +111,12 @@ async function assertSection(page: Page, scenario: JsonScenario, jaeger: boolean
   for (const lane of ['client', 'server']) {
     const element = diagram.locator(`[data-lane="${lane}"]`);
     await assertVisible(element, `${name}: ${lane} lane`);
-    assert.match(await label(element.first()), new RegExp(lane, 'i'), `${name}: ${lane} lane labelled`);
+    await assertLaneLabel(element, new RegExp(lane, 'i'), `${name}: ${lane} lane`);
   }
   const middle = PROCESS_FAULTS.has(name) ? 'process' : undefined;
   const middleLane = diagram.locator(middle ? '[data-lane="process"]' : '[data-lane="network"], [data-lane="process"]');
   await assertVisible(middleLane, `${name}: ${middle ?? 'network or process'} lane`);
-  assert.match(await label(middleLane.first()), /network|proxy|process/i, `${name}: middle lane labelled`);
+  await assertLaneLabel(middleLane, /network|proxy|process/i, `${name}: middle lane`);
 
   if (!NEVER_OPENED.has(name)) await assertVisible(diagram.locator('[data-event="stream.open"]'), `${name}: stream.open`);
   for (const { event, side, label: want } of KEY_EVENTS[name] ?? []) {
@@ -227,5 +203,42 @@ describe('streamlab run --html in headless Chromium, offline', { timeout: 180_00
     const { file, scenarios } = await report('core', []);
     assert.deepEqual(scenarios.map((s) => s.name), ['completion', 'cancel', 'disconnect', 'blackhole']);
     await assertReport(file, scenarios);
+  });
+
+  test('--all: every catalogue scenario has its section, diagram and lesson; process faults draw the process lane', async () => {
+    const catalogue = await cli(['scenarios', '--json']);
+    assert.equal(catalogue.code, 0, catalogue.stderr);
+    const names = (JSON.parse(catalogue.stdout) as { scenarios: { name: string }[] }).scenarios.map((s) => s.name);
+    for (const name of [...PROCESS_FAULTS, ...Object.keys(KEY_EVENTS)]) assert.ok(names.includes(name), `${name} is in the catalogue (this test names it)`);
+    const { file, scenarios } = await report('all', ['--all']);
+    assert.deepEqual(scenarios.map((s) => s.name), names, '--all runs the catalogue');
+    await assertReport(file, scenarios);
+  });
+
+  test('without --jaeger-url: the trace id and no link; readable in light and dark', async () => {
+    const { file, scenarios } = await report('no-jaeger', ['completion'], false);
+    await assertReport(file, scenarios, false);
+    const luma = (rgb: string) => {
+      const [r = 0, g = 0, b = 0] = (rgb.match(/[\d.]+/g) ?? []).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    };
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page, errors } = await openOffline(browser, file, { colorScheme: scheme });
+      try {
+        const { background, color } = await page.locator('body').evaluate((body) => {
+          const style = body.ownerDocument.defaultView.getComputedStyle(body);
+          return { background: String(style.backgroundColor), color: String(style.color) };
+        });
+        const [bg, fg] = [luma(background), luma(color)];
+        if (scheme === 'light') assert.ok(bg > 0.8 && fg < 0.35, `light: dark text (${color}) on a light page (${background})`);
+        else assert.ok(bg < 0.2 && fg > 0.65, `dark: light text (${color}) on a dark page (${background})`);
+        const png = await page.locator('section.scenario').first().screenshot({ path: join(dir, `completion-${scheme}.png`), animations: 'disabled' });
+        const stats = pngStats(png);
+        assert.ok(stats.colours >= 16 && stats.inkShare > 0.02, `${scheme}: screenshot is not blank (${JSON.stringify(stats)})`);
+        assert.deepEqual(errors, [], `${scheme}: no console or page errors`);
+      } finally {
+        await context.close();
+      }
+    }
   });
 });
