@@ -11,37 +11,20 @@
  * network: the context is offline, every request that is not to a local file (or data:/blob:)
  * is recorded and aborted, and console errors and page errors are collected.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { findTool } from './native-tool.ts';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
-
-/** The tools cache's bin dir, as stack/install-tools.sh names it. */
-const TOOLS_BIN = join(process.env.STREAMLAB_TOOLS_DIR ?? join(process.env.HOME ?? '/root', '.cache/streamlab-tools'), 'bin');
-
-const executable = (path: string) => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The Chromium binary: the tools cache's link, else `chromium` or `chromium-browser` on PATH.
  * @throws Error telling how to install it when there is none
  */
 export function chromiumPath(): string {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  const candidates = [join(TOOLS_BIN, 'chromium'), ...['chromium', 'chromium-browser'].flatMap((name) => onPath.map((dir) => join(dir, name)))];
-  const found = candidates.find(executable);
-  if (found) return found;
-  throw new Error(`chromium not found in ${TOOLS_BIN} nor on PATH. Install it with \`bash stack/install-tools.sh chromium\` `
+  return findTool(['chromium', 'chromium-browser'], 'Install it with `bash stack/install-tools.sh chromium` '
     + '(as root: apt-get install chromium; otherwise: sudo apt-get install chromium), as npm test\'s pretest and .ci/run do.');
 }
 

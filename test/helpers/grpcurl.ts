@@ -10,34 +10,18 @@
  * synchronous spawn would stop it from answering.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { findTool } from './native-tool.ts';
 
 const run = promisify(execFile);
-
-/** The tools cache's bin dir, as stack/install-tools.sh and stack/stack.test.ts name it. */
-export const TOOLS_BIN = join(process.env.STREAMLAB_TOOLS_DIR ?? join(process.env.HOME ?? '/root', '.cache/streamlab-tools'), 'bin');
-
-const executable = (path: string) => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The grpcurl binary: the tools cache's, else the first on PATH.
  * @throws Error telling how to install it when there is none
  */
 export function grpcurlPath(): string {
-  const candidates = [join(TOOLS_BIN, 'grpcurl'), ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'grpcurl'))];
-  const found = candidates.find(executable);
-  if (found) return found;
-  throw new Error(`grpcurl not found in ${TOOLS_BIN} nor on PATH. Install it with \`bash stack/install-tools.sh grpcurl\` `
-    + '(go install of the pinned github.com/fullstorydev/grpcurl/cmd/grpcurl; needs Go ≥ 1.25), as .ci/run does before npm test.');
+  return findTool(['grpcurl'], 'Install it with `bash stack/install-tools.sh grpcurl` '
+    + '(go install of the pinned github.com/fullstorydev/grpcurl/cmd/grpcurl; needs Go ≥ 1.25), as npm test\'s pretest and .ci/run do.');
 }
 
 /**
