@@ -44,26 +44,13 @@ export function splitHelperCall(text: string): HelperCallSyntax | undefined {
   return { name, nameAt, args };
 }
 
-/** The end of the argument starting at `index`: the first whitespace at depth 0 outside quotes. */
-function argumentEnd(text: string, index: number): number {
-  let depth = 0;
-  let quote = '';
-  for (; index < text.length; index++) {
-    const char = text.charAt(index);
-    if (quote) {
-      if (char === '\\') index++;
-      else if (char === quote) quote = '';
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '(' || char === '[') depth++;
-    else if ((char === ')' || char === ']') && depth > 0) depth--;
-    else if (depth === 0 && SPACE.test(char)) break;
-  }
-  return index;
-}
-
-/** The inside of `( ... )` when the parentheses wrap the whole argument, else undefined. */
-export function parenthesized(text: string, start: number, end: number): { start: number; end: number } | undefined {
-  if (text.charAt(start) !== '(' || text.charAt(end - 1) !== ')') return undefined;
+/**
+ * The characters of `text[start, end)` outside string literals ('…' or "…", backslash
+ * escapes inside them), with the bracket depth before each: `(` and `[` open, `)` and `]`
+ * close (a closing bracket with nothing open leaves the depth at 0). Both scanners below
+ * walk the text this way.
+ */
+function* unquoted(text: string, start: number, end: number): Generator<{ index: number; char: string; depth: number }> {
   let depth = 0;
   let quote = '';
   for (let index = start; index < end; index++) {
@@ -71,12 +58,32 @@ export function parenthesized(text: string, start: number, end: number): { start
     if (quote) {
       if (char === '\\') index++;
       else if (char === quote) quote = '';
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '(' || char === '[') depth++;
-    else if (char === ')' || char === ']') {
-      depth--;
-      if (depth === 0 && index < end - 1) return undefined;
+      continue;
     }
+    if (char === '"' || char === "'") {
+      quote = char;
+      continue;
+    }
+    yield { index, char, depth };
+    if (char === '(' || char === '[') depth++;
+    else if ((char === ')' || char === ']') && depth > 0) depth--;
   }
-  return depth === 0 ? { start: start + 1, end: end - 1 } : undefined;
+}
+
+/** The end of the argument starting at `index`: the first whitespace at depth 0 outside quotes. */
+function argumentEnd(text: string, index: number): number {
+  for (const { index: at, char, depth } of unquoted(text, index, text.length)) {
+    if (depth === 0 && SPACE.test(char)) return at;
+  }
+  return text.length;
+}
+
+/** The inside of `( ... )` when the parentheses wrap the whole argument, else undefined. */
+export function parenthesized(text: string, start: number, end: number): { start: number; end: number } | undefined {
+  if (text.charAt(start) !== '(' || text.charAt(end - 1) !== ')') return undefined;
+  for (const { index, char, depth } of unquoted(text, start, end)) {
+    // The bracket that closes the opening one must be the last character.
+    if ((char === ')' || char === ']') && depth === 1) return index === end - 1 ? { start: start + 1, end: end - 1 } : undefined;
+  }
+  return undefined;
 }
