@@ -2,63 +2,16 @@
  * The CLI as a user meets it: real processes, exit codes, one-line errors, --help on every
  * command, the --json document, and serve's SIGTERM drain.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { childrenOf, pollProcesses, running, stateOf } from './helpers/processes.ts';
+import { startCli } from './helpers/cli.ts';
 import { createStreamlabClient as createTickerClient } from '../src/client/streamlab-client.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `streamlab ...args` the way npm scripts do (Node 24, SDK preloaded). */
-/** Children still running; a failed assertion must not leave one holding the test file open. */
-const live = new Set<ReturnType<typeof spawn>>();
-after(() => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function cli(args: string[], env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  live.add(child);
-  const done = once(child, 'close').then(([code]) => {
-    live.delete(child);
-    return { code: code as number | null, stdout, stderr };
-  });
-  return { child, done };
-}
-
-/** Resolves with everything `stream` wrote once it matches `pattern`; rejects after `boundMs`. */
-function waitForOutput(stream: NodeJS.ReadableStream | null, pattern: RegExp, boundMs = 10_000): Promise<string> {
-  let seen = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${boundMs} ms; output so far: ${seen}`)), boundMs);
-    // Not for-await: breaking out of it would destroy the child's pipe.
-    stream?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve(seen);
-      }
-    });
-  });
-}
+/** Runs `streamlab ...args` as the user does; stdin is a pipe nobody writes to. */
+const cli = (args: string[], env: Record<string, string> = {}) => startCli(args, { env, stdin: 'pipe' });
 
 const USAGE_ERRORS: Array<{ args: string[]; env?: Record<string, string>; message: RegExp }> = [
   { args: ['run', 'nosuch'], message: /unknown scenario "nosuch": allowed are completion, cancel, disconnect, blackhole/ },
@@ -181,11 +134,11 @@ test('client --wait-for-ready --deadline-ms waits for a server that never comes,
 
 test('Ctrl-C on a client waiting on a frozen server ends it at once with client_cancelled', async () => {
   const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '0']);
-  const banner = await waitForOutput(server.child.stderr, /gRPC on \S+:\d+/);
+  const banner = await server.output('stderr', /gRPC on \S+:\d+/);
   const [, target] = /gRPC on (\S+:\d+)/.exec(banner) ?? [];
   const client = cli(['client', '--target', target!, '--count', '0', '--interval-ms', '20', '--keepalive-time-ms', '0']);
   try {
-    await waitForOutput(client.child.stdout, /^event 1 /m);
+    await client.output('stdout', /^event 1 /m);
     server.child.kill('SIGSTOP');
     client.child.kill('SIGINT');
     const result = await client.done;
@@ -217,7 +170,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGKILL', null]] as const) {
 
 test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exits 0', async () => {
   const server = cli(['serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-grace-ms', '100']);
-  const banner = await waitForOutput(server.child.stderr, /gRPC on \S+:\d+, metrics on :\d+/);
+  const banner = await server.output('stderr', /gRPC on \S+:\d+, metrics on :\d+/);
   const [, host, port, metricsPort] = /gRPC on (\S+):(\d+), metrics on :(\d+)/.exec(banner) ?? [];
   // A plain scrape (no Accept) gets Prometheus text 0.0.4, where counters keep _total.
   const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
@@ -239,7 +192,7 @@ test('serve: SIGTERM drains a live stream (client sees server_shutdown) and exit
 
 test('fleet: subscribers stream over both servers, the API answers, SIGINT stops everything and leaves no child', async () => {
   const fleet = cli(['fleet', '--servers', '2', '--clients', '6', '--base-port', '0', '--api-port', '0', '--tick-ms', '100']);
-  const banner = await waitForOutput(fleet.child.stderr, /control API (http:\/\/\S+)\/api /, 30_000);
+  const banner = await fleet.output('stderr', /control API (http:\/\/\S+)\/api /, 30_000);
   const base = /control API (http:\/\/\S+)\/api /.exec(banner)![1];
   const servers = await (await fetch(`${base}/api/servers`)).json() as Array<{ pid: number; address: string }>;
   assert.equal(servers.length, 2);

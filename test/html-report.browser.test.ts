@@ -16,7 +16,6 @@
  * - `div.lesson` (`.lesson.missing` when the scenario has none);
  * - `code.trace-id`; with --jaeger-url also `a.trace-link[href=URL/trace/TRACEID]`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,26 +23,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, openOffline, pngStats } from './helpers/browser.ts';
+import { runCli } from './helpers/cli.ts';
+
+/** Runs `streamlab ...args` (killed after 90 s). */
+const cli = (args: string[]) => runCli(args, { boundMs: 90_000 });
 
 const JAEGER = 'http://localhost:16686';
 
 interface Side { end_cause: string | null; detection_ms: number | null; sent: number; received: number; messages: number }
 interface JsonScenario { name: string; trace_id: string; ok: boolean; client: Side | null; server: Side | null }
-interface Run { code: number | null; stdout: string; stderr: string }
 
-/** Runs the CLI (Node 24, the SDK preloaded, as `npx streamlab` does) and collects its output. */
-function cli(args: string[], boundMs = 90_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`streamlab ${args.join(' ')}: no exit after ${boundMs} ms\n${stderr}`)); }, boundMs);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'streamlab-html-'));
 let browser: Browser;

@@ -5,7 +5,6 @@
  * inlined scripts (d3 and the view) executed against its DOM: the DOM contract, the cancel
  * diagram, trace links, the --json document unchanged, no external URL, escaping.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,10 @@ import { escapeHtml, inlineCode, jsonForScript } from '../src/report/html/escape
 import { renderHtmlReport } from '../src/report/html/html-report.ts';
 import { jaegerTraceUrl } from '../src/report/html/scenario-section.ts';
 import { startHarness } from './helpers/harness.ts';
+import { runCli } from './helpers/cli.ts';
+
+/** Runs `streamlab ...args` (killed after 60 s). */
+const cli = (args: string[]) => runCli(args, { boundMs: 60_000 });
 import type { Harness } from './helpers/harness.ts';
 
 const T0 = 1_800_000_000_000;
@@ -239,16 +242,3 @@ describe('reports of real runs', () => {
   });
 });
 
-/** Runs the CLI as `npx streamlab` does (Node 24, the SDK preloaded). */
-function cli(args: string[], boundMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`streamlab ${args.join(' ')}: no exit after ${boundMs} ms`)); }, boundMs);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}

@@ -6,11 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { runCli as cli } from './helpers/cli.ts';
 import { CATALOGUE } from '../src/scenarios/catalogue.ts';
 import type { Scenario } from '../src/scenarios/catalogue.ts';
 import type { Lesson } from '../src/scenarios/lesson.ts';
@@ -20,7 +18,6 @@ import { wrapLines } from '../src/scenarios/lessons/wrap.ts';
 import { causesOf } from '../src/scenarios/scenario.ts';
 import * as semconv from '../src/telemetry/semconv.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
 /** Every text of `lesson`, one string per field (wire steps one each). */
@@ -149,18 +146,6 @@ test('wrapping keeps lines within the width, numbers with their units, and Markd
   }
 });
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs `streamlab ...args` the way npm scripts do (Node 24, SDK preloaded). */
-async function cli(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = await once(child, 'close');
-  return { code: code as number | null, stdout, stderr };
-}
 
 const squeezed = (text: string): string => text.replace(/\s+/g, ' ');
 

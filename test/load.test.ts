@@ -7,7 +7,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +22,12 @@ import { createReflectionServices } from '../src/server/services/reflection-serv
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import { createMetricsHttpServer } from '../src/telemetry/metrics-http.ts';
 import { startHarness } from './helpers/harness.ts';
+import { runCli } from './helpers/cli.ts';
+
+/** Runs `streamlab load ...args` (killed after 30 s). */
+const cli = (args: string[]) => runCli(['load', ...args], { boundMs: 30_000 });
 import type { Harness } from './helpers/harness.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TICKER_PROTO = fileURLToPath(new URL('../proto/streamlab/v1/ticker.proto', import.meta.url));
 
 let harness: Harness;
@@ -204,18 +206,6 @@ test('usage errors name what is wrong: unknown method or service, bad --data, ba
   assert.throws(() => parseDuration('2d'), /from 1ms to 24h/);
 });
 
-/** Runs `streamlab load ...args` as npm does (Node 24, SDK preloaded). */
-async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', 'load', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [code] = await once(child, 'close');
-  clearTimeout(timer);
-  return { code: code as number | null, stdout, stderr };
-}
 
 test('CLI: usage errors exit 2 with one line; --json prints one document of the documented shape', async () => {
   const target = ['--target', harness.target];

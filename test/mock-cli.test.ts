@@ -3,50 +3,20 @@
  * through reflection (no proto files), a bad script exits 2 with one line naming its
  * position, --help explains the format, SIGTERM drains and exits 0.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grpcurl, grpcurlJson } from './helpers/grpcurl.ts';
+import { startCli } from './helpers/cli.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const live = new Set<ReturnType<typeof spawn>>();
-after(() => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const done = once(child, 'close').then(([code]) => {
-    live.delete(child);
-    return { code: code as number | null, stdout, stderr };
-  });
-  const output = (pattern: RegExp, boundMs = 20_000) => new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${boundMs} ms: ${stderr}`)), boundMs);
-    const check = () => {
-      const match = pattern.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    child.stderr.on('data', check);
-    check();
-  });
-  return { child, done, output };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => startCli(args, { env });
 
 test('mock serves the fixture: grpcurl lists and calls it without proto files; SIGTERM exits 0', async () => {
   const mock = cli(['mock', '--proto', 'examples/mock/chat.proto', '--scripts', 'examples/mock/scripts', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--seed', '1']);
-  const [, port] = await mock.output(/serving chat\.v1\.Chat on \S+:(\d+)/);
+  const banner = /serving chat\.v1\.Chat on \S+:(\d+)/;
+  const [, port] = banner.exec(await mock.output('stderr', banner, 20_000))!;
   const target = `127.0.0.1:${port}`;
   const services = (await grpcurl(target, ['list'])).trim().split('\n');
   assert.deepEqual(services, ['chat.v1.Chat', 'grpc.channelz.v1.Channelz', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection']);

@@ -5,7 +5,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type http from 'node:http';
 import { createMockServer } from '../src/mock/mock-server.ts';
@@ -13,8 +12,8 @@ import type { MockServer } from '../src/mock/mock-server.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import { createMetricsHttpServer } from '../src/telemetry/metrics-http.ts';
 import type { LoadReport } from '../src/load/load-report.ts';
+import { runCli } from './helpers/cli.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const deps = createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
 let mock: MockServer;
 let metrics: http.Server;
@@ -35,14 +34,9 @@ after(async () => {
 
 /** Runs `streamlab load … --json` and parses its one document. */
 async function load(args: string[]): Promise<LoadReport> {
-  const child = spawn(process.execPath, ['--import', './src/instrumentation.ts', 'src/main.ts', 'load', '--target', target, '--proto', 'examples/mock/chat.proto', '--json', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = await once(child, 'close');
-  assert.equal(code, 0, stderr);
-  return JSON.parse(stdout) as LoadReport;
+  const run = await runCli(['load', '--target', target, '--proto', 'examples/mock/chat.proto', '--json', ...args]);
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout) as LoadReport;
 }
 
 const count = (rows: Array<{ end_cause: string; count: number }>, cause: string) => rows.filter((row) => row.end_cause === cause).reduce((sum, row) => sum + row.count, 0);
