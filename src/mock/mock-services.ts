@@ -19,10 +19,14 @@ import type { MockRuntime } from './mock-runtime.ts';
 import { createMockStream } from './mock-stream.ts';
 import type { StreamIo } from './mock-stream.ts';
 import { parseScript } from './parse-script.ts';
+import { createTemplateHelpers } from './template/index.ts';
 import type { Script } from './script-line.ts';
 import { ScriptError } from './script-error.ts';
 import { checkMessage, MessageCheckError } from '../client/message-check.ts';
 import type { PackageDefinition } from '@grpc/proto-loader';
+
+/** Helpers for rendering constant templates at load time, which never call them (and must not use up a stream's seed). */
+const UNUSED_HELPERS = createTemplateHelpers({});
 
 /** Checks a message the mock is about to send against its type: protobufjs would drop an unknown field without a word. */
 type CheckResponse = (message: unknown) => void;
@@ -43,12 +47,13 @@ function responseCheck(definition: PackageDefinition, typeName: string): CheckRe
  * the response type, so a typo in a field name refuses the script at start.
  * @throws ScriptError at the line of the first message that does not fit
  */
-function checkConstantMessages(script: Script, check: CheckResponse, helpers: ReturnType<MockRuntime['helpersForStream']>): void {
+function checkConstantMessages(script: Script, check: CheckResponse): void {
   for (const line of script.lines) {
     const payload = line.dir === 'out' ? line.message : line.response;
     if (!payload?.constant) continue;
     try {
-      check(payload.render({ request: {}, state: {} }, helpers));
+      // A constant template reads neither the scope nor the helpers.
+      check(payload.render({ request: {}, state: {} }, UNUSED_HELPERS));
     } catch (error) {
       throw new ScriptError({ file: script.file, line: line.lineNumber }, (error as Error).message, { cause: error });
     }
@@ -116,7 +121,7 @@ export function createMockServices(services: readonly LoadedService[], scriptsDi
       const file = scriptPath(scriptsDir, service.name, method);
       const script = existsSync(file) ? parseScript(file, readFileSync(file, 'utf8')) : undefined;
       const check = responseCheck(service.packageDefinition, service.responseTypes[method] ?? 'unknown');
-      if (script) checkConstantMessages(script, check, runtime.helpersForStream());
+      if (script) checkConstantMessages(script, check);
       handlers[method] = handlerOf(methodInfoOf(definition).kind, script, file, runtime, check);
     }
     return { name: service.name, definition: service.definition, handlers };
