@@ -18,7 +18,8 @@ import type { TemplateScope } from './template/index.ts';
 import { matchesPattern } from './match-pattern.ts';
 import type { MockRuntime } from './mock-runtime.ts';
 import type { Script, ScriptLine } from './script-line.ts';
-import { LineFailure } from './stream-io.ts';
+import { LineFailure, statusOfFailure } from './stream-io.ts';
+import { delayMs, latencyMs } from './line-timing.ts';
 import type { StreamIo } from './stream-io.ts';
 
 export type { StreamIo } from './stream-io.ts';
@@ -52,17 +53,8 @@ export function createMockStream(runtime: MockRuntime, script: Script, io: Strea
     action();
   }
 
-  const latency = (): number => {
-    const { latencyMinMs: min, latencyMaxMs: max } = runtime.limits;
-    return max > 0 ? min + runtime.random() * (max - min) : 0;
-  };
-
-  function tsOf(line: ScriptLine): number {
-    if (line.ts === undefined || typeof line.ts === 'number') return line.ts ?? 0;
-    const value = Number(line.ts.render(scope, helpers));
-    if (!(value >= 0 && Number.isFinite(value))) throw new LineFailure(Status.INTERNAL, `${line.where}: ts yielded ${String(value)}, not ms ≥ 0`);
-    return value;
-  }
+  const latency = (): number => latencyMs(runtime.limits, runtime.random);
+  const tsOf = (line: ScriptLine): number => delayMs(line, scope, helpers);
 
   /** Sleeps until `atMs` (epoch); false when the call ended meanwhile. */
   async function until(atMs: number): Promise<boolean> {
@@ -107,10 +99,8 @@ export function createMockStream(runtime: MockRuntime, script: Script, io: Strea
     try {
       work();
     } catch (error) {
-      const at = line && !(error instanceof LineFailure) ? `${line.where}: ` : '';
-      if (error instanceof LineFailure) end(() => io.fail(error.code, error.message));
-      else if (error instanceof TemplateError) end(() => io.fail(Status.INTERNAL, `${at}template failed: ${error.message}`));
-      else end(() => io.fail(Status.INTERNAL, `${at}mock failed: ${error instanceof Error ? error.message : String(error)}`));
+      const { code, message } = statusOfFailure(error, line);
+      end(() => io.fail(code, message));
     }
   }
 

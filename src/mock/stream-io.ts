@@ -2,9 +2,10 @@
  * The engine's side of one mocked call (mock-stream.ts): what it can do to the call — built
  * by mock-services.ts for each RPC kind — and the failure of one script line at run time.
  */
-import type { status as Status } from '@grpc/grpc-js';
+import { status as Status } from '@grpc/grpc-js';
+import { TemplateError } from './template/index.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
-import type { ScriptFault } from './script-line.ts';
+import type { ScriptFault, ScriptLine } from './script-line.ts';
 
 /** How the engine acts on its call (built by mock-services.ts for each RPC kind). */
 export interface StreamIo {
@@ -32,3 +33,15 @@ export class LineFailure extends Error {
   }
 }
 
+
+/**
+ * The status a failure of `line` ends its call with: a LineFailure's own code and message;
+ * INTERNAL for a template that failed or anything else, the message naming the line
+ * (`file:line`) and what went wrong.
+ */
+export function statusOfFailure(error: unknown, line?: ScriptLine): { code: Status; message: string } {
+  if (error instanceof LineFailure) return { code: error.code, message: error.message };
+  const at = line ? `${line.where}: ` : '';
+  if (error instanceof TemplateError) return { code: Status.INTERNAL, message: `${at}template failed: ${error.message}` };
+  return { code: Status.INTERNAL, message: `${at}mock failed: ${error instanceof Error ? error.message : String(error)}` };
+}
