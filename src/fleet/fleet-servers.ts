@@ -67,6 +67,8 @@ export interface FleetServersOptions {
 export const FLEET_MESSAGE_EVENTS = 10;
 
 interface Entry {
+  /** Start order: `srv-<n>`. */
+  n: number;
   id: string;
   slot: number;
   process: ServerProcess;
@@ -113,7 +115,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
       const slot = ports.findIndex((_, index) => !busy.has(index));
       if (slot < 0) throw new FleetError('conflict', `every one of the ${slotCount} slots (${ports.join(', ')}) runs a server: stop one first, or start the fleet with more --slots`);
       starting.add(slot);
-      const id = `srv-${nextId++}`;
+      const n = nextId++;
       const child = await startServerProcess({
         observer: {},
         importSpans: deps.importSpans,
@@ -131,9 +133,9 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
         sendHistory: (topics) => void child.send({ type: 'topic-history', id: 0, topics }),
       };
       deps.relay.join(member);
-      const entry: Entry = { id, slot, process: child, state: 'running' };
+      const entry: Entry = { n, id: `srv-${n}`, slot, process: child, state: 'running' };
       entries.push(entry);
-      entries.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4))); // start order, not ready order
+      entries.sort((a, b) => a.n - b.n); // start order, not the order they became ready
       void child.exited.then(() => {
         deps.relay.leave(member);
         if (entry.state === 'running') entry.state = 'exited';
