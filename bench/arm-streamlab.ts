@@ -25,9 +25,9 @@ import { createStreamlabClient } from '../src/client/streamlab-client.ts';
 import { startDelivery } from '../src/client/delivery-client.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
-import { createRunObserver } from '../src/scenarios/run-observer.ts';
-import { nowMs } from '../src/telemetry/lifecycle-event.ts';
-import type { LifecycleObserver, LifecyclePhase } from '../src/telemetry/lifecycle-event.ts';
+import { nowMs } from '../src/core/clock.ts';
+import type { LifecycleObserver, LifecyclePhase, StreamEnd } from '../src/telemetry/lifecycle-event.ts';
+import { deliveryOf } from '../src/delivery/delivery-account.ts';
 import { callPool, check, progress, KINDS, latencySummary, measureThroughput, PAYLOAD_BYTES, printResult, SIZES, TOPIC, writeAll } from './common.ts';
 import type { CancelLatency, Kind, Workloads } from './common.ts';
 
@@ -37,13 +37,12 @@ const on = telemetry.enabled;
 const devNull = new Writable({ write: (_chunk, _encoding, done) => done() });
 const logger = createLogger({ level: 'info', format: 'json', silent: !on, transports: [new winston.transports.Stream({ stream: devNull })] });
 
-const runObserver = createRunObserver(0);
 let observing = false;
 let serverEventWaiter: { phase: LifecyclePhase; resolve: () => void } | undefined;
+let serverEndWaiter: ((end: StreamEnd) => void) | undefined;
 const observer: LifecycleObserver = {
   onEvent(event) {
     if (!observing) return;
-    runObserver.onEvent?.(event);
     if (serverEventWaiter && event.side === 'server' && event.phase === serverEventWaiter.phase) {
       const { resolve } = serverEventWaiter;
       serverEventWaiter = undefined;
@@ -51,13 +50,18 @@ const observer: LifecycleObserver = {
     }
   },
   onEnd(end) {
-    if (observing) runObserver.onEnd?.(end);
+    if (!observing || end.side !== 'server' || !serverEndWaiter) return;
+    const resolve = serverEndWaiter;
+    serverEndWaiter = undefined;
+    resolve(end);
   },
 };
 /** Resolves at the next server-side lifecycle event of `phase` (trials run one at a time). */
 const nextServerEvent = (phase: LifecyclePhase) => new Promise<void>((resolve) => (serverEventWaiter = { phase, resolve }));
+/** Resolves with the next server-side end. */
+const nextServerEnd = () => new Promise<StreamEnd>((resolve) => (serverEndWaiter = resolve));
 
-const deps = createTelemetryDeps({ logger, observer });
+const deps = createTelemetryDeps({ logger, observer, pipeline: telemetry });
 const server = createServer(deps, { settleMs: 5 });
 const address = await server.listen({ host: '127.0.0.1', port: 0 });
 const client = createStreamlabClient(deps, { target: `127.0.0.1:${address.port}` });
@@ -92,7 +96,8 @@ const workloads: Workloads = {
   async bidi(messages) {
     const exchange = inScenario('bench-bidi', () => startDelivery(client, { count: messages, intervalMs: 0, payloadBytes: PAYLOAD_BYTES }));
     const end = await exchange.ended;
-    check(end.endCause === 'completed' && end.delivery?.acked === messages, `Exchange ended ${end.endCause} with ${end.delivery?.acked} of ${messages} acked`);
+    const acked = deliveryOf(end)?.acked;
+    check(end.endCause === 'completed' && acked === messages, `Exchange ended ${end.endCause} with ${acked} of ${messages} acked`);
   },
 };
 
@@ -125,18 +130,17 @@ async function measureCancel(kind: Kind): Promise<CancelLatency> {
   progress(`cancel ${kind}: ${SIZES.trials} trials`);
   const latencies: number[] = [];
   for (let trial = 0; trial < SIZES.trials; trial++) {
-    // With telemetry off there is no context manager, so baggage does not travel: every call is scenario `none`.
-    const name = on ? `bench-cancel-${kind}-${trial}` : 'none';
-    runObserver.forget(name);
-    const call = inScenario(name, () => openForCancel(kind));
+    // Trials run one at a time, so the next server end is this trial's; detection is measured
+    // from the bench's own cause time (with telemetry off no baggage, hence no run, travels).
+    const serverEnded = nextServerEnd();
+    const call = openForCancel(kind);
     await call.ready;
-    deps.causeClock.mark(name, nowMs());
+    const causeAtMs = nowMs();
     call.cancel();
-    const serverEnd = await runObserver.nextEnd('server', name, 5_000);
+    const serverEnd = await serverEnded;
     await call.ended;
-    check(serverEnd?.endCause === 'client_cancelled' && serverEnd.detectionMs !== undefined, `${kind} trial ${trial}: the server saw ${serverEnd?.endCause ?? 'no end'}`);
-    latencies.push(serverEnd.detectionMs);
-    deps.causeClock.clear(name);
+    check(serverEnd.endCause === 'client_cancelled', `${kind} trial ${trial}: the server saw ${serverEnd.endCause}`);
+    latencies.push(serverEnd.endedAtMs - causeAtMs);
     if (trial % 20 === 19) capture?.reset();
   }
   return latencySummary(latencies);

@@ -7,6 +7,8 @@
  * | STREAMLAB_LOG_FORMAT  | json, pretty       | pretty on a terminal, json otherwise     |
  * | STREAMLAB_LOG_LEVEL   | error, warn, info, debug | serve info, client warn, run error       |
  * | STREAMLAB_TELEMETRY   | on, off            | on (read by src/instrumentation.ts)      |
+ * | STREAMLAB_RPC_SPANS   | streamlab, contrib | streamlab (read by src/instrumentation.ts; `--rpc-spans` wins) |
+ * | STREAMLAB_SCENARIO_LABELS | comma-separated names | none: only catalogue scenarios (and `fleet`) label series |
  * | STREAMLAB_MOCK_STREAM_TIMEOUT_MS | integer ms ≥ 0 | 300000 (`mock --stream-timeout-ms`)      |
  * | STREAMLAB_MOCK_MAX_MESSAGES      | integer ≥ 1    | 10000 (`mock --max-messages`)            |
  * | STREAMLAB_MOCK_LATENCY_MIN_MS    | integer ms ≥ 0 | 0 (`mock --latency-min-ms`)              |
@@ -24,6 +26,23 @@ export interface EnvConfig {
   logLevel?: LogLevel;
   /** `STREAMLAB_MOCK_*` defaults of `streamlab mock`'s flags; absent variables are absent here. */
   mock: MockEnv;
+  /** STREAMLAB_SCENARIO_LABELS: scenario names that label series besides the catalogue's. */
+  scenarioLabels: string[];
+}
+
+/** A scenario name that may become a label value: letters, digits, `.`, `_`, `-`, 1 to 64 characters. */
+const SCENARIO_LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Parses a comma-separated list of scenario names (STREAMLAB_SCENARIO_LABELS).
+ * @throws ConfigError naming the first bad name and what is allowed
+ */
+export function parseScenarioLabels(name: string, value: string): string[] {
+  const labels = value.split(',').map((label) => label.trim()).filter((label) => label !== '');
+  const bad = labels.find((label) => !SCENARIO_LABEL.test(label));
+  if (bad !== undefined) throw new ConfigError(`${name} has "${bad.slice(0, 80)}": a scenario label is 1 to 64 letters, digits, ".", "_" or "-"`);
+  if (labels.length > 1_000) throw new ConfigError(`${name} has ${labels.length} names: at most 1000 (each becomes label values of several series)`);
+  return labels;
 }
 
 /** The `STREAMLAB_MOCK_*` variables (see the table above). */
@@ -79,9 +98,12 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
   const level = env.STREAMLAB_LOG_LEVEL;
   const telemetry = env.STREAMLAB_TELEMETRY;
   if (telemetry !== undefined) oneOf('STREAMLAB_TELEMETRY', telemetry, ['on', 'off']);
+  const rpcSpans = env.STREAMLAB_RPC_SPANS;
+  if (rpcSpans !== undefined) oneOf('STREAMLAB_RPC_SPANS', rpcSpans, ['streamlab', 'contrib']);
   return {
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
     mock: mockEnv(env),
+    scenarioLabels: env.STREAMLAB_SCENARIO_LABELS === undefined ? [] : parseScenarioLabels('STREAMLAB_SCENARIO_LABELS', env.STREAMLAB_SCENARIO_LABELS),
   };
 }

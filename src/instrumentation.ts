@@ -13,25 +13,33 @@
  * - OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER: unset means none, because metrics are
  *   served by prom-client on /metrics and logs go through winston.
  * - OTEL_LOG_LEVEL (SDK diagnostics) defaults to "error" here rather than the SDK's "info".
- *   The server lifecycle ends some server spans before instrumentation-grpc does (see
- *   src/server/stream-lifecycle.ts) and the SDK warns about every later call on them.
  * - STREAMLAB_TELEMETRY=off starts no SDK at all (the API stays a no-op): the "off"
  *   arm of the benchmark.
+ * - STREAMLAB_RPC_SPANS (or `--rpc-spans` on the command line, which wins): who creates
+ *   the RPC spans. `streamlab` (default): streamlab's interceptors, and
+ *   @opentelemetry/instrumentation-grpc is not loaded at all (grpc-js stays unpatched).
+ *   `contrib`: instrumentation-grpc patches grpc-js and creates them, and streamlab
+ *   decorates them (src/telemetry/span-writer.ts), to compare the two on the same ending.
+ *   Read here because grpc-js must be patched (or not) before it is first imported.
  */
 import { register } from 'node:module';
 
-// ESM imports of @grpc/grpc-js are only patched through import-in-the-middle's loader
-// hook; it must be registered before grpc-js is imported anywhere, hence the dynamic
-// imports below (static imports would be evaluated before this line).
-register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+// Span mode contrib: ESM imports of @grpc/grpc-js are only patched through
+// import-in-the-middle's loader hook; it must be registered before grpc-js is imported
+// anywhere, hence the dynamic imports below (static imports would be evaluated before this
+// line). Span mode streamlab patches nothing and needs no loader hook.
+if (rpcSpanMode() === 'contrib' && process.env.STREAMLAB_TELEMETRY !== 'off') register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
 const { startNodeSdk } = await import('@opentelemetry/sdk-node');
-const { GrpcInstrumentation } = await import('@opentelemetry/instrumentation-grpc');
 const sdkTrace = await import('@opentelemetry/sdk-trace');
 type SpanProcessor = import('@opentelemetry/sdk-trace').SpanProcessor;
 type ReadableSpan = import('@opentelemetry/sdk-trace').ReadableSpan;
 type Span = import('@opentelemetry/sdk-trace').Span;
 type Context = import('@opentelemetry/api').Context;
+type ApiSpan = import('@opentelemetry/api').Span;
+type RpcSpanMode = import('./telemetry/telemetry-deps.ts').RpcSpanMode;
+type StockSpanHooks = import('./telemetry/telemetry-deps.ts').StockSpanHooks;
+type StockSpanFacts = import('./telemetry/lifecycle-event.ts').StockSpanFacts;
 const { SpanKind, SpanStatusCode, createTraceState } = await import('@opentelemetry/api');
 const { resourceFromAttributes } = await import('@opentelemetry/resources');
 type SpanRecord = import('./telemetry/span-record.ts').SpanRecord;
@@ -52,6 +60,10 @@ export interface SpanCapture {
 export interface Telemetry {
   /** False when STREAMLAB_TELEMETRY=off: no SDK, spans are no-ops. */
   readonly enabled: boolean;
+  /** Who creates the RPC spans (STREAMLAB_RPC_SPANS / --rpc-spans). */
+  readonly rpcSpans: RpcSpanMode;
+  /** Span mode contrib: the stock instrumentation's RPC spans as they start and end. */
+  readonly stockSpans?: StockSpanHooks;
   /** Exports every finished span now (the batch processor's queue included). */
   forceFlush(): Promise<void>;
   /** Flushes, then stops the SDK. Idempotent. */
@@ -106,6 +118,52 @@ class SemconvServerStatusProcessor implements SpanProcessor {
   onEnd(): void {}
   async forceFlush(): Promise<void> {}
   async shutdown(): Promise<void> {}
+}
+
+/** The name instrumentation-grpc's tracer has (its spans' instrumentation scope). */
+const STOCK_GRPC_SCOPE = '@opentelemetry/instrumentation-grpc';
+
+/**
+ * Span mode contrib: tells the observation layer when the stock instrumentation starts and
+ * ends an RPC span, and what it recorded on it. First in the processor list, so `onEnding`
+ * sees the stock status before SemconvServerStatusProcessor corrects it.
+ */
+class StockSpanProcessor implements SpanProcessor {
+  readonly #starts = new Set<(span: ApiSpan, kind: 'client' | 'server') => void>();
+  readonly #endings = new Set<(span: ApiSpan, facts: Omit<StockSpanFacts, 'endedBy'>) => void>();
+  /** The hooks the observation layer registers with. */
+  readonly hooks: StockSpanHooks = {
+    onStart: (listener) => {
+      this.#starts.add(listener);
+      return () => void this.#starts.delete(listener);
+    },
+    onEnding: (listener) => {
+      this.#endings.add(listener);
+      return () => void this.#endings.delete(listener);
+    },
+  };
+  onStart(span: Span): void {
+    if (span.instrumentationScope.name !== STOCK_GRPC_SCOPE || this.#starts.size === 0) return;
+    const kind = span.kind === SpanKind.SERVER ? 'server' : span.kind === SpanKind.CLIENT ? 'client' : undefined;
+    if (kind) for (const listener of this.#starts) listener(span, kind);
+  }
+  onEnding(span: Span): void {
+    if (span.instrumentationScope.name !== STOCK_GRPC_SCOPE || this.#endings.size === 0) return;
+    const code = span.attributes[ATTR_RPC_GRPC_STATUS_CODE];
+    const facts = { name: span.name, statusCode: span.status.code, ...(typeof code === 'number' ? { grpcStatusCode: code } : {}) };
+    for (const listener of this.#endings) listener(span, facts);
+  }
+  onEnd(): void {}
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
+
+/** The span mode: `--rpc-spans MODE` (or `--rpc-spans=MODE`) on the command line, else STREAMLAB_RPC_SPANS; main.ts validates both. */
+function rpcSpanMode(): RpcSpanMode {
+  const argv = process.argv;
+  const index = argv.indexOf('--rpc-spans');
+  const flag = index >= 0 ? argv[index + 1] : argv.find((arg) => arg.startsWith('--rpc-spans='))?.slice('--rpc-spans='.length);
+  return (flag ?? process.env.STREAMLAB_RPC_SPANS) === 'contrib' ? 'contrib' : 'streamlab';
 }
 
 /**
@@ -164,9 +222,11 @@ function fromRecord(record: SpanRecord): ReadableSpan {
 }
 
 async function startTelemetry(): Promise<Telemetry> {
+  const rpcSpans = rpcSpanMode();
   if (process.env.STREAMLAB_TELEMETRY === 'off') {
     return {
       enabled: false,
+      rpcSpans,
       forceFlush: async () => {},
       shutdown: async () => {},
       captureSpans: () => ({ spans: () => [], reset: () => {}, stop: () => {} }),
@@ -175,13 +235,16 @@ async function startTelemetry(): Promise<Telemetry> {
     };
   }
   const fanOut = new FanOutProcessor();
+  const stock = rpcSpans === 'contrib' ? new StockSpanProcessor() : undefined;
   process.env.OTEL_SERVICE_NAME ??= 'streamlab';
+  // Span mode streamlab loads no instrumentation at all: grpc-js stays unpatched.
+  const instrumentations = rpcSpans === 'contrib' ? [new (await import('@opentelemetry/instrumentation-grpc')).GrpcInstrumentation()] : [];
   const sdk = startNodeSdk({
     logLevel: process.env.OTEL_LOG_LEVEL ?? 'error',
-    spanProcessors: [new SemconvServerStatusProcessor(), fanOut],
+    spanProcessors: [...(stock ? [stock] : []), new SemconvServerStatusProcessor(), fanOut],
     metricReaders: process.env.OTEL_METRICS_EXPORTER ? undefined : [],
     logRecordProcessors: process.env.OTEL_LOGS_EXPORTER ? undefined : [],
-    instrumentations: [new GrpcInstrumentation()],
+    instrumentations,
   });
   // Created only now: the OTLP/gRPC exporter imports @grpc/grpc-js, which must be
   // patched first. Its own export calls run with tracing suppressed by the batch processor.
@@ -190,6 +253,8 @@ async function startTelemetry(): Promise<Telemetry> {
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
+    rpcSpans,
+    ...(stock ? { stockSpans: stock.hooks } : {}),
     forceFlush: () => fanOut.forceFlush(),
     shutdown: () => (stopped ??= fanOut.forceFlush().then(() => sdk.shutdown())),
     captureSpans(): SpanCapture {

@@ -223,9 +223,10 @@ test('drive: one round against a server in another process; the scenario name cr
     assert.deepEqual(runs.map((run) => `${run.scenario}:${run.verdict}`), scenarios.split(',').map((name) => `${name}:ok`));
     // The process scenario ran against the driver's own child, whose end it saw over IPC.
     assert.equal(runs.at(-1)?.server_end_cause, 'server_shutdown');
-    assert.equal(await harness.observer.nextEnd('server', 'server-stop', 0), undefined, 'not against the upstream server');
+    const serverEnds = harness.observer.ends().filter((end) => end.side === 'server');
+    assert.ok(!serverEnds.some((end) => end.scenario === 'server-stop'), 'not against the upstream server');
     for (const [scenario, cause] of [['completion', 'completed'], ['cancel', 'client_cancelled'], ['disconnect', 'connection_reset'], ['blackhole', 'keepalive_timeout']]) {
-      const serverEnd = await harness.observer.nextEnd('server', scenario as string, 5_000);
+      const serverEnd = serverEnds.find((end) => end.scenario === scenario);
       assert.equal(serverEnd?.endCause, cause, `server side of ${scenario}`);
     }
   } finally {

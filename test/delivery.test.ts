@@ -4,10 +4,11 @@
  * unacked ids on both sides, and protocol errors that end one stream with INVALID_ARGUMENT
  * while the server keeps serving.
  */
+import { deliveryOf } from '../src/delivery/delivery-account.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { context, propagation } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanKind } from '@opentelemetry/api';
 import { telemetry } from '../src/instrumentation.ts';
@@ -33,9 +34,9 @@ async function setup(t: TestContext) {
 
 /** Runs one delivery stream under scenario `name`; resolves with both ends. */
 async function deliver(harness: Harness, client: ReturnType<typeof createStreamlabClient>, name: string, options: DeliveryOptions) {
-  const run = propagation.setBaggage(context.active(), propagation.createBaggage({ 'streamlab.scenario': { value: name } }));
-  const client_ = await context.with(run, () => startDelivery(client, options).ended);
-  const server = await harness.observer.nextEnd('server', name, 10_000);
+  const run = harness.runs.open(name);
+  const client_ = await context.with(run.context(), () => startDelivery(client, options).ended);
+  const server = await run.nextEnd('server', 10_000);
   assert.ok(server, 'server end recorded');
   return { client: client_, server };
 }
@@ -51,16 +52,17 @@ test('seeded drops: lost messages are redelivered and every message ends acked',
   const { client: mine, server } = await deliver(harness, client, 'drops', { count: 10, intervalMs: 0, ackTimeoutMs: 100, dropRate: 0.3, seed: 3 });
   assert.equal(mine.endCause, 'completed');
   assert.equal(server.endCause, 'completed');
-  const account = server.delivery;
-  assert.ok(account && mine.delivery);
+  const account = deliveryOf(server);
+  const received = deliveryOf(mine);
+  assert.ok(account && received);
   assert.ok(account.redelivered > 0, 'redeliveries happened');
   assert.equal(account.sent, 10);
   assert.equal(account.acked, 10);
   assert.equal(account.exhausted, 0);
   assert.deepEqual(account.unackedIds, []);
-  assert.equal(mine.delivery.sent, 10, 'each id delivered once to the application');
-  assert.ok(mine.delivery.dropped > 0);
-  assert.equal(mine.delivery.redelivered, account.redelivered, 'the client received every redelivery');
+  assert.equal(received.sent, 10, 'each id delivered once to the application');
+  assert.ok(received.dropped > 0);
+  assert.equal(received.redelivered, account.redelivered, 'the client received every redelivery');
   await telemetry.forceFlush();
   const span = serverSpan(harness, server);
   assert.equal(span.events.filter((e) => e.name === 'delivery.redeliver').length, account.redelivered);
@@ -77,10 +79,10 @@ test('ACKs slower than the ack timeout: messages are exhausted and reported, non
   const { client: mine, server } = await deliver(harness, client, 'exhaust', { count: 3, intervalMs: 0, ackTimeoutMs: 50, maxRedeliveries: 1, ackDelayMs: 400 });
   assert.equal(server.endCause, 'completed', 'done when every message is acknowledged or exhausted');
   assert.equal(mine.endCause, 'completed');
-  assert.deepEqual(server.delivery?.exhaustedIds, [1, 2, 3]);
-  assert.equal(server.delivery?.redelivered, 3, 'one redelivery each before giving up');
-  assert.equal(server.delivery?.acked, 0);
-  assert.equal(mine.delivery?.exhausted, 3, 'the client learns the exhausted ids from the summary');
+  assert.deepEqual(deliveryOf(server)?.exhaustedIds, [1, 2, 3]);
+  assert.equal(deliveryOf(server)?.redelivered, 3, 'one redelivery each before giving up');
+  assert.equal(deliveryOf(server)?.acked, 0);
+  assert.equal(deliveryOf(mine)?.exhausted, 3, 'the client learns the exhausted ids from the summary');
   assert.equal(await harness.metric('streamlab_delivery_exhausted_total', { scenario: 'exhaust' }), 3);
   await telemetry.forceFlush();
   assert.equal(serverSpan(harness, server).events.filter((e) => e.name === 'delivery.exhausted').length, 3);
@@ -95,19 +97,19 @@ test('a reset mid-delivery reports the unacked ids on both sides', async (t) => 
     client.close();
     await proxy.close();
   });
-  const run = propagation.setBaggage(context.active(), propagation.createBaggage({ 'streamlab.scenario': { value: 'cut' } }));
+  const run = harness.runs.open('cut');
   let received = 0;
-  const exchange = context.with(run, () => startDelivery(client, { count: 0, intervalMs: 10, ackDelayMs: 60_000 }, {
+  const exchange = context.with(run.context(), () => startDelivery(client, { count: 0, intervalMs: 10, ackDelayMs: 60_000 }, {
     onMessage: () => {
       if (++received === 3) setImmediate(() => proxy.reset());
     },
   }));
   const mine = await exchange.ended;
-  const server = await harness.observer.nextEnd('server', 'cut', 5_000);
+  const server = await run.nextEnd('server', 5_000);
   assert.equal(mine.endCause, 'connection_reset');
   assert.equal(server?.endCause, 'connection_reset');
-  assert.deepEqual(mine.delivery?.unackedIds, [1, 2, 3], 'the client saw 1-3 and acknowledged none');
-  const serverAccount = server?.delivery;
+  assert.deepEqual(deliveryOf(mine)?.unackedIds, [1, 2, 3], 'the client saw 1-3 and acknowledged none');
+  const serverAccount = deliveryOf(server);
   assert.ok(serverAccount && serverAccount.unackedIds.length >= 3);
   assert.equal(serverAccount.sent, serverAccount.acked + serverAccount.exhausted + serverAccount.unackedIds.length);
   assert.deepEqual(serverAccount.unackedIds.slice(0, 3), [1, 2, 3]);

@@ -154,7 +154,7 @@ describe('reports of real runs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-report-'));
   before(async () => {
     harness = await startHarness();
-    const runner = createScenarioRunner({ telemetry: harness.deps, observer: harness.observer, faults: createEmbeddedFaultBackend(), upstream: harness.address }, { intervalMs: 20 });
+    const runner = createScenarioRunner({ telemetry: harness.deps, runs: harness.runs, faults: createEmbeddedFaultBackend(), upstream: harness.address }, { intervalMs: 20 });
     for (const s of selectScenarios(['completion', 'cancel'])) results.push(await runner.run(s));
   });
   after(async () => {

@@ -25,7 +25,7 @@ let runner: ScenarioRunner;
 before(async () => {
   harness = await startHarness();
   runner = createScenarioRunner({
-    telemetry: harness.deps, observer: harness.observer, faults: createEmbeddedFaultBackend(), upstream: harness.address,
+    telemetry: harness.deps, runs: harness.runs, faults: createEmbeddedFaultBackend(), upstream: harness.address,
     importSpans: (spans) => telemetry.importSpans(spans),
   }, { ...KEEPALIVE, frozenWaitMs: 1_500 });
 });

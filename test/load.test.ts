@@ -33,10 +33,13 @@ const TICKER_PROTO = fileURLToPath(new URL('../proto/streamlab/v1/ticker.proto',
 let harness: Harness;
 let metricsUrl: string;
 let metricsServer: ReturnType<typeof createMetricsHttpServer>;
-const clientDeps = () => createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
+/** The scenario names of these runs: the client and the server label them (telemetry/scenario-label.ts). */
+const SCENARIOS = ['load-cli', 'load-exchange', 'load-exchange-cut', 'load-notify', 'load-publish', 'load-sub'];
+const clientDeps = () => createTelemetryDeps({ logger: { format: 'json', level: 'error' }, scenarioLabels: SCENARIOS });
 
 before(async () => {
-  harness = await startHarness();
+  // The server labels only known scenarios (telemetry/scenario-label.ts): these runs' names are configured.
+  harness = await startHarness({ deps: { scenarioLabels: SCENARIOS } });
   metricsServer = createMetricsHttpServer(harness.deps.metrics.registry);
   metricsServer.listen(0, '127.0.0.1');
   await once(metricsServer, 'listening');

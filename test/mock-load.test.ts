@@ -14,7 +14,8 @@ import { createMetricsHttpServer } from '../src/telemetry/metrics-http.ts';
 import type { LoadReport } from '../src/load/load-report.ts';
 import { runCli } from './helpers/cli.ts';
 
-const deps = createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
+// The mock labels only known scenarios (telemetry/scenario-label.ts): these runs' names are configured.
+const deps = createTelemetryDeps({ logger: { format: 'json', level: 'error' }, scenarioLabels: ['mock-load', 'mock-reset'] });
 let mock: MockServer;
 let metrics: http.Server;
 let target: string;

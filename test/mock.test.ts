@@ -11,23 +11,23 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status as Status } from '@grpc/grpc-js';
-import { context, propagation } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { createDynamicClient } from '../src/client/dynamic-client.ts';
 import type { DynamicClient } from '../src/client/dynamic-client.ts';
 import { createMockServer } from '../src/mock/mock-server.ts';
 import type { MockServer } from '../src/mock/mock-server.ts';
 import { ScriptError } from '../src/mock/script-error.ts';
-import { createRunObserver } from '../src/scenarios/run-observer.ts';
+import { createRunDirectory } from '../src/scenarios/run-directory.ts';
+import type { ScenarioRun } from '../src/scenarios/run-directory.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import type { StreamEnd } from '../src/telemetry/lifecycle-event.ts';
-import { BAGGAGE_SCENARIO } from '../src/telemetry/semconv.ts';
 import { SpanKind } from '@opentelemetry/api';
 import { telemetry } from '../src/instrumentation.ts';
 
 const PROTO = 'examples/mock/chat.proto';
 const SCRIPTS = 'examples/mock/scripts';
-const observer = createRunObserver();
-const deps = createTelemetryDeps({ observer, logger: { format: 'json', level: 'error' } });
+const runs = createRunDirectory();
+const deps = createTelemetryDeps({ runs, logger: { format: 'json', level: 'error' } });
 const clients = new Map<string, DynamicClient>();
 let mock: MockServer;
 let target: string;
@@ -43,11 +43,10 @@ async function client(method: string): Promise<DynamicClient> {
   return existing;
 }
 
-/** Runs `open` under a fresh scenario name so the server's end record can be told apart. */
-function inScenario<T>(open: () => T): { scenario: string; result: T } {
-  const scenario = `mock-${++scenarios}`;
-  const baggage = propagation.createBaggage({ [BAGGAGE_SCENARIO]: { value: scenario } });
-  return { scenario, result: context.with(propagation.setBaggage(context.active(), baggage), open) };
+/** Runs `open` in a fresh scenario run so the server's end record can be told apart. */
+function inScenario<T>(open: () => T): { scenario: ScenarioRun; result: T } {
+  const scenario = runs.open(`mock-${++scenarios}`);
+  return { scenario, result: context.with(scenario.context(), open) };
 }
 
 /** A server stream of `method`: its messages, both ends. */
@@ -57,7 +56,7 @@ async function serverStream(method: string, request: unknown): Promise<{ message
   const messages: any[] = [];
   call.call.on('data', (message) => messages.push(message));
   const clientEnd = await call.ended;
-  return { messages, client: clientEnd, server: await observer.nextEnd('server', scenario, 10_000) };
+  return { messages, client: clientEnd, server: await scenario.nextEnd('server', 10_000) };
 }
 
 before(async () => {
@@ -126,7 +125,7 @@ describe('scripted streams of every kind', () => {
       'TEXT server: welcome', 'JOIN server: ada joined', 'TEXT server: authenticate first', 'AUTH server: ok', 'TEXT ada: echo: hello', 'LEAVE server: bye ada',
     ]);
     assert.equal(end.endCause, 'completed');
-    assert.equal((await observer.nextEnd('server', scenario, 5_000))?.endCause, 'completed');
+    assert.equal((await scenario.nextEnd('server', 5_000))?.endCause, 'completed');
   });
 
   test('bidi: a wrong secret ends the chat with the scripted UNAUTHENTICATED', async () => {

@@ -7,7 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SpanKind, SpanStatusCode, context, propagation } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { telemetry } from '../src/instrumentation.ts';
 import { CORE_SCENARIOS, expandMatrix } from '../src/scenarios/catalogue.ts';
@@ -37,7 +37,7 @@ const key = (name: string, rpc: RpcKind) => `${name}/${rpc}`;
 before(async () => {
   harness = await startHarness();
   const runner = createScenarioRunner({
-    telemetry: harness.deps, observer: harness.observer, faults: createEmbeddedFaultBackend(), upstream: harness.address,
+    telemetry: harness.deps, runs: harness.runs, faults: createEmbeddedFaultBackend(), upstream: harness.address,
   }, { intervalMs: 20 });
   for (const scenario of expandMatrix(CORE_SCENARIOS, RPC_KINDS)) results.set(key(scenario.name, scenario.rpc), await runner.run(scenario));
   await telemetry.forceFlush();
@@ -78,7 +78,7 @@ for (const rpc of RPC_KINDS) {
         assert.equal(client.messages, expected, 'the data direction carried every message');
       }
       const { client: clientSpan, server: serverSpan } = rpcSpans(result.traceId);
-      assert.equal(clientSpan.name, `grpc.${METHOD[rpc]}`);
+      assert.equal(clientSpan.name, telemetry.rpcSpans === 'contrib' ? `grpc.${METHOD[rpc]}` : METHOD[rpc]);
       assert.equal(serverSpan.parentSpanContext?.spanId, clientSpan.spanContext().spanId, 'SERVER is a child of CLIENT');
       for (const [span, end] of [[clientSpan, client], [serverSpan, server]] as const) {
         assert.equal(span.attributes['streamlab.rpc.kind'], rpc);
@@ -134,11 +134,11 @@ for (const rpc of RPC_KINDS) {
     const client = createStreamlabClient(harness.deps, { target: harness.target });
     t.after(() => client.close());
     const name = `deadline-${rpc}`;
-    const run = propagation.setBaggage(context.active(), propagation.createBaggage({ 'streamlab.scenario': { value: name } }));
-    const end = await context.with(run, () => longCall(client, rpc, new Date(Date.now() + 150)));
+    const run = harness.runs.open(name);
+    const end = await context.with(run.context(), () => longCall(client, rpc, new Date(Date.now() + 150)));
     assert.equal(end.endCause, 'deadline_exceeded');
     assert.equal(end.grpcCode, 4);
-    const serverEnd = await harness.observer.nextEnd('server', name, 5_000);
+    const serverEnd = await run.nextEnd('server', 5_000);
     assert.equal(serverEnd?.endCause, 'deadline_exceeded');
     await telemetry.forceFlush();
     const { server } = rpcSpans(end.traceId);

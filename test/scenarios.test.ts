@@ -20,7 +20,7 @@ const results = new Map<string, ScenarioResult>();
 before(async () => {
   harness = await startHarness();
   const runner = createScenarioRunner({
-    telemetry: harness.deps, observer: harness.observer, faults: createEmbeddedFaultBackend(), upstream: harness.address,
+    telemetry: harness.deps, runs: harness.runs, faults: createEmbeddedFaultBackend(), upstream: harness.address,
   }, { intervalMs: 20 });
   for (const scenario of CORE_SCENARIOS) results.set(scenario.name, await runner.run(scenario));
   await telemetry.forceFlush();
@@ -82,7 +82,8 @@ for (const scenario of CORE_SCENARIOS) {
     assert.equal(root.attributes['streamlab.verdict'], 'ok');
     assert.equal(client.parentSpanContext?.spanId, root.spanContext().spanId, 'CLIENT is a child of the scenario span');
     assert.equal(server.parentSpanContext?.spanId, client.spanContext().spanId, 'SERVER is a child of CLIENT');
-    assert.equal(client.name, 'grpc.streamlab.v1.Ticker/Subscribe');
+    // Span names per the OTel RPC semconv (`package.Service/Method`); the stock instrumentation prefixes `grpc.`.
+    assert.equal(client.name, telemetry.rpcSpans === 'contrib' ? 'grpc.streamlab.v1.Ticker/Subscribe' : 'streamlab.v1.Ticker/Subscribe');
     for (const [span, side] of [[client, 'client'], [server, 'server']] as const) {
       assert.equal(span.attributes['rpc.system'], 'grpc');
       assert.equal(span.attributes['rpc.service'], 'streamlab.v1.Ticker');

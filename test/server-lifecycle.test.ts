@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { SpanKind, SpanStatusCode, context, propagation } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { telemetry } from '../src/instrumentation.ts';
 import { createStreamlabClient as createTickerClient } from '../src/client/streamlab-client.ts';
@@ -70,7 +70,7 @@ test('regression: the SERVER span of a client-cancelled stream ends and reaches 
   stream.call.on('data', (event: { id: number }) => event.id === 2 && stream.cancel());
   const end = await stream.ended;
   assert.equal(end.endCause, 'client_cancelled');
-  const serverEnd = await harness.observer.nextEnd('server', 'none', 5_000);
+  const serverEnd = await harness.observer.nextEnd('server', 5_000);
   assert.equal(serverEnd?.endCause, 'client_cancelled');
   await telemetry.forceFlush();
   const span = serverSpanOf(harness, end.traceId);
@@ -86,7 +86,7 @@ test('deadline: both sides end deadline_exceeded; the SERVER span is an ERROR', 
   const end = await stream.ended;
   assert.equal(end.endCause, 'deadline_exceeded');
   assert.equal(end.grpcCode, 4);
-  const serverEnd = await harness.observer.nextEnd('server', 'none', 5_000);
+  const serverEnd = await harness.observer.nextEnd('server', 5_000);
   assert.equal(serverEnd?.endCause, 'deadline_exceeded');
   await telemetry.forceFlush();
   const span = serverSpanOf(harness, end.traceId);
@@ -105,22 +105,22 @@ test('FIN through the proxy: both sides end connection_closed', async (t) => {
   const end = await stream.ended;
   assert.equal(end.endCause, 'connection_closed');
   assert.equal(end.closeKind, 'fin');
-  const serverEnd = await harness.observer.nextEnd('server', 'none', 5_000);
+  const serverEnd = await harness.observer.nextEnd('server', 5_000);
   assert.equal(serverEnd?.endCause, 'connection_closed');
   assert.equal(await harness.metric('streamlab_connection_closes_total', { close_kind: 'fin' }), 1);
 });
 
 test('graceful shutdown: streams cut after the grace period end server_shutdown on both sides', async (t) => {
   const { harness, client } = await setup(t);
-  const baggage = propagation.createBaggage({ 'streamlab.scenario': { value: 'shutdown' } });
-  const stream = context.with(propagation.setBaggage(context.active(), baggage), () => client.subscribe({ topic: 'forever', count: 0, intervalMs: 10 }));
+  const run = harness.runs.open('shutdown');
+  const stream = context.with(run.context(), () => client.subscribe({ topic: 'forever', count: 0, intervalMs: 10 }));
   await once(stream.call, 'data');
   stream.call.resume();
   await harness.server.shutdown(50);
   const end = await stream.ended;
   assert.equal(end.endCause, 'server_shutdown');
   assert.equal(end.grpcCode, 14, 'UNAVAILABLE');
-  const serverEnd = await harness.observer.nextEnd('server', 'shutdown', 5_000);
+  const serverEnd = await run.nextEnd('server', 5_000);
   assert.equal(serverEnd?.endCause, 'server_shutdown');
   await telemetry.forceFlush();
   const span = serverSpanOf(harness, end.traceId);
@@ -135,7 +135,7 @@ test('message events are capped per span; counts stay exact', async (t) => {
   stream.call.resume();
   const end = await stream.ended;
   assert.equal(end.messages, 10);
-  await harness.observer.nextEnd('server', 'none', 5_000);
+  await harness.observer.nextEnd('server', 5_000);
   await telemetry.forceFlush();
   const server = serverSpanOf(harness, end.traceId);
   const sent = server.events.filter((event) => event.name === 'message' && event.attributes?.['rpc.message.type'] === 'SENT');
@@ -148,7 +148,7 @@ test('long streams: a stream.segment span closes every N messages under the RPC 
   const stream = client.subscribe({ topic: 'segments', count: 10 });
   stream.call.resume();
   const end = await stream.ended;
-  await harness.observer.nextEnd('server', 'none', 5_000);
+  await harness.observer.nextEnd('server', 5_000);
   await telemetry.forceFlush();
   const server = serverSpanOf(harness, end.traceId);
   const segments = harness.spans.spans().filter((s) => s.name === 'stream.segment' && s.parentSpanContext?.spanId === server.spanContext().spanId);
@@ -167,7 +167,7 @@ test('slow consumer: write() returning false opens a backpressure.wait span unti
   stream.call.resume();
   const end = await stream.ended;
   assert.equal(end.endCause, 'completed');
-  await harness.observer.nextEnd('server', 'none', 5_000);
+  await harness.observer.nextEnd('server', 5_000);
   await telemetry.forceFlush();
   const server = serverSpanOf(harness, end.traceId);
   const waits = harness.spans.spans().filter((s) => s.name === 'backpressure.wait' && s.parentSpanContext?.spanId === server.spanContext().spanId);
@@ -179,13 +179,13 @@ test('a client that cancels and leaves at once is client_cancelled on the server
   const { harness } = await setup(t);
   for (let trial = 0; trial < 5; trial++) {
     const leaving = createTickerClient(harness.deps, { target: harness.target });
-    const stream = leaving.subscribe({ topic: 'leaving', count: 0, intervalMs: 5 });
+    const run = harness.runs.open(`leaving-${trial}`);
+    const stream = context.with(run.context(), () => leaving.subscribe({ topic: 'leaving', count: 0, intervalMs: 5 }));
     await once(stream.call, 'data');
     stream.cancel();
     leaving.close(); // GOAWAY and FIN right behind the RST_STREAM
     assert.equal((await stream.ended).endCause, 'client_cancelled');
-    const serverEnd = await harness.observer.nextEnd('server', 'none', 5_000);
+    const serverEnd = await run.nextEnd('server', 5_000);
     assert.equal(serverEnd?.endCause, 'client_cancelled', `trial ${trial}`);
-    harness.observer.forget('none');
   }
 });

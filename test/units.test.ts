@@ -17,7 +17,7 @@ import { fromTimestamp, toTimestamp } from '../src/core/timestamp.ts';
 import { checkDropRate } from '../src/client/delivery-client.ts';
 import { watchSocketFate, settledFate } from '../src/core/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
-import { classifyCancel, deadlinePassed } from '../src/rpc/server/classify-server-end.ts';
+import { classifyTransportEnd, deadlinePassed } from '../src/rpc/server/classify-server-end.ts';
 import { CATALOGUE, CORE_SCENARIOS, expandMatrix, expectationFor, parseRpcKinds, selectScenarios, withCount } from '../src/scenarios/catalogue.ts';
 
 test('client end causes follow design §2', () => {
@@ -79,9 +79,12 @@ test('integer options accept the range and name bad values', () => {
 });
 
 test('environment config: defaults by terminal, bad values named', () => {
-  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty', mock: {} });
-  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json', mock: {} });
-  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug', mock: {} });
+  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty', mock: {}, scenarioLabels: [] });
+  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json', mock: {}, scenarioLabels: [] });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug', mock: {}, scenarioLabels: [] });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_SCENARIO_LABELS: 'canary, load-a,' }, true).scenarioLabels, ['canary', 'load-a']);
+  assert.throws(() => loadEnvConfig({ STREAMLAB_SCENARIO_LABELS: 'ok,has space' }, true), /STREAMLAB_SCENARIO_LABELS has "has space": a scenario label is 1 to 64 letters, digits/);
+  assert.throws(() => loadEnvConfig({ STREAMLAB_RPC_SPANS: 'stock' }, true), /STREAMLAB_RPC_SPANS="stock" is not allowed: use one of streamlab, contrib/);
   assert.deepEqual(loadEnvConfig({ STREAMLAB_MOCK_STREAM_TIMEOUT_MS: '0', STREAMLAB_MOCK_MAX_MESSAGES: '5', STREAMLAB_MOCK_LATENCY_MIN_MS: '1', STREAMLAB_MOCK_LATENCY_MAX_MS: '9', STREAMLAB_MOCK_SEED: '42' }, false).mock,
     { streamTimeoutMs: 0, maxMessages: 5, latencyMinMs: 1, latencyMaxMs: 9, seed: 42 });
   assert.throws(() => loadEnvConfig({ STREAMLAB_MOCK_LATENCY_MAX_MS: '1.5' }, true), /STREAMLAB_MOCK_LATENCY_MAX_MS="1.5" is not allowed: use an integer ≥ 0/);
@@ -146,13 +149,13 @@ test('socket fate: peer FIN, reset, and our own close', async (t) => {
 
 test('server cancel classification from the connection fate (design §1)', () => {
   const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });
-  assert.equal(classifyCancel(undefined, undefined, false), 'client_cancelled', 'connection still open');
-  assert.equal(classifyCancel(fate('fin'), fate('fin'), true), 'connection_closed');
-  assert.equal(classifyCancel(fate('rst'), fate('rst'), false), 'connection_reset');
-  assert.equal(classifyCancel(undefined, fate('local'), false), 'keepalive_timeout', 'we ended a silent connection after the cancel');
-  assert.equal(classifyCancel(fate('local'), fate('local'), false), 'keepalive_timeout');
-  assert.equal(classifyCancel(undefined, fate('fin'), true), 'client_cancelled', 'the peer left after cancelling');
-  assert.equal(classifyCancel(undefined, fate('local'), true), 'client_cancelled', 'we answered the leaving peer\'s GOAWAY first');
+  assert.equal(classifyTransportEnd(undefined, undefined, false), 'client_cancelled', 'connection still open');
+  assert.equal(classifyTransportEnd(fate('fin'), fate('fin'), true), 'connection_closed');
+  assert.equal(classifyTransportEnd(fate('rst'), fate('rst'), false), 'connection_reset');
+  assert.equal(classifyTransportEnd(undefined, fate('local'), false), 'keepalive_timeout', 'we ended a silent connection after the cancel');
+  assert.equal(classifyTransportEnd(fate('local'), fate('local'), false), 'keepalive_timeout');
+  assert.equal(classifyTransportEnd(undefined, fate('fin'), true), 'client_cancelled', 'the peer left after cancelling');
+  assert.equal(classifyTransportEnd(undefined, fate('local'), true), 'client_cancelled', 'we answered the leaving peer\'s GOAWAY first');
 });
 
 test('scenario expectations: the embedded proxy is the reference, backends override with a reason', () => {

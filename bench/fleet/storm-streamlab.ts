@@ -15,7 +15,7 @@ import winston from 'winston';
 import { telemetry } from '../../src/instrumentation.ts';
 import { createFleet } from '../../src/fleet/fleet.ts';
 import { createTelemetryDeps } from '../../src/telemetry/create-telemetry-deps.ts';
-import { nowMs } from '../../src/telemetry/lifecycle-event.ts';
+import { nowMs } from '../../src/core/clock.ts';
 import { FLEET_SIZES, FLEET_TOPIC, stormTimes, until } from './common.ts';
 import type { StormPath, StormResult } from './common.ts';
 

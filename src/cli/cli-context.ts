@@ -7,9 +7,10 @@ import type { LogFormat, LogLevel } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
 import type { MockEnv } from '../config.ts';
+import type { RpcSpanPipeline } from '../telemetry/telemetry-deps.ts';
 
 /** The span pipeline of the process (src/instrumentation.ts), as commands may use it. */
-export interface SpanPipeline {
+export interface SpanPipeline extends RpcSpanPipeline {
   /** Exports every finished span now. */
   forceFlush(): Promise<void>;
   /** Hands every span that ends from now on to `sink` (a child reporting to its parent). */
@@ -27,6 +28,8 @@ export interface CliContext {
   logFormat: LogFormat;
   /** Log level default (STREAMLAB_LOG_LEVEL; else serve info, client warn, run error). */
   logLevel?: LogLevel;
+  /** Scenario names that may become `scenario` label values besides the catalogue's (STREAMLAB_SCENARIO_LABELS). */
+  scenarioLabels?: string[];
   /** Defaults of `streamlab mock`'s limits from `STREAMLAB_MOCK_*` (src/config.ts). */
   mockDefaults?: MockEnv;
   /**

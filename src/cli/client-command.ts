@@ -4,6 +4,7 @@
  * the call ended the way the mode intends (simple and ack: completed, cancel:
  * client_cancelled), 1 otherwise.
  */
+import { deliveryOf } from '../delivery/delivery-account.ts';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createStreamlabClient, CLIENT_DEFAULTS } from '../client/streamlab-client.ts';
@@ -17,6 +18,7 @@ import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
 import { EXCHANGE_LIMITS, SUBSCRIBE_LIMITS } from '../server/validate-request.ts';
 import type { CliContext } from './cli-context.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn } from './parse-integer.ts';
@@ -116,7 +118,7 @@ export function registerClientCommand(program: Command, context: CliContext): Co
     .addOption(new Option('--keepalive-time-ms <ms>', 'client keepalive PING interval; 0 = no PINGs').argParser(integerIn(0, 86_400_000)).default(CLIENT_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(CLIENT_DEFAULTS.keepaliveTimeoutMs));
   return addLogOptions(command, context, 'warn').action(async (options: ClientOptions) => {
-    const deps = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
+    const deps = createTelemetryDeps({ pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel } });
     const client = createStreamlabClient(deps, {
       target: formatHostPort(options.target),
       keepaliveTimeMs: options.keepaliveTimeMs,
@@ -152,8 +154,8 @@ export function registerClientCommand(program: Command, context: CliContext): Co
     const end = await observed.ended;
     clearTimeout(delayTimer);
     client.close();
-    if (end.delivery) {
-      const account = end.delivery;
+    const account = deliveryOf(end);
+    if (account) {
       out(`delivery: delivered ${account.sent}, acked ${account.acked}, redeliveries received ${account.redelivered}, duplicates ${account.duplicates}, dropped ${account.dropped}, exhausted ${account.exhausted}, unacked at end ${account.unackedIds.length}${account.unackedIds.length ? ` [${account.unackedIds.join(', ')}]` : ''}`);
     }
     const osError = end.connectError ? ` [${end.connectError}]` : '';

@@ -11,7 +11,8 @@ import { CATALOGUE, CORE_SCENARIOS, selectScenarios } from '../scenarios/catalog
 import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import type { FaultBackend } from '../scenarios/fault-backend.ts';
-import { createRunObserver } from '../scenarios/run-observer.ts';
+import { createRunDirectory } from '../scenarios/run-directory.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import { createScenarioRunner, RUN_DEFAULTS } from '../scenarios/runner.ts';
 import { createToxiproxyBackend } from '../scenarios/toxiproxy-backend.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
@@ -101,10 +102,12 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2 });
     }
-    const observer = createRunObserver();
-    const deps = createTelemetryDeps({ observer, logger: { format: options.logFormat, level: options.logLevel } });
+    const runs = createRunDirectory();
+    const deps = createTelemetryDeps({
+      runs, pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel },
+    });
     const runner = createScenarioRunner({
-      telemetry: deps, observer, faults, upstream: options.upstream, importSpans: (spans) => context.spans.importSpans(spans),
+      telemetry: deps, runs, faults, upstream: options.upstream, importSpans: (spans) => context.spans.importSpans(spans),
     }, {
       observeServer: false, intervalMs: options.intervalMs,
       keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,

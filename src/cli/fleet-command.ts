@@ -16,6 +16,7 @@ import { TOPIC_LIMITS } from '../server/validate-request.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { createMetricsRequestListener } from '../telemetry/metrics-http.ts';
 import type { CliContext } from './cli-context.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
@@ -93,7 +94,7 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
-    const telemetry = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: FLEET_MESSAGE_EVENTS });
+    const telemetry = createTelemetryDeps({ pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: FLEET_MESSAGE_EVENTS });
     const importSpans = context.spans.importSpans.bind(context.spans);
     context.stderr.write(`starting ${options.servers} servers and ${options.clients} subscribers…\n`);
     const fleet = await createFleet({ telemetry, importSpans }, {
@@ -101,7 +102,7 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
     });
     const metrics = createMetricsRequestListener(telemetry.metrics.registry);
-    const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost });
+    const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans, pipeline: context.spans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost });
     try {
       await api.listen({ host: options.apiHost, port: options.apiPort });
     } catch (error) {

@@ -16,6 +16,7 @@ import { runLoadSession } from '../load/load-session.ts';
 import { renderLoadReport } from '../load/render-load-report.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import type { CliContext } from './cli-context.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { integerIn } from './parse-integer.ts';
@@ -144,13 +145,15 @@ export function registerLoadCommand(program: Command, context: CliContext): Comm
     .addOption(new Option('--duration <duration>', 'how long to keep them open: 500ms, 5s, 1m, ...').argParser(duration(1)).default(60_000, '60s'))
     .addOption(new Option('--rate <n>', 'client/bidi streams: messages per second per stream after the first; 0 = only the first').argParser(parseRate).default(1))
     .addOption(new Option('--grace <duration>', 'after the duration, how long half-closed streams may take to end before they are cancelled').argParser(duration(0)).default(1_000, '1s'))
-    .addOption(new Option('--scenario <name>', 'sent as W3C baggage streamlab.scenario: a streamlab server labels its metrics and spans with it').argParser(parseScenario))
+    .addOption(new Option('--scenario <name>', 'sent as W3C baggage streamlab.scenario: the spans carry it; a streamlab server labels its metrics with it when it knows the name (catalogue or STREAMLAB_SCENARIO_LABELS), else "other"').argParser(parseScenario))
     .addOption(new Option('--server-metrics <url>', "a streamlab server's /metrics: report its side's end causes of the run").argParser(parseMetricsUrl))
     .addOption(new Option('--json', 'print one JSON document instead of the summary (see above)').default(false))
     .addOption(new Option('--no-color', 'no colours in the tables (default: colours on a terminal)'));
   return addLogOptions(command, context, 'warn').action(async (options: LoadOptions) => {
     const target = formatHostPort(options.target);
-    const deps = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
+    // The scenario this run names labels its own client-side series (the server labels it only when it knows it).
+    const scenarioLabels = [...knownScenarioLabels(context), ...(options.scenario ? [options.scenario] : [])];
+    const deps = createTelemetryDeps({ pipeline: context.spans, scenarioLabels, logger: { format: options.logFormat, level: options.logLevel } });
     const client = await openClient(command, deps, options, target);
     try {
       client.checkRequest(options.data);

@@ -12,6 +12,7 @@ import { SERVER_DEFAULTS } from '../server/create-server.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
 import type { CliContext } from './cli-context.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
@@ -70,7 +71,7 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
     if (options.latencyMinMs > options.latencyMaxMs) {
       return command.error(`error: --latency-min-ms ${options.latencyMinMs} is more than --latency-max-ms ${options.latencyMaxMs}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
-    const deps = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel } });
+    const deps = createTelemetryDeps({ pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel } });
     let mock;
     try {
       mock = createMockServer(deps, {

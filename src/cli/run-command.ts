@@ -13,7 +13,8 @@ import type { RpcKind } from '../rpc/method-info.ts';
 import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { renderReport, toJsonReport } from '../scenarios/report.ts';
-import { createRunObserver } from '../scenarios/run-observer.ts';
+import { createRunDirectory } from '../scenarios/run-directory.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import { createScenarioRunner, RUN_DEFAULTS } from '../scenarios/runner.ts';
 import type { ScenarioResult } from '../scenarios/runner.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
@@ -122,8 +123,10 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.unknownScenario' });
     }
-    const observer = createRunObserver();
-    const deps = createTelemetryDeps({ observer, logger: { format: options.logFormat, level: options.logLevel } });
+    const runs = createRunDirectory();
+    const deps = createTelemetryDeps({
+      runs, pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel },
+    });
     const server = createServer(deps, { keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs, shutdownGraceMs: 0 });
     const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
     context.onShutdown(async () => {
@@ -133,7 +136,7 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
       await server.shutdown(0);
     });
     const runner = createScenarioRunner({
-      telemetry: deps, observer, faults: createEmbeddedFaultBackend(), upstream, importSpans: (spans) => context.spans.importSpans(spans),
+      telemetry: deps, runs, faults: createEmbeddedFaultBackend(), upstream, importSpans: (spans) => context.spans.importSpans(spans),
     }, {
       intervalMs: options.intervalMs,
       payloadBytes: options.payloadBytes,

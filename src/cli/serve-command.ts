@@ -6,7 +6,6 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer, SERVER_DEFAULTS } from '../server/create-server.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
-import { createCauseClock } from '../telemetry/cause-clock.ts';
 import { createParentReporter } from '../faults/report-to-parent.ts';
 import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
 import { createLocalTopics, createStreamlabServices } from '../server/services/streamlab-services.ts';
@@ -17,6 +16,7 @@ import { createParentTopicSource } from '../server/services/parent-topic-source.
 import type { ParentLink } from '../faults/server-process-protocol.ts';
 import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
+import { knownScenarioLabels } from './scenario-labels.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
 
@@ -67,11 +67,10 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
     .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
-    const causeClock = createCauseClock();
     let openCalls = (): number => 0;
     const reporter = context.parent
       ? createParentReporter({
-        link: context.parent, causeClock, flushSpans: () => context.spans.forceFlush(),
+        link: context.parent, flushSpans: () => context.spans.forceFlush(),
         activeStreams: () => openCalls(), events: options.topics !== 'parent',
       })
       : undefined;
@@ -80,7 +79,8 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       context.spans.forwardSpans((spans) => link.send({ type: 'spans', spans }));
     }
     const deps = createTelemetryDeps({
-      logger: { format: options.logFormat, level: options.logLevel }, causeClock, messageEventCap: options.messageEvents, ...(reporter ? { observer: reporter.observer } : {}),
+      logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: options.messageEvents,
+      pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), ...(reporter ? { runs: reporter.runs } : {}),
     });
     const server = createServer(deps, {
       keepaliveTimeMs: options.keepaliveTimeMs,

@@ -4,7 +4,7 @@
  * and what an observed call hands back.
  */
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
-import type { StreamRecorder } from '../telemetry/stream-recorder.ts';
+import type { CallRecorder } from '../telemetry/call-recorder.ts';
 
 /** Client options; every field but `target` has a default. */
 export interface StreamlabClientOptions {
@@ -43,7 +43,7 @@ export interface ObservedCall<Call> {
   /** Resolves with the client-side end record (never rejects). */
   readonly ended: Promise<StreamEnd>;
   /** The call's recorder (messages so far, trace id). */
-  readonly recorder: StreamRecorder;
+  readonly recorder: CallRecorder;
   /** Cancels the call: RST_STREAM CANCEL on the live connection. */
   cancel(): void;
 }

@@ -11,7 +11,7 @@ import { fromTimestamp } from '../core/timestamp.ts';
 import type { DeliveryMessage__Output } from '../generated/streamlab/v1/DeliveryMessage.ts';
 import type { DeliverySummary__Output } from '../generated/streamlab/v1/DeliverySummary.ts';
 import type { ExchangeResponse__Output } from '../generated/streamlab/v1/ExchangeResponse.ts';
-import type { DeliveryAccount } from '../telemetry/lifecycle-event.ts';
+import { DELIVERY_ATTACHMENT, deliveryAttributes, emptyDeliveryAccount } from '../delivery/delivery-account.ts';
 import * as sc from '../telemetry/semconv.ts';
 import type { ClientCallOptions, StreamlabClient } from './streamlab-client.ts';
 
@@ -66,15 +66,19 @@ export function startDelivery(client: StreamlabClient, options: DeliveryOptions 
   const delivered = new Set<number>();
   const ackedIds = new Set<number>();
   const seen = new Set<number>();
-  const account: DeliveryAccount = { sent: 0, acked: 0, redelivered: 0, exhausted: 0, duplicates: 0, dropped: 0, unackedIds: [], exhaustedIds: [] };
+  const account = emptyDeliveryAccount();
   const observed = client.exchange(callOptions);
   const { call, recorder } = observed;
   const labels = { scenario: recorder.scenario };
-  recorder.attachDelivery(() => ({
-    ...account,
-    unackedIds: [...seen].filter((id) => !ackedIds.has(id)).sort((a, b) => a - b),
-    exhaustedIds: [...account.exhaustedIds],
-  }));
+  recorder.attach({
+    key: DELIVERY_ATTACHMENT,
+    snapshot: () => ({
+      ...account,
+      unackedIds: [...seen].filter((id) => !ackedIds.has(id)).sort((a, b) => a - b),
+      exhaustedIds: [...account.exhaustedIds],
+    }),
+    attributes: deliveryAttributes,
+  });
 
   const ack = (id: number) => {
     if (call.writable) call.write({ ack: { id } });

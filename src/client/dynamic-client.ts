@@ -16,9 +16,9 @@ import type { ClientDuplexStream, ClientReadableStream, ClientUnaryCall, ClientW
 import * as protoLoader from '@grpc/proto-loader';
 import { methodInfoOf } from '../rpc/method-info.ts';
 import type { MethodInfo } from '../rpc/method-info.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { checkMessage } from './message-check.ts';
-import { createWatchedSockets, observedChannelOptions, openObservedCall, responseSlot } from './observed-channel.ts';
+import { createObservedChannel, createWatchedSockets, observedChannelOptions, openObservedCall, responseSlot } from './observed-channel.ts';
 import { reflectService } from './reflection-client.ts';
 import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, ObservedUnaryCall, StreamlabClientOptions } from './client-options.ts';
@@ -101,7 +101,7 @@ async function resolveMethod(options: DynamicClientOptions) {
  * @param deps telemetry dependencies
  * @throws MethodNotFoundError (a usage error); ReflectionError when reflection fails; proto-loader's errors for unreadable protos
  */
-export async function createDynamicClient(deps: RecorderDeps, options: DynamicClientOptions) {
+export async function createDynamicClient(deps: TelemetryDeps, options: DynamicClientOptions) {
   const { definition, service, method, serviceDefinition, found, source } = await resolveMethod(options);
   const info: MethodInfo = methodInfoOf(found);
   const requestType = requestTypeName(definition, found, service);
@@ -110,7 +110,7 @@ export async function createDynamicClient(deps: RecorderDeps, options: DynamicCl
   const Stub = grpc.loadPackageDefinition({ [service]: serviceDefinition } as protoLoader.PackageDefinition) as unknown as Record<string, grpc.ServiceClientConstructor>;
   const ctor = service.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], Stub) as grpc.ServiceClientConstructor;
   const client = new ctor(options.target, sockets.credentials, observedChannelOptions(options)) as grpc.Client & Record<string, (...args: unknown[]) => never>;
-  const channel = { deps, sockets, methods: new Map([[info.path, info]]), settleMs: options.settleMs ?? CLIENT_DEFAULTS.settleMs };
+  const channel = createObservedChannel(deps, sockets, options.target, new Map([[info.path, info]]), options.settleMs ?? CLIENT_DEFAULTS.settleMs);
   const invoke = client[method] as (...args: unknown[]) => never;
   const call = <Call extends { cancel(): void; on(event: 'error', listener: () => void): unknown }>(...args: unknown[]) =>
     (metadata: grpc.Metadata, grpcOptions: grpc.CallOptions): Call => invoke.call(client, ...args, metadata, grpcOptions);

@@ -10,8 +10,9 @@ import { watchSocketFate } from '../core/socket-fate.ts';
 import type { SocketWatch } from '../core/socket-fate.ts';
 import type { MethodInfo } from '../rpc/method-info.ts';
 import { createWatchedCredentials } from '../rpc/client/watched-credentials.ts';
-import { observeClientCall } from '../rpc/client/observe-client-call.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import { createClientObservation, interceptOneCall } from '../rpc/client/client-observation.ts';
+import type { ClientCallShared } from '../rpc/client/client-call-shared.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './client-options.ts';
 
@@ -75,14 +76,25 @@ export function createWatchedSockets(): WatchedSockets {
   };
 }
 
-/** What {@link openObservedCall} needs about the channel and its methods. */
+/** What {@link openObservedCall} needs about the channel: the observation of its calls. */
 export interface ObservedChannel {
-  deps: RecorderDeps;
-  sockets: WatchedSockets;
-  /** Method infos by path, built from definitions with both serializers (so received sizes are known). */
-  methods: ReadonlyMap<string, MethodInfo>;
-  /** How long to wait for the socket's fate after an UNAVAILABLE-like status, ms. */
-  settleMs: number;
+  readonly observation: ClientCallShared;
+}
+
+/**
+ * The observed channel of a client.
+ * @param target the channel's target (span attributes `server.address`/`server.port`)
+ * @param methods method infos by path, built from definitions with both serializers (so received sizes are known)
+ * @param settleMs how long to wait for the socket's fate after an UNAVAILABLE-like status, ms
+ */
+export function createObservedChannel(deps: TelemetryDeps, sockets: WatchedSockets, target: string, methods: ReadonlyMap<string, MethodInfo>, settleMs: number): ObservedChannel {
+  return {
+    observation: createClientObservation(deps, {
+      target, methods, settleMs,
+      currentSocket: (peer) => sockets.socketOf(peer),
+      connectionCount: () => sockets.connections,
+    }),
+  };
 }
 
 /** A call as grpc-js returns it, as far as opening one needs. */
@@ -91,27 +103,24 @@ type Cancellable = { cancel(): void; on(event: 'error', listener: () => void): u
 /**
  * Opens one observed call with `open`, which receives the metadata and the grpc-js call
  * options (the lifecycle interceptor, the deadline). Call it inside the context whose
- * baggage carries the scenario name.
+ * baggage carries the scenario name (and run).
  * @throws Error when the interceptor did not start (the call was not made through grpc-js's interceptors)
  */
 export function openObservedCall<Call extends Cancellable>(
   channel: ObservedChannel, callOptions: ClientCallOptions, open: (metadata: Metadata, grpcOptions: CallOptions) => Call,
 ): ObservedCall<Call> {
-  const { sockets } = channel;
-  const observation = observeClientCall(channel.deps, {
-    currentSocket: (peer) => sockets.socketOf(peer), connectionCount: () => sockets.connections, settleMs: channel.settleMs, methods: channel.methods,
-  });
+  const intercept = interceptOneCall(channel.observation);
   // grpc-js takes waitForReady as a metadata option, not a call option (metadata.ts MetadataOptions).
   const metadata = new Metadata(callOptions.waitForReady ? { waitForReady: true } : {});
   const call = open(metadata, {
-    interceptors: [observation.interceptor],
+    interceptors: [intercept.interceptor],
     ...(callOptions.deadline ? { deadline: callOptions.deadline } : {}),
   });
   // Errors are observed through `ended`; a stream with no 'error' listener would throw.
   call.on('error', () => {});
-  const recorder = observation.recorder();
-  if (!recorder) throw new Error('streamlab: the client interceptor did not start');
-  return { call, ended: observation.ended, recorder, cancel: () => call.cancel() };
+  const observed = intercept.observed();
+  if (!observed) throw new Error('streamlab: the client interceptor did not start');
+  return { call, ended: observed.ended, recorder: observed.recorder, cancel: () => call.cancel() };
 }
 
 /** A response promise (never rejects: undefined when the call failed) and the grpc-js callback that settles it. */

@@ -14,12 +14,13 @@ import type { PublishRequest } from '../generated/streamlab/v1/PublishRequest.ts
 import type { PublishSummary__Output } from '../generated/streamlab/v1/PublishSummary.ts';
 import type { ExchangeRequest } from '../generated/streamlab/v1/ExchangeRequest.ts';
 import type { ExchangeResponse__Output } from '../generated/streamlab/v1/ExchangeResponse.ts';
+import { deliveryMetricsOf } from '../delivery/delivery-metrics.ts';
 import { methodInfoOf } from '../rpc/method-info.ts';
 import type { MethodInfo } from '../rpc/method-info.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, ObservedUnaryCall, StreamlabClientOptions } from './client-options.ts';
-import { createWatchedSockets, observedChannelOptions, openObservedCall, responseSlot } from './observed-channel.ts';
+import { createObservedChannel, createWatchedSockets, observedChannelOptions, openObservedCall, responseSlot } from './observed-channel.ts';
 import type { ObservedChannel } from './observed-channel.ts';
 
 export { CLIENT_DEFAULTS } from './client-options.ts';
@@ -38,13 +39,13 @@ function methodInfos(...services: Array<Record<string, { path: string }>>): Map<
  * Creates the client; nothing connects until the first call.
  * @param deps telemetry dependencies (the same kinds the server takes)
  */
-export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClientOptions) {
+export function createStreamlabClient(deps: TelemetryDeps, options: StreamlabClientOptions) {
   const { Ticker, Delivery } = loadStreamlabProto().streamlab.v1;
   const sockets = createWatchedSockets();
   const channelOptions = observedChannelOptions(options);
   const ticker = new Ticker(options.target, sockets.credentials, channelOptions);
   const delivery = new Delivery(options.target, sockets.credentials, { ...channelOptions, channelOverride: ticker.getChannel() });
-  const channel: ObservedChannel = { deps, sockets, methods: methodInfos(Ticker.service, Delivery.service), settleMs: options.settleMs ?? CLIENT_DEFAULTS.settleMs };
+  const channel: ObservedChannel = createObservedChannel(deps, sockets, options.target, methodInfos(Ticker.service, Delivery.service), options.settleMs ?? CLIENT_DEFAULTS.settleMs);
   const observed = <Call extends { cancel(): void; on(event: 'error', listener: () => void): unknown }>(
     callOptions: ClientCallOptions, open: (metadata: Metadata, grpcOptions: CallOptions) => Call,
   ): ObservedCall<Call> => openObservedCall(channel, callOptions, open);
@@ -72,7 +73,7 @@ export function createStreamlabClient(deps: RecorderDeps, options: StreamlabClie
       return observed(callOptions, (metadata, grpcOptions) => delivery.exchange(metadata, grpcOptions));
     },
     /** The delivery metrics of the client's registry (duplicates are counted client side). */
-    metrics: deps.metrics.delivery,
+    metrics: deliveryMetricsOf(deps.metrics.registry),
     /** The channel both services share (connectivity state, warm-up). */
     channel: ticker.getChannel(),
     /** Sockets connected so far, over the client's life (one per backend per reconnect). */

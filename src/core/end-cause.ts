@@ -44,3 +44,13 @@ export type CloseKind = 'fin' | 'rst' | 'local';
  * cause, so a client can tell a server shutdown from other UNAVAILABLEs.
  */
 export const END_CAUSE_TRAILER = 'streamlab-end-cause';
+
+/**
+ * The end cause of a status that a call ended with on its own terms (the server's handler
+ * sent it; nothing cut the call): OK → completed, DEADLINE_EXCEEDED → deadline_exceeded,
+ * any other code → failed.
+ */
+export function causeOfStatus(code: number): EndCause {
+  if (code === 0) return 'completed';
+  return code === 4 ? 'deadline_exceeded' : 'failed';
+}

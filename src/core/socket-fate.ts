@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { CloseKind } from './end-cause.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { nowMs } from './clock.ts';
 import { withTimeout } from './deferred.ts';
 
 /** How a socket closed and when (epoch ms of the first sign of the close). */

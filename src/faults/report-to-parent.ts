@@ -3,15 +3,13 @@
  * lifecycle records and spans to the parent and answers its requests (see
  * server-process-protocol.ts). Built by `streamlab serve` when src/main.ts found a parent link.
  */
-import type { CauseClock } from '../telemetry/cause-clock.ts';
 import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
+import { createAnnouncedRuns } from './announced-runs.ts';
 import type { ChildMessage, ParentLink } from './server-process-protocol.ts';
 
 /** What the reporter needs from the serving process. */
 export interface ParentReporterDeps {
   link: ParentLink;
-  /** The server's cause clock: `mark-cause` requests land here. */
-  causeClock: CauseClock;
   /** Exports every finished span now (instrumentation's forceFlush). */
   flushSpans(): Promise<void>;
   /** Calls open on the server now, for `status` requests. */
@@ -23,7 +21,7 @@ export interface ParentReporterDeps {
   events?: boolean;
 }
 
-/** Creates the reporter; pass its `observer` to the server's telemetry deps. */
+/** Creates the reporter; pass its `runs` to the server's telemetry deps (the runs' records go to the parent). */
 export function createParentReporter(deps: ParentReporterDeps) {
   const pending = new Set<Promise<void>>();
   const send = (message: ChildMessage): Promise<void> => {
@@ -32,9 +30,17 @@ export function createParentReporter(deps: ParentReporterDeps) {
     void sent.finally(() => pending.delete(sent));
     return sent;
   };
+  const observer: LifecycleObserver = {
+    ...(deps.events === false ? {} : { onEvent: (event) => void send({ type: 'event', event }) }),
+    onEnd: (end) => void send({ type: 'end', end }),
+  };
+  const runs = createAnnouncedRuns(observer);
   deps.link.onMessage((message) => {
-    if (message.type === 'mark-cause') {
-      deps.causeClock.mark(message.scenario, message.atMs);
+    if (message.type === 'open-run') {
+      runs.announce(message.runId, message.scenario);
+      void send({ type: 'ack', id: message.id });
+    } else if (message.type === 'mark-cause') {
+      runs.markCause(message.runId, message.atMs);
       void send({ type: 'ack', id: message.id });
     } else if (message.type === 'flush') {
       void deps.flushSpans().finally(() => send({ type: 'ack', id: message.id }));
@@ -42,12 +48,9 @@ export function createParentReporter(deps: ParentReporterDeps) {
       void send({ type: 'ack', id: message.id, value: deps.activeStreams?.() ?? 0 });
     }
   });
-  const observer: LifecycleObserver = {
-    ...(deps.events === false ? {} : { onEvent: (event) => void send({ type: 'event', event }) }),
-    onEnd: (end) => void send({ type: 'end', end }),
-  };
   return {
-    observer,
+    /** The runs the parent announced: their calls' records go to the parent with their run id. */
+    runs,
     /** Tells the parent where the server listens. */
     listening: (address: { host: string; port: number; metricsPort: number }) => send({ type: 'listening', ...address }),
     /** Resolves once every message sent so far was handed to the channel (before exiting). */

@@ -5,7 +5,8 @@
  *
  * Child → parent: `listening` once the gRPC port is bound; every lifecycle `event` and
  * `end` of its streams; its finished `spans`; `ack` of a request.
- * Parent → child: `mark-cause` (the cause time of a scenario, so the child's own
+ * Parent → child: `open-run` (a scenario run whose calls the child will serve: they name it
+ * in their baggage), `mark-cause` (the run's cause time, so the child's own
  * `streamlab.detection_ms` is right), `flush` (export every finished span now).
  *
  * A server of a fleet (`serve --topics parent`, started by `streamlab fleet`) also takes
@@ -35,7 +36,8 @@ export type ChildMessage =
 
 /** What the parent asks; the child answers each with an `ack` of the same id, but `published`, itself the answer to a `publish`. */
 export type ParentMessage =
-  | { type: 'mark-cause'; id: number; scenario: string; atMs: number }
+  | { type: 'open-run'; id: number; runId: string; scenario: string }
+  | { type: 'mark-cause'; id: number; runId: string; atMs: number }
   | { type: 'flush'; id: number }
   | { type: 'topic-history'; id: number; topics: Record<string, TopicEvent[]> }
   | { type: 'topic-event'; id: number; topic: string; event: TopicEvent }

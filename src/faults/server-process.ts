@@ -15,7 +15,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDeferred, withTimeout } from '../core/deferred.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { nowMs } from '../core/clock.ts';
 import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import { isChildMessage, REPORT_TO_PARENT_ENV } from './server-process-protocol.ts';
@@ -76,8 +76,10 @@ export interface ServerProcess {
    * @returns the epoch ms at which it was sent
    */
   signal(signal: NodeJS.Signals): number;
-  /** Tells the child the cause time of `scenario`; false when it did not answer within `timeoutMs` (default 2,000). */
-  markCause(scenario: string, atMs: number, timeoutMs?: number): Promise<boolean>;
+  /** Tells the child about run `runId` of `scenario` before its calls start; false when it did not answer within `timeoutMs` (default 2,000). */
+  openRun(runId: string, scenario: string, timeoutMs?: number): Promise<boolean>;
+  /** Tells the child the cause time of run `runId`; false when it did not answer within `timeoutMs` (default 2,000). */
+  markCause(runId: string, atMs: number, timeoutMs?: number): Promise<boolean>;
   /** Asks the child to export its finished spans now; false when it did not answer within `timeoutMs` (default 5,000). */
   flush(timeoutMs?: number): Promise<boolean>;
   /** Sends `message` and resolves with the child's ack, or undefined after `timeoutMs` or when the child is gone. */
@@ -198,7 +200,8 @@ export async function startServerProcess(deps: ServerProcessDeps, options: Serve
     command,
     exited: exited.promise,
     signal,
-    markCause: async (scenario, atMs, timeoutMs = 2_000) => (await request({ type: 'mark-cause', scenario, atMs }, timeoutMs)) !== undefined,
+    openRun: async (runId, scenario, timeoutMs = 2_000) => (await request({ type: 'open-run', runId, scenario }, timeoutMs)) !== undefined,
+    markCause: async (runId, atMs, timeoutMs = 2_000) => (await request({ type: 'mark-cause', runId, atMs }, timeoutMs)) !== undefined,
     flush: async (timeoutMs = 5_000) => (await request({ type: 'flush' }, timeoutMs)) !== undefined,
     request,
     send: (message) => {

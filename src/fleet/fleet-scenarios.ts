@@ -10,9 +10,10 @@ import { CATALOGUE } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { toJsonReport } from '../scenarios/report.ts';
 import type { JsonReport } from '../scenarios/report.ts';
-import { createRunObserver } from '../scenarios/run-observer.ts';
+import { createRunDirectory } from '../scenarios/run-directory.ts';
 import { createScenarioRunner } from '../scenarios/runner.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
+import type { RpcSpanPipeline } from '../telemetry/telemetry-deps.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import { FleetError } from './fleet-error.ts';
@@ -25,6 +26,8 @@ export interface FleetScenarioDeps {
   logger: Logger;
   /** Receives the spans of child server processes (process scenarios). */
   importSpans(spans: readonly SpanRecord[]): void;
+  /** The process's span pipeline (span mode). Default: span mode streamlab. */
+  pipeline?: RpcSpanPipeline;
 }
 
 /** Creates the runner; runs are one at a time. */
@@ -41,12 +44,12 @@ export function createFleetScenarios(deps: FleetScenarioDeps) {
       if (!scenario) throw new FleetError('not_found', `unknown scenario "${name}": allowed are ${CATALOGUE.map((s) => s.name).join(', ')}`);
       if (running) throw new FleetError('conflict', `scenario ${running} is running: one run at a time, try again when it is done`);
       running = name;
-      const observer = createRunObserver();
-      const telemetry = createTelemetryDeps({ observer, logger: deps.logger });
+      const runs = createRunDirectory();
+      const telemetry = createTelemetryDeps({ runs, logger: deps.logger, scenarioLabels: CATALOGUE.map((s) => s.name), ...(deps.pipeline ? { pipeline: deps.pipeline } : {}) });
       const server = createServer(telemetry, { shutdownGraceMs: 0 });
       try {
         const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
-        const runner = createScenarioRunner({ telemetry, observer, faults: createEmbeddedFaultBackend(), upstream, importSpans: deps.importSpans });
+        const runner = createScenarioRunner({ telemetry, runs, faults: createEmbeddedFaultBackend(), upstream, importSpans: deps.importSpans });
         const result = await runner.run(scenario);
         return toJsonReport([result]).scenarios[0]!;
       } finally {

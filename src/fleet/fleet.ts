@@ -6,7 +6,7 @@
  */
 import { createStreamlabClient } from '../client/streamlab-client.ts';
 import { END_CAUSES } from '../core/end-cause.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import { createBackoff } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
@@ -22,7 +22,7 @@ import { warmChannel } from './warm-up.ts';
 /** What the fleet needs from the process. */
 export interface FleetDeps {
   /** The fleet process's telemetry (its subscribers' CLIENT spans and metrics). */
-  telemetry: RecorderDeps;
+  telemetry: TelemetryDeps;
   /** Receives the servers' spans (the process's span pipeline). */
   importSpans(spans: readonly SpanRecord[]): void;
   /** Uniform in [0, 1), for the backoff jitter. Default Math.random. */

@@ -5,7 +5,7 @@
  */
 import type { EndCause } from '../core/end-cause.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { nowMs } from '../core/clock.ts';
 import type { BackoffDelay } from './backoff.ts';
 
 /** One subscribe attempt. Times are epoch ms. */

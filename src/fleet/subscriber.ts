@@ -14,7 +14,7 @@ import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
 import { RESUME_GAP_HEADER } from '../server/services/ticker-service.ts';
 import { traceExemplar } from '../telemetry/metrics.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { nowMs } from '../core/clock.ts';
 import * as sc from '../telemetry/semconv.ts';
 import type { Backoff, BackoffDelay } from './backoff.ts';
 import { createSubscriberAccount } from './subscriber-account.ts';

@@ -12,7 +12,7 @@ import type { ClientWritableStream } from '@grpc/grpc-js';
 import type { DynamicClient } from '../client/dynamic-client.ts';
 import type { ObservedCall } from '../client/streamlab-client.ts';
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
-import type { StreamRecorder } from '../telemetry/stream-recorder.ts';
+import type { CallRecorder } from '../telemetry/call-recorder.ts';
 import type { LoadStats } from './load-stats.ts';
 
 /** Between two pumps of a fast writer, ms: rates above 100/s are sent in small bursts. */
@@ -23,7 +23,7 @@ export interface DrivenStream {
   /** Resolves with the client-side end record. */
   readonly ended: Promise<StreamEnd>;
   /** The call's recorder: messages so far both ways. */
-  readonly recorder: StreamRecorder;
+  readonly recorder: CallRecorder;
   /** Whether the run cancelled it (at its end); it may have ended by itself just before. */
   readonly cancelledByRun: boolean;
   /**

@@ -2,6 +2,7 @@
  * What every mocked stream shares: the template helpers (seeded for reproducible runs), the
  * limits and added latency, and the transport faults.
  */
+import type { ServerCallContext } from '../rpc/server/call-context.ts';
 import type { TemplateHelpers } from './template/index.ts';
 import type { ScriptFault } from './script-line.ts';
 
@@ -22,10 +23,11 @@ export const MOCK_LIMIT_DEFAULTS: MockLimits = { streamTimeoutMs: 300_000, maxMe
 /** Ends a call's connection the way a network or a dying server would (src/mock/transport-faults.ts). */
 export interface TransportFaults {
   /**
-   * Applies `fault` to the connection that carries `call`.
+   * Applies `fault` to the connection that carries `call` (`goaway` also ends the call,
+   * through its context, as a draining server would).
    * @returns false when the connection is already gone (nothing to break)
    */
-  apply(fault: ScriptFault, call: { getPeer(): string }): boolean;
+  apply(fault: ScriptFault, call: { getPeer(): string }, context: Pick<ServerCallContext, 'fail'>): boolean;
 }
 
 /** The shared runtime of the mocked streams. */

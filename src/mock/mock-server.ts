@@ -9,7 +9,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { createFaultProxy } from '../faults/fault-proxy.ts';
 import { createServer } from '../server/create-server.ts';
 import type { ListenAddress } from '../server/create-server.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { loadMockProtos } from './load-protos.ts';
 import { createMockServices } from './mock-services.ts';
 import { MOCK_LIMIT_DEFAULTS } from './mock-runtime.ts';
@@ -38,7 +38,7 @@ export interface MockServerOptions {
  * Builds the mock (does not listen).
  * @throws Error naming the proto that does not load; ScriptError at `file:line:column` for a bad script
  */
-export function createMockServer(deps: RecorderDeps, options: MockServerOptions) {
+export function createMockServer(deps: TelemetryDeps, options: MockServerOptions) {
   const services = loadMockProtos(options.protos, options.includeDirs);
   const limits = { ...MOCK_LIMIT_DEFAULTS, ...options.limits };
   const rng = xoroshiro128plus(options.seed ?? Math.floor(Math.random() * 2 ** 31));

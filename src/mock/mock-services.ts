@@ -11,7 +11,8 @@ import type { sendUnaryData, ServerDuplexStream, ServerReadableStream, ServerUna
 import { StreamlabError } from '../core/errors.ts';
 import { methodInfoOf } from '../rpc/method-info.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
-import { callSignal, observationOf } from '../rpc/server/server-call-observation.ts';
+import { serverCallContext } from '../rpc/server/call-context.ts';
+import type { ServerCallContext } from '../rpc/server/call-context.ts';
 import type { ServiceRegistration } from '../server/service-registration.ts';
 import type { LoadedService } from './load-protos.ts';
 import { messageView } from './message-view.ts';
@@ -68,14 +69,14 @@ export function scriptPath(scriptsDir: string, service: string, method: string):
 }
 
 /** The engine's view of `call`. */
-function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, check: CheckResponse, callback?: sendUnaryData<unknown>): StreamIo {
+function ioOf(kind: RpcKind, call: AnyCall, context: ServerCallContext, runtime: MockRuntime, check: CheckResponse, callback?: sendUnaryData<unknown>): StreamIo {
   const fail = (code: Status, message: string): void => {
     // The mock's own stream timeout is a handler status, not the client's deadline.
-    observationOf(call)?.fail(new StreamlabError(code, message), code === Status.DEADLINE_EXCEEDED ? 'failed' : undefined);
+    context.fail(new StreamlabError(code, message), code === Status.DEADLINE_EXCEEDED ? 'failed' : undefined);
   };
   return {
     kind,
-    signal: callSignal(call),
+    signal: context.signal,
     send: (message) => {
       check(message);
       call.write(message);
@@ -88,7 +89,7 @@ function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, check: CheckRe
     fail,
     // A fault breaks the whole connection: every stream on it ends. When another stream's
     // fault broke it first, this call is ending through the transport already: nothing to do.
-    fault: (fault) => void runtime.faults.apply(fault, call),
+    fault: (fault) => void runtime.faults.apply(fault, call, context),
   };
 }
 
@@ -96,12 +97,12 @@ function ioOf(kind: RpcKind, call: AnyCall, runtime: MockRuntime, check: CheckRe
 function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, runtime: MockRuntime, check: CheckResponse): UntypedHandleCall {
   if (!script) {
     return (() => {
-      throw new StreamlabError(Status.UNIMPLEMENTED, `no mock script for this method: looked for ${missing}`);
+      serverCallContext().fail(new StreamlabError(Status.UNIMPLEMENTED, `no mock script for this method: looked for ${missing}`));
     }) as UntypedHandleCall;
   }
   return ((rawCall: unknown, callback?: sendUnaryData<unknown>) => {
     const call = rawCall as AnyCall;
-    const engine = createMockStream(runtime, script, ioOf(kind, call, runtime, check, callback));
+    const engine = createMockStream(runtime, script, ioOf(kind, call, serverCallContext(), runtime, check, callback));
     if (kind === 'unary' || kind === 'server_stream') return engine.start(messageView(call.request));
     engine.start();
     call.on('data', (message: unknown) => engine.message(messageView(message)));

@@ -9,7 +9,6 @@
 import { status as Status } from '@grpc/grpc-js';
 import { StreamlabError } from '../core/errors.ts';
 import type { FaultProxy } from '../faults/fault-proxy.ts';
-import { observationOf } from '../rpc/server/server-call-observation.ts';
 import type { TransportFaults } from './mock-runtime.ts';
 
 /** What the faults act on, attached once the proxy and the server exist. */
@@ -26,12 +25,12 @@ export function createTransportFaults() {
     attach(attached) {
       targets = attached;
     },
-    apply(fault, call) {
+    apply(fault, call, context) {
       if (!targets) throw new Error('streamlab mock: transport faults used before attach()');
       const peer = call.getPeer();
       if (fault !== 'goaway') return targets.proxy.faultConnection(fault, peer) !== undefined;
       const sent = targets.goaway(peer);
-      observationOf(call)?.fail(new StreamlabError(Status.UNAVAILABLE, 'server going away (scripted GOAWAY)'), 'server_shutdown');
+      context.fail(new StreamlabError(Status.UNAVAILABLE, 'server going away (scripted GOAWAY)'), 'server_shutdown');
       return sent;
     },
   };

@@ -20,6 +20,8 @@ export interface MethodInfo {
   /** `Method` (`rpc.method`, label `grpc_method`). */
   readonly method: string;
   readonly kind: RpcKind;
+  /** The go-grpc-prometheus labels of the method, built once: `{ grpc_type, grpc_service, grpc_method }`. */
+  readonly grpcLabels: Readonly<Record<'grpc_type' | 'grpc_service' | 'grpc_method', string>>;
   /** Wire size in bytes of a request message (serialized again; call it only where the size is needed). */
   requestBytes(message: unknown): number;
   /** Wire size in bytes of a response message (serialized again; call it only where the size is needed). */
@@ -67,12 +69,31 @@ const sizer = (serialize: ((value: never) => Buffer) | undefined) => (message: u
  */
 export function methodInfoOf(definition: Serializers | MethodDefinition<unknown, unknown>): MethodInfo {
   const { service, method } = splitMethodPath(definition.path);
+  const kind = rpcKindOf(definition);
   return {
     path: definition.path,
     service,
     method,
-    kind: rpcKindOf(definition),
+    kind,
+    grpcLabels: { grpc_type: kind, grpc_service: service, grpc_method: method },
     requestBytes: sizer(definition.requestSerialize as Serializers['requestSerialize']),
     responseBytes: sizer(definition.responseSerialize as Serializers['responseSerialize']),
+  };
+}
+
+/**
+ * Method infos by path, built on first use: grpc-js hands interceptors a fresh method
+ * definition for every call, and only registered methods reach them, so the cache holds
+ * one entry per method the server or channel serves.
+ */
+export function createMethodInfoCache(): (definition: Serializers | MethodDefinition<unknown, unknown>) => MethodInfo {
+  const infos = new Map<string, MethodInfo>();
+  return (definition) => {
+    let info = infos.get(definition.path);
+    if (!info) {
+      info = methodInfoOf(definition);
+      infos.set(definition.path, info);
+    }
+    return info;
   };
 }

@@ -3,7 +3,7 @@
  * its peer is gone (a frozen server, no keepalive), ending the lesson after a bound.
  */
 import { withTimeout } from '../core/deferred.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { nowMs } from '../core/clock.ts';
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { ActionLog } from './run-action.ts';
 import type { Scenario } from './scenario.ts';

@@ -2,6 +2,7 @@
  * The accounting half of a delivery scenario's verdict: nothing lost silently, on either
  * side (issue: "sent = acked + exhausted + unacked at the stream's end").
  */
+import { deliveryOf } from '../delivery/delivery-account.ts';
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -12,7 +13,7 @@ import type { Scenario } from './scenario.ts';
  */
 export function checkDelivery(scenario: Scenario, client: StreamEnd | undefined, server: StreamEnd | undefined): string[] {
   const problems: string[] = [];
-  const mine = client?.delivery;
+  const mine = deliveryOf(client);
   if (!mine) return client ? ['client end record has no delivery account'] : [];
   if (mine.sent + mine.exhausted !== scenario.count) {
     problems.push(`client delivered ${mine.sent} + exhausted ${mine.exhausted}, expected ${scenario.count} messages in all`);
@@ -21,7 +22,7 @@ export function checkDelivery(scenario: Scenario, client: StreamEnd | undefined,
     problems.push('client dropped no message: the seed does not exercise redelivery');
   }
   if (!server) return problems;
-  const theirs = server.delivery;
+  const theirs = deliveryOf(server);
   if (!theirs) return [...problems, 'server end record has no delivery account'];
   const unacked = theirs.unackedIds.length;
   if (theirs.sent !== theirs.acked + theirs.exhausted + unacked) {

@@ -4,7 +4,9 @@
  */
 import Table from 'cli-table3';
 import { grpcCodeName } from '../telemetry/grpc-status.ts';
-import type { DeliveryAccount, StreamEnd } from '../telemetry/lifecycle-event.ts';
+import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
+import { deliveryOf as accountOf } from '../delivery/delivery-account.ts';
+import type { DeliveryAccount } from '../delivery/delivery-account.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
 import type { ScenarioResult } from './runner.ts';
 import { renderTimeline, silenceNote, timelineLegend } from './timeline.ts';
@@ -78,8 +80,10 @@ function delivery(account: DeliveryAccount): JsonDelivery {
 }
 
 function deliveryOf(result: ScenarioResult): JsonReport['scenarios'][number]['delivery'] {
-  const client = result.client?.delivery ? delivery(result.client.delivery) : undefined;
-  const server = result.server?.delivery ? delivery(result.server.delivery) : undefined;
+  const clientAccount = accountOf(result.client);
+  const serverAccount = accountOf(result.server);
+  const client = clientAccount ? delivery(clientAccount) : undefined;
+  const server = serverAccount ? delivery(serverAccount) : undefined;
   const main = server ?? client;
   if (!main) return undefined;
   // The server counts what it sent and redelivered; the client counts duplicates.

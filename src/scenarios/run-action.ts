@@ -5,7 +5,6 @@
  */
 import { createDeferred } from '../core/deferred.ts';
 import type { Deferred } from '../core/deferred.ts';
-import type { CauseClock } from '../telemetry/cause-clock.ts';
 
 /** The kinds of runner actions, with the marker the timeline draws and its legend word. */
 export const RUN_ACTIONS = {
@@ -36,12 +35,12 @@ export interface ActionLog {
   readonly actions: RunAction[];
   /** Resolves with the time of the first action: the cause of the end (epoch ms). */
   readonly cause: Deferred<number>;
-  /** Records an action; the first one also marks the cause on `causeClock`. */
+  /** Records an action; the first one also marks the cause on the run. */
   act(kind: RunActionKind, atMs: number, label: string): void;
 }
 
-/** Creates the action log of one run of `scenario`. */
-export function createActionLog(causeClock: CauseClock, scenario: string): ActionLog {
+/** Creates the action log of one run; the first action marks the run's cause time. */
+export function createActionLog(run: { markCause(atMs: number): void }): ActionLog {
   const actions: RunAction[] = [];
   const cause = createDeferred<number>();
   return {
@@ -49,7 +48,7 @@ export function createActionLog(causeClock: CauseClock, scenario: string): Actio
     act(kind, atMs, label) {
       actions.push({ kind, atMs, label });
       if (cause.settled) return;
-      causeClock.mark(scenario, atMs);
+      run.markCause(atMs);
       cause.resolve(atMs);
     },
   };

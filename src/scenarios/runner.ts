@@ -5,12 +5,11 @@
  * compares what each side observed with the expectation (verdict.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
+import { context, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import { createStreamlabClient } from '../client/streamlab-client.ts';
 import { withTimeout } from '../core/deferred.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
-import type { CauseClock } from '../telemetry/cause-clock.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
+import { nowMs } from '../core/clock.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import * as sc from '../telemetry/semconv.ts';
@@ -26,7 +25,7 @@ import type { RunAction } from './run-action.ts';
 import { signalProcessFault } from './process-fault.ts';
 import { awaitClientEnd } from './await-client-end.ts';
 import type { FaultBackend } from './fault-backend.ts';
-import type { RunObserver } from './run-observer.ts';
+import type { ScenarioRuns } from './run-directory.ts';
 
 /** Run options; every field has a default. */
 export interface RunOptions {
@@ -83,8 +82,10 @@ export interface ScenarioResult {
 
 /** Dependencies of the runner. */
 export interface RunnerDeps {
-  telemetry: RecorderDeps & { causeClock: CauseClock };
-  observer: RunObserver;
+  /** The telemetry of the scenario clients (and of the embedded server, which must share `runs`). */
+  telemetry: TelemetryDeps;
+  /** Where each run is opened; the embedded server finds a call's run here through its baggage. */
+  runs: ScenarioRuns;
   faults: FaultBackend;
   /** The server the fault path leads to (scenarios on the embedded plan). */
   upstream: { host: string; port: number };
@@ -95,9 +96,9 @@ export interface RunnerDeps {
 /** Creates a runner; `run` runs one scenario at a time. */
 export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = {}) {
   const options: Required<RunOptions> = { ...RUN_DEFAULTS, ...runOptions };
-  const { telemetry, observer } = deps;
+  // The scenario clients find their run through baggage in the runner's directory.
+  const telemetry: TelemetryDeps = { ...deps.telemetry, runs: deps.runs };
   const keepalive = { timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs };
-  const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer, importSpans: deps.importSpans ?? (() => {}) } };
 
   return {
     /**
@@ -105,12 +106,20 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
      * @throws Error when its endpoint cannot be set up (a child server that fails to start names its command and stderr)
      */
     async run(scenario: Scenario): Promise<ScenarioResult> {
-      observer.forget(scenario.name);
       const expect = expectationFor(scenario, deps.faults.name);
-      telemetry.causeClock.clear(scenario.name);
       const plan = scenario.server ?? { kind: 'embedded' };
       const pace = { intervalMs: scenario.call?.intervalMs ?? options.intervalMs, count: scenario.count };
-      const endpoint = await openScenarioEndpoint(endpointDeps, scenario, pace, keepalive);
+      const run = deps.runs.open(scenario.name);
+      const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer: run.observer, importSpans: deps.importSpans ?? (() => {}) } };
+      let endpoint;
+      try {
+        endpoint = await openScenarioEndpoint(endpointDeps, scenario, pace, keepalive);
+        if (endpoint.process) await endpoint.process.openRun(run.id, scenario.name);
+      } catch (error) {
+        await endpoint?.close();
+        run.close();
+        throw error;
+      }
       const client = createStreamlabClient(telemetry, {
         target: endpoint.target, keepaliveTimeMs: scenario.call?.keepalive === false ? 0 : options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       });
@@ -125,9 +134,8 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           [sc.ATTR_RPC_KIND]: scenario.rpc,
         },
       }, ROOT_CONTEXT);
-      const baggage = propagation.createBaggage({ [sc.BAGGAGE_SCENARIO]: { value: scenario.name } });
-      const runContext = trace.setSpan(propagation.setBaggage(context.active(), baggage), root);
-      const log = createActionLog(telemetry.causeClock, scenario.name);
+      const runContext = trace.setSpan(run.context(), root);
+      const log = createActionLog(run);
       const processFault = plan.kind === 'process' ? plan.fault : undefined;
       let signalled: Promise<void> | undefined;
       try {
@@ -156,7 +164,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
               telemetry.logger.error('fault injection failed', { scenario: scenario.name, error: String(error) });
             }));
           }
-          if (processFault && messages === processFault.afterMessages) signalled = signalProcessFault(scenario, endpoint, log);
+          if (processFault && messages === processFault.afterMessages) signalled = signalProcessFault(scenario, endpoint, log, run.id);
         });
         const { end: clientSide, silence } = await awaitClientEnd(scenario, call, log, options);
         if (processFault?.kind === 'freeze' && endpoint.process) {
@@ -164,9 +172,9 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           log.act('resume', endpoint.process.signal('SIGCONT'), `SIGCONT pid ${endpoint.process.pid}`);
         }
         const serverAlive = plan.kind === 'embedded' ? options.observeServer : plan.kind === 'process' && processFault?.kind !== 'kill';
-        const serverSide = await observer.nextEnd('server', scenario.name, serverAlive ? options.endTimeoutMs : 0);
+        const serverSide = await run.nextEnd('server', serverAlive ? options.endTimeoutMs : 0);
         if (serverAlive && endpoint.process) await endpoint.process.flush();
-        const events = observer.eventsOf(scenario.name);
+        const events = run.events();
         const observed: Observed = {
           ...(clientSide ? { client: clientSide } : {}),
           ...(serverSide ? { server: serverSide } : {}),
@@ -202,6 +210,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
         if (plan.kind === 'embedded' && !options.observeServer) await delay(remoteTeardownGraceMs(scenario, options));
         client.close();
         await endpoint.close();
+        run.close();
       }
     },
   };

@@ -11,7 +11,7 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { Proxy as ToxiproxyProxy, ToxicType } from 'toxiproxy-node-client';
 import type { FaultKind } from '../faults/fault-proxy.ts';
-import { nowMs } from '../telemetry/lifecycle-event.ts';
+import { nowMs } from '../core/clock.ts';
 import type { FaultBackend, FaultPath } from './fault-backend.ts';
 
 /** Options of {@link createToxiproxyBackend}. */

@@ -2,7 +2,8 @@
  * Builds the streamlab gRPC server. It owns its TCP listener and hands each accepted
  * socket to grpc-js through a connection injector (public API since grpc-js 1.10), so the
  * connection tracker sees every socket's fate (design §1). Every method of every service it
- * is given is observed the same way (src/rpc/server/observe-server-call.ts). Building never
+ * is given is observed the same way, by one grpc-js server interceptor
+ * (src/rpc/server/server-observation.ts); handlers are registered as they are. Building never
  * listens: the caller decides when and where with `listen()`.
  */
 import net from 'node:net';
@@ -12,11 +13,8 @@ import * as grpc from '@grpc/grpc-js';
 import { StreamlabError } from '../core/errors.ts';
 import { withTimeout } from '../core/deferred.ts';
 import { createConnectionTracker } from '../rpc/server/connection-tracker.ts';
-import { methodInfoOf } from '../rpc/method-info.ts';
-import { observeHandler } from '../rpc/server/observe-server-call.ts';
-import type { ServerCallDeps } from '../rpc/server/observe-server-call.ts';
-import type { ServerCallObservation } from '../rpc/server/server-call-observation.ts';
-import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
+import { createServerObservation } from '../rpc/server/server-observation.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from './service-registration.ts';
 import { createStreamlabServices } from './services/streamlab-services.ts';
 import { createAdminServices } from './services/admin-services.ts';
@@ -37,7 +35,7 @@ export interface ServerOptions {
   keepaliveTimeoutMs?: number;
   /** On shutdown, how long in-flight calls may go on after GOAWAY, ms. Default 5,000. */
   shutdownGraceMs?: number;
-  /** See ServerCallDeps.settleMs. Default 50 ms. */
+  /** See ServerObservationOptions.settleMs. Default 50 ms. */
   settleMs?: number;
   /**
    * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
@@ -67,17 +65,14 @@ export interface ListenAddress {
 }
 
 /**
- * Adds `service` to `grpcServer` with every handler observed.
+ * Adds `service` to `grpcServer` (its calls are observed by the server's interceptor).
  * @throws Error naming the service and method when a handler is missing
  */
-function addObservedService(grpcServer: grpc.Server, service: ServiceRegistration, deps: ServerCallDeps): void {
-  const handlers: grpc.UntypedServiceImplementation = {};
-  for (const [name, definition] of Object.entries(service.definition)) {
-    const handler = service.handlers[name];
-    if (!handler) throw new Error(`service ${service.name} has no handler for method ${name}`);
-    handlers[name] = observeHandler(methodInfoOf(definition), handler, deps);
+function addService(grpcServer: grpc.Server, service: ServiceRegistration): void {
+  for (const name of Object.keys(service.definition)) {
+    if (!service.handlers[name]) throw new Error(`service ${service.name} has no handler for method ${name}`);
   }
-  grpcServer.addService(service.definition, handlers);
+  grpcServer.addService(service.definition, service.handlers);
 }
 
 /**
@@ -86,27 +81,26 @@ function addObservedService(grpcServer: grpc.Server, service: ServiceRegistratio
  * @param options keepalive, shutdown and services; see {@link ServerOptions} for defaults
  * @throws Error when a service lacks a handler for one of its methods
  */
-export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
+export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
+  const connections = createConnectionTracker(deps);
+  let shuttingDown = false;
+  const observation = createServerObservation(deps, {
+    connections,
+    isShuttingDown: () => shuttingDown,
+    ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+  });
+  const active = observation.active;
   const grpcServer = new grpc.Server({
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs,
     // grpc-js servers enforce no client PING policy (gRFC A8's min_ping_interval and
     // ping strikes are grpc-core/grpc-go features), so clients may ping every second, as
     // the blackhole scenario's clients do.
+    interceptors: [observation.interceptor],
   });
-  const connections = createConnectionTracker(deps);
-  const active = new Set<ServerCallObservation>();
-  let shuttingDown = false;
-  const callDeps: ServerCallDeps = {
-    ...deps,
-    connections,
-    active,
-    isShuttingDown: () => shuttingDown,
-    ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
-  };
   const services = options.services ?? createStreamlabServices(deps);
   const admin = (options.admin ?? true) ? createAdminServices(services) : undefined;
-  for (const service of [...services, ...(admin?.registrations ?? [])]) addObservedService(grpcServer, service, callDeps);
+  for (const service of [...services, ...(admin?.registrations ?? [])]) addService(grpcServer, service);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const listener = net.createServer({ noDelay: true }, (socket) => {
     connections.track(socket);
@@ -172,6 +166,7 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
       // that does not read them gets its connection destroyed.
       await withTimeout(connections.allClosed(), FORCE_CLOSE_AFTER_MS);
       grpcServer.forceShutdown();
+      observation.close();
     },
   };
 }

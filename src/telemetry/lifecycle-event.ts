@@ -3,8 +3,10 @@
  * scenario runner draws its timeline and reads its verdicts from them.
  */
 import type { EndCause, CloseKind } from '../core/end-cause.ts';
-import type { Side } from './metrics.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
+
+/** Which end of the wire a stream was observed on. */
+export type Side = 'server' | 'client';
 
 /** The phases of a stream's life (design §4 "Lifecycle events"). */
 export type LifecyclePhase =
@@ -24,9 +26,12 @@ export interface LifecycleEvent {
   side: Side;
   /** Unique per side and process, e.g. `s-3` (server) or `c-3` (client). */
   streamId: string;
+  /** The scenario label of the stream (a known scenario name, `none` or `other`). */
   scenario: string;
+  /** The id of the scenario run the stream belongs to, when it belongs to one. */
+  runId?: string;
   phase: LifecyclePhase;
-  /** Wall-clock time in ms since the Unix epoch, sub-ms precision (performance.timeOrigin + now()). */
+  /** Wall-clock time in ms since the Unix epoch, sub-ms precision (src/core/clock.ts). */
   atMs: number;
   /**
    * `message`: `SENT n` or `RECEIVED n` (direction and 1-based number); `transport.close`:
@@ -36,32 +41,29 @@ export interface LifecycleEvent {
 }
 
 /**
- * One side's accounting of an at-least-once delivery stream (Delivery/Exchange):
- * sent = acked + exhausted + unacked at the end, on the server. Ids are message ids.
+ * What the stock instrumentation (@opentelemetry/instrumentation-grpc) recorded on the RPC
+ * span of a call, when it created that span (span mode `contrib`), read off the span as it
+ * ended, before streamlab's own corrections.
  */
-export interface DeliveryAccount {
-  /** Server: distinct messages sent. Client: distinct messages received (delivered to the application). */
-  sent: number;
-  /** Server: messages acknowledged. Client: distinct messages it acknowledged. */
-  acked: number;
-  /** Server: redelivery attempts. Client: redeliveries it received (attempt > 1). */
-  redelivered: number;
-  /** Server: messages given up on. Client: exhausted ids the server's summary reported. */
-  exhausted: number;
-  /** Client: duplicates received and not delivered again. Server: 0. */
-  duplicates: number;
-  /** Client: simulated losses (messages ignored, no ACK). Server: 0. */
-  dropped: number;
-  /** Ids not acknowledged when the stream ended: server, sent and neither acked nor exhausted; client, seen and never acked. */
-  unackedIds: number[];
-  exhaustedIds: number[];
+export interface StockSpanFacts {
+  /** The span's name as the stock instrumentation gave it (`grpc.package.Service/Method`). */
+  name: string;
+  /** Who ended the span: the stock instrumentation, or streamlab because it never did. */
+  endedBy: 'instrumentation' | 'streamlab';
+  /** The span status the stock instrumentation set (0 UNSET, 1 OK, 2 ERROR); 0 when it never ended the span. */
+  statusCode: number;
+  /** `rpc.grpc.status_code` as the stock instrumentation recorded it, if it did. */
+  grpcStatusCode?: number;
 }
 
 /** How one stream ended, on one side. */
 export interface StreamEnd {
   side: Side;
   streamId: string;
+  /** The scenario label (see {@link LifecycleEvent.scenario}). */
   scenario: string;
+  /** The id of the scenario run, when the stream belonged to one. */
+  runId?: string;
   /** The RPC kind of the call. */
   rpc: RpcKind;
   /** `package.Service` and `Method`. */
@@ -83,8 +85,11 @@ export interface StreamEnd {
   sent: number;
   /** Messages this side received. */
   received: number;
-  /** The delivery accounting, for Delivery/Exchange streams. */
-  delivery?: DeliveryAccount;
+  /**
+   * What the service attached to its call (a snapshot taken at the end), by key: e.g.
+   * `delivery` for Delivery/Exchange (read it with src/delivery/delivery-account.ts `deliveryOf`).
+   */
+  attachments?: Readonly<Record<string, unknown>>;
   openedAtMs: number;
   /** When this side noticed the end, ms since the epoch. */
   endedAtMs: number;
@@ -95,15 +100,12 @@ export interface StreamEnd {
   closeKind?: CloseKind;
   /** Client, `connect_failed`: the OS error (`ECONNREFUSED`, `ENOTFOUND`, ..., or `name not resolved`). */
   connectError?: string;
+  /** Span mode `contrib`: what the stock instrumentation recorded on this call's RPC span. */
+  stockSpan?: StockSpanFacts;
 }
 
 /** Receives lifecycle records as they happen. Must not throw. */
 export interface LifecycleObserver {
   onEvent?(event: LifecycleEvent): void;
   onEnd?(end: StreamEnd): void;
-}
-
-/** Wall-clock now in ms since the epoch with sub-ms precision. */
-export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
 }

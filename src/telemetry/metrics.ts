@@ -11,8 +11,9 @@ import type { OpenMetricsContentType } from 'prom-client';
 import * as names from './semconv.ts';
 import { fleetMetrics } from './fleet-metrics.ts';
 
-/** Which end of the wire a stream was observed on. */
-export type Side = 'server' | 'client';
+import type { Side } from './lifecycle-event.ts';
+
+export type { Side } from './lifecycle-event.ts';
 
 const GRPC_LABELS = [names.LABEL_GRPC_TYPE, names.LABEL_GRPC_SERVICE, names.LABEL_GRPC_METHOD] as const;
 
@@ -23,8 +24,6 @@ const GRPC_LABELS = [names.LABEL_GRPC_TYPE, names.LABEL_GRPC_SERVICE, names.LABE
 const HANDLING_BUCKETS_S = [0.005, 0.05, 0.25, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 /** Detection-latency buckets in seconds: loopback cancels (~1 ms) to keepalive (~2-30 s). */
 const DETECTION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
-/** ACK-latency buckets in seconds: loopback ACKs (~1 ms) to the last redelivery (~4 × 2 s). */
-const ACK_LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
 /** Backpressure-wait buckets in seconds. */
 const BACKPRESSURE_BUCKETS_S = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
@@ -77,29 +76,6 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side, flu
       help: 'Histogram of response latency (seconds) of gRPC until it is finished by the application.',
       buckets: HANDLING_BUCKETS_S,
     }),
-  };
-}
-
-/** The delivery metrics (Delivery/Exchange, design §4), all labelled by scenario. */
-function deliveryMetrics(registry: Registry<OpenMetricsContentType>) {
-  const common = { registers: [registry], labelNames: [names.LABEL_SCENARIO] };
-  return {
-    sent: new Counter({ ...common, name: names.METRIC_DELIVERY_SENT, help: 'Distinct delivery messages sent for the first time (server).' }),
-    acked: new Counter({ ...common, name: names.METRIC_DELIVERY_ACKED, help: 'Delivery messages acknowledged, first ACK of each id (server).' }),
-    redeliveries: new Counter({
-      ...common, name: names.METRIC_DELIVERY_REDELIVERIES, enableExemplars: true,
-      help: 'Redelivery attempts: a message not acknowledged within the ack timeout, sent again (server).',
-    }),
-    exhausted: new Counter({
-      ...common, name: names.METRIC_DELIVERY_EXHAUSTED, enableExemplars: true,
-      help: 'Delivery messages given up on after the last redelivery went unacknowledged (server).',
-    }),
-    duplicates: new Counter({ ...common, name: names.METRIC_DELIVERY_DUPLICATES, help: 'Duplicate deliveries the client received and did not deliver again (client).' }),
-    ackLatencySeconds: new Histogram({
-      ...common, name: names.METRIC_DELIVERY_ACK_LATENCY_SECONDS, enableExemplars: true, buckets: ACK_LATENCY_BUCKETS_S,
-      help: 'Seconds from the first send of a delivery message to its ACK (server).',
-    }),
-    unacked: new Gauge({ ...common, name: names.METRIC_DELIVERY_UNACKED, help: 'Delivery messages sent and not yet acknowledged or exhausted (server).' }),
   };
 }
 
@@ -157,7 +133,6 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
       buckets: BACKPRESSURE_BUCKETS_S,
       enableExemplars: true,
     }),
-    delivery: deliveryMetrics(registry),
     fleet: fleetMetrics(registry),
     connectionsActive: new Gauge({
       registers,

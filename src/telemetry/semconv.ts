@@ -20,14 +20,24 @@ import {
   ATTR_RPC_MESSAGE_ID as SEMCONV_RPC_MESSAGE_ID,
   ATTR_RPC_MESSAGE_UNCOMPRESSED_SIZE as SEMCONV_RPC_MESSAGE_UNCOMPRESSED_SIZE,
 } from '@opentelemetry/semantic-conventions/incubating';
-import { ATTR_ERROR_TYPE as SEMCONV_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_ERROR_TYPE as SEMCONV_ERROR_TYPE,
+  ATTR_SERVER_ADDRESS as SEMCONV_SERVER_ADDRESS,
+  ATTR_SERVER_PORT as SEMCONV_SERVER_PORT,
+  ATTR_NETWORK_PEER_ADDRESS as SEMCONV_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT as SEMCONV_NETWORK_PEER_PORT,
+} from '@opentelemetry/semantic-conventions';
 
 /** OTel RPC semantic-convention attribute keys. */
 export const ATTR_RPC_SYSTEM = SEMCONV_RPC_SYSTEM;
 export const ATTR_RPC_SERVICE = SEMCONV_RPC_SERVICE;
 export const ATTR_RPC_METHOD = SEMCONV_RPC_METHOD;
 export const ATTR_RPC_GRPC_STATUS_CODE = SEMCONV_RPC_GRPC_STATUS_CODE;
-// server.address, server.port and network.peer.* are set by instrumentation-grpc.
+/** Where the RPC went: the server's address and port (CLIENT: the target; SERVER: the local end), and the peer's. */
+export const ATTR_SERVER_ADDRESS = SEMCONV_SERVER_ADDRESS;
+export const ATTR_SERVER_PORT = SEMCONV_SERVER_PORT;
+export const ATTR_NETWORK_PEER_ADDRESS = SEMCONV_NETWORK_PEER_ADDRESS;
+export const ATTR_NETWORK_PEER_PORT = SEMCONV_NETWORK_PEER_PORT;
 /** Message-event attributes (OTel RPC semconv, "Events" section). */
 export const ATTR_RPC_MESSAGE_TYPE = SEMCONV_RPC_MESSAGE_TYPE;
 export const ATTR_RPC_MESSAGE_ID = SEMCONV_RPC_MESSAGE_ID;
@@ -49,6 +59,11 @@ export const ATTR_EXPECTED_CLIENT_END_CAUSE = 'streamlab.expected.client_end_cau
 export const ATTR_EXPECTED_SERVER_END_CAUSE = 'streamlab.expected.server_end_cause';
 export const ATTR_VERDICT = 'streamlab.verdict';
 export const ATTR_FAULT_BACKEND = 'streamlab.fault_backend';
+/**
+ * Span mode `contrib` only: `streamlab` on a stock RPC span that streamlab ended because the
+ * stock instrumentation never does (a cancelled server stream, a cut unary call).
+ */
+export const ATTR_SPAN_ENDED_BY = 'streamlab.span.ended_by';
 /** The call's RPC kind (unary, client_stream, server_stream, bidi_stream); the semconv has no attribute for it. */
 export const ATTR_RPC_KIND = 'streamlab.rpc.kind';
 /** Delivery (Delivery/Exchange): on the RPC spans at the end, and on the delivery.* events. */
@@ -68,6 +83,8 @@ export const ATTR_DELIVERY_ACK_LATENCY_MS = 'streamlab.delivery.ack_latency_ms';
 
 /** W3C baggage key that carries the scenario name from client to server. */
 export const BAGGAGE_SCENARIO = 'streamlab.scenario';
+/** W3C baggage key that carries the id of the scenario run a call belongs to (telemetry/run-scope.ts). */
+export const BAGGAGE_RUN = 'streamlab.run';
 /** The scenario label of the fleet's long-lived subscriptions. */
 export const SCENARIO_FLEET = 'fleet';
 /** Span attributes of a fleet subscriber's attempt (a CLIENT span each, linked to the previous attempt). */

@@ -13,6 +13,9 @@ import type { TelemetryDepsOptions } from '../../src/telemetry/create-telemetry-
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { createRunObserver } from '../../src/scenarios/run-observer.ts';
 import type { RunObserver } from '../../src/scenarios/run-observer.ts';
+import { createRunDirectory } from '../../src/scenarios/run-directory.ts';
+import { CATALOGUE } from '../../src/scenarios/catalogue.ts';
+import type { ScenarioRuns } from '../../src/scenarios/run-directory.ts';
 
 /** One captured log record, as the JSON line winston would have written. */
 export type LogRecord = Record<string, unknown>;
@@ -20,7 +23,10 @@ export type LogRecord = Record<string, unknown>;
 /** Everything a test needs; `close()` in `t.after`. */
 export interface Harness {
   deps: ReturnType<typeof createTelemetryDeps>;
+  /** Every lifecycle record of the harness's calls, both sides. */
   observer: RunObserver;
+  /** Scenario runs: a call whose baggage names one (run.context()) reports to it too. */
+  runs: ScenarioRuns;
   server: StreamlabServer;
   address: { host: string; port: number };
   target: string;
@@ -45,8 +51,10 @@ export async function startHarness(options: { deps?: TelemetryDepsOptions; serve
     },
   });
   const observer = createRunObserver();
+  const runs = createRunDirectory();
   const deps = createTelemetryDeps({
-    observer,
+    // Scenario names label series as a CLI server would label them (the catalogue's).
+    observer, runs, pipeline: telemetry, scenarioLabels: CATALOGUE.map((scenario) => scenario.name),
     ...options.deps,
     logger: createLogger({ level: 'debug', format: 'json', transports: [new winston.transports.Stream({ stream: sink })] }),
   });
@@ -54,7 +62,7 @@ export async function startHarness(options: { deps?: TelemetryDepsOptions; serve
   const server = createServer(deps, { keepaliveTimeMs: 1000, keepaliveTimeoutMs: 1000, ...options.server });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
   return {
-    deps, observer, server, address, target: `127.0.0.1:${address.port}`, spans, logs,
+    deps, observer, runs, server, address, target: `127.0.0.1:${address.port}`, spans, logs,
     async metric(name, labels = {}, series = name) {
       const metric = deps.metrics.registry.getSingleMetric(name);
       if (!metric) throw new Error(`no metric ${name}`);

@@ -5,7 +5,8 @@ import type { EndCause } from '../../core/end-cause.ts';
 import type { SocketFate } from '../../core/socket-fate.ts';
 
 /**
- * Why a call the handler had not ended was cancelled, from its connection's fate
+ * Why a call ended that the handler did not end (or whose connection died under it), from
+ * its connection's fate
  * (socket events measured with grpc-js 1.14 on loopback):
  * - peer FIN or RST: the socket says so ('end' / 'error') before grpc-js cancels the
  *   calls the connection carried, so a fate known at 'cancelled' names the cause;
@@ -16,7 +17,7 @@ import type { SocketFate } from '../../core/socket-fate.ts';
  * @param later the fate after the settle window
  * @param peerEnded whether the peer's FIN had arrived by the end of the settle window
  */
-export function classifyCancel(knownAtCancel: SocketFate | undefined, later: SocketFate | undefined, peerEnded: boolean): EndCause {
+export function classifyTransportEnd(knownAtCancel: SocketFate | undefined, later: SocketFate | undefined, peerEnded: boolean): EndCause {
   if (knownAtCancel) {
     if (knownAtCancel.kind === 'rst') return 'connection_reset';
     if (knownAtCancel.kind === 'fin' || peerEnded) return 'connection_closed';
@@ -38,10 +39,4 @@ const DEADLINE_SKEW_MS = 50;
 export function deadlinePassed(deadline: Date | number, nowMs: number): boolean {
   const atMs = deadline instanceof Date ? deadline.getTime() : deadline;
   return Number.isFinite(atMs) && atMs - DEADLINE_SKEW_MS <= nowMs;
-}
-
-/** The end cause of a status the handler sent: OK → completed, DEADLINE_EXCEEDED → deadline_exceeded, else failed. */
-export function causeOfHandlerStatus(code: number): EndCause {
-  if (code === 0) return 'completed';
-  return code === 4 ? 'deadline_exceeded' : 'failed';
 }

@@ -11,9 +11,11 @@ import type { ExchangeRequest__Output } from '../../generated/streamlab/v1/Excha
 import type { ExchangeResponse } from '../../generated/streamlab/v1/ExchangeResponse.ts';
 import { StreamlabError } from '../../core/errors.ts';
 import { DELIVERY_SERVICE, loadStreamlabProto } from '../../proto.ts';
-import { observationOf } from '../../rpc/server/server-call-observation.ts';
-import { waitForDrain } from '../../rpc/server/backpressure.ts';
-import type { Metrics } from '../../telemetry/metrics.ts';
+import type { ServerCallContext } from '../../rpc/server/call-context.ts';
+import { bidiStream } from '../../rpc/server/handlers.ts';
+import { DELIVERY_ATTACHMENT, deliveryAttributes } from '../../delivery/delivery-account.ts';
+import { deliveryMetricsOf } from '../../delivery/delivery-metrics.ts';
+import type { DeliveryMetrics } from '../../delivery/delivery-metrics.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { toTimestamp } from '../../core/timestamp.ts';
 import { validateExchangeStart } from '../validate-request.ts';
@@ -30,15 +32,13 @@ function protocolError(message: string): StreamlabError {
 }
 
 /** Runs one Exchange stream. */
-function exchange(call: ExchangeCall, metrics: Metrics['delivery']): void {
-  const observation = observationOf(call);
-  if (!observation) throw new Error('streamlab: Exchange is not observed; register it through createServer');
-  const { recorder, signal } = observation;
+function exchange(call: ExchangeCall, context: ServerCallContext, metrics: DeliveryMetrics): void {
+  const { signal } = context;
   let session: DeliverySession | undefined;
   let payload = Buffer.alloc(0);
   const fail = (error: StreamlabError) => {
     session?.stop();
-    observation.fail(error);
+    context.fail(error);
   };
   signal.addEventListener('abort', () => session?.stop(), { once: true });
 
@@ -59,15 +59,15 @@ function exchange(call: ExchangeCall, metrics: Metrics['delivery']): void {
         ackTimeoutMs: start.ackTimeoutMs || DELIVERY_DEFAULTS.ackTimeoutMs,
         maxRedeliveries: start.maxRedeliveries ?? DELIVERY_DEFAULTS.maxRedeliveries,
       }, {
-        recorder, metrics, scenario: recorder.scenario,
+        context, metrics,
         send: (id, attempt) => call.write({ message: { id, attempt, sentAt: toTimestamp(Date.now()), payload } }),
         complete: (account) => {
           call.write({ summary: { ...account, exhaustedIds: account.exhaustedIds, unackedIds: account.unackedIds } });
           call.end();
         },
       });
-      recorder.attachDelivery(session.snapshot);
-      void session.start(() => waitForDrain(call));
+      context.attach({ key: DELIVERY_ATTACHMENT, snapshot: session.snapshot, attributes: deliveryAttributes });
+      void session.start(() => context.waitForDrain(call));
       return;
     }
     if (request.kind === 'ack' && request.ack) {
@@ -86,11 +86,15 @@ function exchange(call: ExchangeCall, metrics: Metrics['delivery']): void {
 }
 
 
-/** Builds the Delivery service. @param metrics the delivery metrics of the server's registry */
-export function createDeliveryService(metrics: Metrics['delivery']): ServiceRegistration {
+/**
+ * Builds the Delivery service.
+ * @param registry the server's metrics registry (the delivery metrics are created on it)
+ */
+export function createDeliveryService(registry: Parameters<typeof deliveryMetricsOf>[0]): ServiceRegistration {
+  const metrics = deliveryMetricsOf(registry);
   return {
     name: DELIVERY_SERVICE,
     definition: loadStreamlabProto().streamlab.v1.Delivery.service,
-    handlers: { Exchange: (call: ExchangeCall) => exchange(call, metrics) },
+    handlers: { Exchange: bidiStream<ExchangeRequest__Output, ExchangeResponse>((call, context) => exchange(call, context, metrics)) },
   };
 }

@@ -8,12 +8,13 @@
  * One timer serves every pending message: all share one ack timeout, so the pending map in
  * send order (a redelivery moves its id to the end) is also deadline order.
  */
-import type { Metrics } from '../../telemetry/metrics.ts';
 import { traceExemplar } from '../../telemetry/metrics.ts';
-import type { DeliveryAccount } from '../../telemetry/lifecycle-event.ts';
-import type { StreamRecorder } from '../../telemetry/stream-recorder.ts';
-import { nowMs } from '../../telemetry/lifecycle-event.ts';
+import { nowMs } from '../../core/clock.ts';
 import * as sc from '../../telemetry/semconv.ts';
+import { emptyDeliveryAccount } from '../../delivery/delivery-account.ts';
+import type { DeliveryAccount } from '../../delivery/delivery-account.ts';
+import type { DeliveryMetrics } from '../../delivery/delivery-metrics.ts';
+import type { ServerCallContext } from '../../rpc/server/call-context.ts';
 
 /** Protocol settings of one stream, validated. */
 export interface DeliverySettings {
@@ -33,9 +34,9 @@ export interface DeliveryPort {
   send(id: number, attempt: number): boolean;
   /** Ends the stream: every message is acknowledged or exhausted. */
   complete(account: DeliveryAccount): void;
-  recorder: StreamRecorder;
-  metrics: Metrics['delivery'];
-  scenario: string;
+  /** The call's context: its protocol events go on its span, log and timeline. */
+  context: Pick<ServerCallContext, 'event' | 'traceId' | 'scenario'>;
+  metrics: DeliveryMetrics;
 }
 
 /**
@@ -54,9 +55,9 @@ interface Pending {
 /** Creates a session; `start()` begins sending, `ack(id)` takes each ACK, `stop()` on any end. */
 export function createDeliverySession(settings: DeliverySettings, port: DeliveryPort) {
   const pending = new Map<number, Pending>();
-  const account: DeliveryAccount = { sent: 0, acked: 0, redelivered: 0, exhausted: 0, duplicates: 0, dropped: 0, unackedIds: [], exhaustedIds: [] };
-  const labels = { scenario: port.scenario };
-  const exemplar = traceExemplar(port.recorder.span.isRecording() ? port.recorder.traceId : undefined) as never;
+  const account = emptyDeliveryAccount();
+  const labels = { scenario: port.context.scenario };
+  const exemplar = traceExemplar(port.context.traceId) as never;
   let timer: NodeJS.Timeout | undefined;
   let sendTimer: NodeJS.Timeout | undefined;
   let allSent = false;
@@ -80,7 +81,7 @@ export function createDeliverySession(settings: DeliverySettings, port: Delivery
         account.exhaustedIds.push(id);
         port.metrics.exhausted.inc({ labels, value: 1, exemplarLabels: exemplar });
         port.metrics.unacked.dec(labels);
-        port.recorder.event(sc.EVENT_DELIVERY_EXHAUSTED, { [sc.ATTR_DELIVERY_MESSAGE_ID]: id, [sc.ATTR_DELIVERY_ATTEMPT]: message.attempt }, 'warn');
+        port.context.event(sc.EVENT_DELIVERY_EXHAUSTED, { [sc.ATTR_DELIVERY_MESSAGE_ID]: id, [sc.ATTR_DELIVERY_ATTEMPT]: message.attempt }, 'warn', 'delivery.exhausted', String(id));
         continue;
       }
       message.attempt += 1;
@@ -88,7 +89,7 @@ export function createDeliverySession(settings: DeliverySettings, port: Delivery
       pending.set(id, message);
       account.redelivered += 1;
       port.metrics.redeliveries.inc({ labels, value: 1, exemplarLabels: exemplar });
-      port.recorder.event(sc.EVENT_DELIVERY_REDELIVER, { [sc.ATTR_DELIVERY_MESSAGE_ID]: id, [sc.ATTR_DELIVERY_ATTEMPT]: message.attempt }, 'info');
+      port.context.event(sc.EVENT_DELIVERY_REDELIVER, { [sc.ATTR_DELIVERY_MESSAGE_ID]: id, [sc.ATTR_DELIVERY_ATTEMPT]: message.attempt }, 'info', 'delivery.redeliver', String(id));
       port.send(id, message.attempt);
     }
     armTimer();
@@ -162,7 +163,7 @@ export function createDeliverySession(settings: DeliverySettings, port: Delivery
       port.metrics.unacked.dec(labels);
       port.metrics.ackLatencySeconds.observe({ labels, value: latencyMs / 1000, exemplarLabels: exemplar });
       if (account.acked <= ACK_EVENT_CAP) {
-        port.recorder.event(sc.EVENT_DELIVERY_ACK, {
+        port.context.event(sc.EVENT_DELIVERY_ACK, {
           [sc.ATTR_DELIVERY_MESSAGE_ID]: id, [sc.ATTR_DELIVERY_ATTEMPT]: message.attempt, [sc.ATTR_DELIVERY_ACK_LATENCY_MS]: latencyMs,
         });
       }

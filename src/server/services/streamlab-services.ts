@@ -2,7 +2,7 @@
  * streamlab's own services, as a server serves them by default: Ticker (Subscribe, Notify,
  * Publish) reading one topic log, and Delivery (Exchange).
  */
-import type { RecorderDeps } from '../../telemetry/stream-recorder.ts';
+import type { TelemetryServices } from '../../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { createDeliveryService } from './delivery-service.ts';
 import { createTickerService } from './ticker-service.ts';
@@ -28,6 +28,6 @@ export function createLocalTopics(options: { tickMs?: number; historySize?: numb
  * Builds Ticker and Delivery.
  * @param topics where Ticker's topics come from; default {@link createLocalTopics}()
  */
-export function createStreamlabServices(deps: RecorderDeps, topics: TickerDeps = createLocalTopics()): ServiceRegistration[] {
-  return [createTickerService(topics), createDeliveryService(deps.metrics.delivery)];
+export function createStreamlabServices(deps: Pick<TelemetryServices, 'metrics'>, topics: TickerDeps = createLocalTopics()): ServiceRegistration[] {
+  return [createTickerService(topics), createDeliveryService(deps.metrics.registry)];
 }

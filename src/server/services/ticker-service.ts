@@ -7,12 +7,13 @@
  * - Notify (unary): waits delay_ms, publishes a text to the topic's subscribers (through
  *   the topic source: on a fleet, to the subscribers of every server);
  * - Publish (client streaming): counts the uploaded events, their bytes and a CRC-32.
- * The handlers know nothing of telemetry: the RPC layer observes every call.
+ * The RPC layer observes every call; the handlers use their call context only for its
+ * signal and to wait on backpressure.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Metadata } from '@grpc/grpc-js';
 import { crc32 } from 'node:zlib';
-import type { sendUnaryData, ServerReadableStream, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import type { ServerReadableStream, ServerWritableStream } from '@grpc/grpc-js';
 import type { Event } from '../../generated/streamlab/v1/Event.ts';
 import type { SubscribeRequest__Output } from '../../generated/streamlab/v1/SubscribeRequest.ts';
 import type { NotifyRequest__Output } from '../../generated/streamlab/v1/NotifyRequest.ts';
@@ -20,8 +21,8 @@ import type { NotifyReply } from '../../generated/streamlab/v1/NotifyReply.ts';
 import type { PublishRequest__Output } from '../../generated/streamlab/v1/PublishRequest.ts';
 import type { PublishSummary } from '../../generated/streamlab/v1/PublishSummary.ts';
 import { loadStreamlabProto, TICKER_SERVICE } from '../../proto.ts';
-import { callSignal } from '../../rpc/server/server-call-observation.ts';
-import { waitForDrain } from '../../rpc/server/backpressure.ts';
+import type { ServerCallContext } from '../../rpc/server/call-context.ts';
+import { clientStream, serverStream, unary } from '../../rpc/server/handlers.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { toTimestamp } from '../../core/timestamp.ts';
 import { createDeferred } from '../../core/deferred.ts';
@@ -40,9 +41,9 @@ export interface TickerDeps {
 
 
 /** Streams the events of one validated request; resolves when the call has ended. */
-async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output, Event>, log: TopicLog): Promise<void> {
+async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output, Event>, context: ServerCallContext, log: TopicLog): Promise<void> {
   const { topic, count, intervalMs, payloadBytes } = call.request;
-  const signal = callSignal(call);
+  const { signal } = context;
   const payload = Buffer.alloc(payloadBytes, 0x61);
   let id = 0;
   const unsubscribe = log.listen(topic, (event) => void call.write({ id: ++id, sentAt: toTimestamp(Date.now()), topic, payload: Buffer.alloc(0), text: event.text }), { ticks: false });
@@ -52,7 +53,7 @@ async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output,
       if (tick > 1 && intervalMs > 0) await delay(intervalMs, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) return;
       // Write synchronously while the transport takes more; await only on backpressure.
-      if (!call.write({ id: ++id, sentAt: toTimestamp(Date.now()), topic, payload })) await waitForDrain(call);
+      if (!call.write({ id: ++id, sentAt: toTimestamp(Date.now()), topic, payload })) await context.waitForDrain(call);
     }
     if (!signal.aborted) call.end();
   } finally {
@@ -66,9 +67,9 @@ async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output,
  * ends. Writes do not wait on backpressure: a follower that reads too slowly buffers in
  * grpc-js, as every pub/sub fan-out must choose between buffering and dropping.
  */
-async function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>, log: TopicLog): Promise<void> {
+async function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>, context: ServerCallContext, log: TopicLog): Promise<void> {
   const { topic, count, payloadBytes, resumeAfterId } = call.request;
-  const signal = callSignal(call);
+  const { signal } = context;
   const payload = Buffer.alloc(payloadBytes, 0x61);
   const limit = count === 0 ? Infinity : count;
   let lastSent = resumeAfterId;
@@ -96,41 +97,51 @@ async function followTopic(call: ServerWritableStream<SubscribeRequest__Output, 
   }
 }
 
+/**
+ * Counts the uploaded events, their bytes and a CRC-32 until the client half-closes.
+ * @throws StreamlabError INVALID_ARGUMENT (as a rejection) for an invalid request
+ */
+function summarize(call: ServerReadableStream<PublishRequest__Output, PublishSummary>): Promise<PublishSummary> {
+  let count = 0;
+  let bytes = 0;
+  let checksum = 0;
+  return new Promise((resolve, reject) => {
+    call.on('data', (request: PublishRequest__Output) => {
+      try {
+        validatePublishRequest(request);
+      } catch (error) {
+        reject(error as Error);
+        return;
+      }
+      count += 1;
+      bytes += request.payload.length;
+      checksum = crc32(request.payload, checksum);
+    });
+    call.on('end', () => resolve({ count, bytes, checksum: checksum.toString(16).padStart(8, '0') }));
+  });
+}
+
 /** Builds the Ticker service. @param deps the topics Notify publishes to and Subscribe reads */
 export function createTickerService(deps: TickerDeps): ServiceRegistration {
   return {
     name: TICKER_SERVICE,
     definition: loadStreamlabProto().streamlab.v1.Ticker.service,
     handlers: {
-      async Subscribe(call: ServerWritableStream<SubscribeRequest__Output, Event>): Promise<void> {
+      Subscribe: serverStream<SubscribeRequest__Output, Event>(async (call, context) => {
         validateSubscribeRequest(call.request);
-        await (call.request.follow ? followTopic(call, deps.log) : streamEvents(call, deps.log));
-      },
-      async Notify(call: ServerUnaryCall<NotifyRequest__Output, NotifyReply>, callback: sendUnaryData<NotifyReply>): Promise<void> {
+        await (call.request.follow ? followTopic(call, context, deps.log) : streamEvents(call, context, deps.log));
+      }),
+      Notify: unary<NotifyRequest__Output, NotifyReply>(async (call, context) => {
         validateNotifyRequest(call.request);
-        const signal = callSignal(call);
-        if (call.request.delayMs > 0) await delay(call.request.delayMs, undefined, { signal }).catch(() => undefined);
-        if (signal.aborted) return; // cancelled, timed out or cut mid-flight: nothing was published
+        if (call.request.delayMs > 0) {
+          await delay(call.request.delayMs, undefined, { signal: context.signal }).catch(() => undefined);
+          // Cancelled, timed out or cut mid-flight: nothing is published (the reply goes nowhere).
+          if (context.signal.aborted) return {};
+        }
         const delivered = await deps.source.publish(call.request.topic, call.request.text);
-        callback(null, { delivered, publishedAt: toTimestamp(Date.now()) });
-      },
-      Publish(call: ServerReadableStream<PublishRequest__Output, PublishSummary>, callback: sendUnaryData<PublishSummary>): void {
-        let count = 0;
-        let bytes = 0;
-        let checksum = 0;
-        call.on('data', (request: PublishRequest__Output) => {
-          try {
-            validatePublishRequest(request);
-          } catch (error) {
-            callback(error as Error);
-            return;
-          }
-          count += 1;
-          bytes += request.payload.length;
-          checksum = crc32(request.payload, checksum);
-        });
-        call.on('end', () => callback(null, { count, bytes, checksum: checksum.toString(16).padStart(8, '0') }));
-      },
+        return { delivered, publishedAt: toTimestamp(Date.now()) };
+      }),
+      Publish: clientStream<PublishRequest__Output, PublishSummary>((call) => summarize(call)),
     },
   };
 }

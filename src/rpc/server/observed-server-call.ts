@@ -1,0 +1,286 @@
+/**
+ * One server call as the observation layer sees it, for every RPC kind, through grpc-js's
+ * server interceptor API (server-interceptors.ts, grpc-js ≥ 1.10): it is the call's
+ * ServerInterceptingCall (what the handler's status and messages pass through on the way
+ * out) and its listener (what the request's metadata, messages, half-close and cancel pass
+ * through on the way in). No call object is patched and no private field is read.
+ *
+ * How a call ends (checked with grpc-js 1.14 on injected connections, test/interceptors.test.ts):
+ * - the handler's own end passes through `sendStatus` (so do grpc-js's UNIMPLEMENTED for a
+ *   missing or extra request and UNKNOWN for a handler that threw);
+ * - `onCancel` then follows every end, an OK status included (grpc-js notifies it when the
+ *   HTTP/2 stream closes or right after the status went out), so a cancel is a call whose
+ *   `onCancel` came before any status; grpc-js's own deadline timer ends a call that way too;
+ * - when a status comes after the request half-closed, it is held for one turn of the event
+ *   loop: a client that cancels sends END_STREAM just before RST_STREAM (Node's
+ *   Http2Stream.close), and a peer that vanishes ends the readable side too, so the handler
+ *   answers a client that is gone; if `onCancel` or the connection's fate arrives meanwhile,
+ *   that decides the end cause, whatever the handler answered (issue 16).
+ * The fate of the TCP connection (connection-tracker.ts) tells a client cancel from FIN,
+ * RST and keepalive timeout (design §1).
+ */
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { ServerInterceptingCall, Metadata, status as Status } from '@grpc/grpc-js';
+import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import { trace, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { nowMs } from '../../core/clock.ts';
+import { causeOfStatus, END_CAUSE_TRAILER } from '../../core/end-cause.ts';
+import type { EndCause } from '../../core/end-cause.ts';
+import { StreamlabError, toStatus } from '../../core/errors.ts';
+import type { CallRecorder, CallEndListener, EndAttachment } from '../../telemetry/call-recorder.ts';
+import type { EventLevel } from '../../telemetry/call-writer.ts';
+import type { LifecyclePhase, StreamEnd } from '../../telemetry/lifecycle-event.ts';
+import type { Metrics } from '../../telemetry/metrics.ts';
+import type { MethodInfo } from '../method-info.ts';
+import type { ServerCallContext } from './call-context.ts';
+import { runInCallContext } from './call-context.ts';
+import { classifyTransportEnd, deadlinePassed } from './classify-server-end.ts';
+import type { ServerCallShared } from './server-call-shared.ts';
+import type { TrackedConnection } from './connection-tracker.ts';
+
+/** The status and listener types of grpc-js's server interceptors (not exported by name). */
+type PartialStatusObject = Parameters<ServerInterceptingCall['sendStatus']>[0];
+type InterceptingServerListener = Parameters<ServerInterceptingCall['start']>[0];
+
+/** The observation of one server call; also the call's context (call-context.ts). */
+export class ObservedServerCall extends ServerInterceptingCall implements InterceptingServerListener, ServerCallContext, CallEndListener {
+  readonly #next: ServerInterceptingCallInterface;
+  readonly #shared: ServerCallShared;
+  readonly #method: MethodInfo;
+  #downstream: InterceptingServerListener | undefined;
+  #recorder: CallRecorder | undefined;
+  #connection: TrackedConnection | undefined;
+  #otelContext: Context | undefined;
+  #halfClosed = false;
+  /** onCancel arrived: the call is over, whatever comes after. */
+  #cancelled = false;
+  /** The end is decided (a status went out, or a cancel is being classified). */
+  #decided = false;
+  #held: PartialStatusObject | undefined;
+  #pendingCause: EndCause | undefined;
+  #abort: AbortController | undefined;
+  #end: StreamEnd | undefined;
+  #endWaiters: Array<(end: StreamEnd) => void> | undefined;
+  /** A reply counted when the handler gave it (replying()), not again when it is sent. */
+  #replied: unknown;
+  /** Span mode contrib: requests received before the stock span started (at most one: unary, server streaming). */
+  #early: unknown[] | undefined;
+
+  constructor(next: ServerInterceptingCallInterface, method: MethodInfo, shared: ServerCallShared) {
+    super(next);
+    this.#next = next;
+    this.#method = method;
+    this.#shared = shared;
+  }
+
+  // ---- the way in (InterceptingServerListener) ----
+
+  override start(listener: InterceptingServerListener): void {
+    this.#downstream = listener;
+    this.#next.start(this);
+  }
+
+  onReceiveMetadata(metadata: Metadata): void {
+    const shared = this.#shared;
+    this.#connection = shared.connections.byPeer(this.#next.getPeer());
+    const opened = shared.spans.open(this.#method, metadata, this.#next.getConnectionInfo());
+    this.#otelContext = opened.context;
+    shared.active.add(this);
+    if (opened.span) this.#record(opened.span);
+    this.#inContext(() => this.#downstream?.onReceiveMetadata(metadata));
+  }
+
+  onReceiveMessage(message: unknown): void {
+    if (!this.#decided) {
+      if (this.#recorder) this.#recorder.receivedMessage(message);
+      else (this.#early ??= []).push(message);
+    }
+    this.#downstream?.onReceiveMessage(message);
+  }
+
+  onReceiveHalfClose(): void {
+    this.#halfClosed = true;
+    this.#inContext(() => this.#downstream?.onReceiveHalfClose());
+  }
+
+  onCancel(): void {
+    this.#cancelled = true;
+    this.#abort?.abort();
+    if (!this.#decided) {
+      this.#decided = true;
+      void this.#classifyCancel();
+    }
+    this.#downstream?.onCancel();
+  }
+
+  // ---- the way out (ServerInterceptingCall) ----
+
+  override sendMessage(message: unknown, callback: () => void): void {
+    if (message === this.#replied && message !== undefined) this.#replied = undefined;
+    else if (!this.#decided) this.#recorder?.sentMessage(message);
+    this.#next.sendMessage(message, callback);
+  }
+
+  override sendStatus(status: PartialStatusObject): void {
+    if (this.#decided || this.#held) return this.#next.sendStatus(status);
+    if (this.#connection?.fate || !(this.#halfClosed && this.#method.kind !== 'unary' && this.#method.kind !== 'server_stream')) {
+      return this.#settle(status);
+    }
+    this.#held = status;
+    setImmediate(() => {
+      const held = this.#held as PartialStatusObject;
+      this.#held = undefined;
+      if (this.#decided) return; // onCancel came: the cancel decides
+      // A half-close at the deadline is the client's deadline timer cancelling: grpc-js's own
+      // deadline timer or the RST_STREAM ends the call as deadline_exceeded.
+      if (held.code === Status.OK && deadlinePassed(this.#next.getDeadline(), Date.now())) return;
+      this.#settle(held);
+    });
+  }
+
+  /** Decides the end from a status the handler sent, unless the connection's fate already decided it. */
+  #settle(status: PartialStatusObject): void {
+    this.#decided = true;
+    const fate = this.#connection?.fate;
+    if (fate) {
+      this.#next.sendStatus(status);
+      return this.#endByTransport(classifyTransportEnd(fate, fate, this.#connection?.peerEnded ?? false), fate, nowMs());
+    }
+    const cause = this.#pendingCause ?? causeOfStatus(status.code);
+    const recorder = this.#ensureRecorder();
+    if (cause === 'server_shutdown') recorder.goaway();
+    const metadata = status.metadata ?? new Metadata();
+    metadata.set(END_CAUSE_TRAILER, cause);
+    recorder.end({ cause, grpcCode: status.code, details: status.details ?? '' });
+    this.#next.sendStatus({ ...status, metadata });
+  }
+
+  /** The call was cancelled before any status: shutdown, deadline, or the connection's fate decides. */
+  async #classifyCancel(): Promise<void> {
+    const detectedAtMs = nowMs();
+    const shared = this.#shared;
+    if (shared.isShuttingDown()) return this.#endByTransport('server_shutdown', undefined, detectedAtMs);
+    if (deadlinePassed(this.#next.getDeadline(), Date.now())) return this.#endByTransport('deadline_exceeded', undefined, detectedAtMs);
+    const connection = this.#connection;
+    const knownAtCancel = connection?.fate;
+    if (connection) await shared.settle(connection);
+    const cause = classifyTransportEnd(knownAtCancel, connection?.fate, connection?.peerEnded ?? false);
+    this.#endByTransport(cause, cause === 'client_cancelled' ? undefined : connection?.fate, detectedAtMs);
+  }
+
+  #endByTransport(cause: EndCause, fate: TrackedConnection['fate'], detectedAtMs: number): void {
+    const recorder = this.#ensureRecorder();
+    const noticedAtMs = fate ? Math.min(fate.atMs, detectedAtMs) : detectedAtMs;
+    if (cause === 'client_cancelled') recorder.cancel(detectedAtMs);
+    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
+    if (cause === 'server_shutdown') recorder.goaway(detectedAtMs);
+    if (fate) recorder.transportClose(fate.kind, fate.atMs);
+    const grpcCode = cause === 'deadline_exceeded' ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
+    recorder.end({ cause, grpcCode, details: `call ended by ${cause.replaceAll('_', ' ')}`, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
+  }
+
+  // ---- the recorder ----
+
+  #record(span: Span): CallRecorder {
+    const recorder = this.#shared.telemetry.open({
+      side: 'server', method: this.#method, span, context: this.#otelContext as Context,
+      ...(this.#connection ? { connectionId: this.#connection.id } : {}),
+    }, this);
+    this.#recorder = recorder;
+    for (const message of this.#early ?? []) recorder.receivedMessage(message);
+    this.#early = undefined;
+    return recorder;
+  }
+
+  /** The recorder; a call that ends before its stock span started (span mode contrib) is recorded without a span. */
+  #ensureRecorder(): CallRecorder {
+    return this.#recorder ?? this.#record(this.#shared.spans.none());
+  }
+
+  /** Span mode contrib: the stock instrumentation started this call's SERVER span (its handler is starting). */
+  adoptStockSpan(span: Span): void {
+    if (this.#recorder || this.#decided) return;
+    this.#otelContext = trace.setSpan(this.#otelContext ?? ROOT_CONTEXT, span);
+    this.#record(span);
+  }
+
+  callRecorded(end: StreamEnd): void {
+    this.#end = end;
+    this.#shared.active.delete(this);
+    this.#abort?.abort();
+    for (const waiter of this.#endWaiters ?? []) waiter(end);
+    this.#endWaiters = undefined;
+  }
+
+  #inContext(fn: () => void): void {
+    runInCallContext(this, () => this.#shared.spans.withSpan(this.#otelContext, fn));
+  }
+
+  // ---- ServerCallContext ----
+
+  get signal(): AbortSignal {
+    this.#abort ??= new AbortController();
+    if (this.#cancelled || this.#end) this.#abort.abort();
+    return this.#abort.signal;
+  }
+
+  get finished(): boolean {
+    return this.#decided || this.#held !== undefined;
+  }
+
+  get ended(): Promise<StreamEnd> {
+    if (this.#end) return Promise.resolve(this.#end);
+    return new Promise((resolve) => (this.#endWaiters ??= []).push(resolve));
+  }
+
+  get scenario(): string {
+    return this.#recorder?.scenario ?? 'none';
+  }
+
+  get traceId(): string {
+    return this.#recorder?.traceId ?? '';
+  }
+
+  get otelContext(): Context {
+    return this.#otelContext as Context;
+  }
+
+  get metrics(): Metrics {
+    return this.#shared.telemetry.deps.metrics;
+  }
+
+  event(name: string, attributes: Attributes, level?: EventLevel, lifecyclePhase?: LifecyclePhase, detail?: string): void {
+    this.#recorder?.event(name, attributes, level, lifecyclePhase, detail);
+  }
+
+  replying(message: unknown): void {
+    if (this.#decided || this.#held) return;
+    this.#replied = message;
+    this.#recorder?.sentMessage(message);
+  }
+
+  attach<T>(attachment: EndAttachment<T>): void {
+    this.#ensureRecorder().attach(attachment);
+  }
+
+  async waitForDrain(stream: Writable): Promise<void> {
+    if (this.#cancelled || this.#end) return;
+    const startMs = this.#recorder?.backpressureWaiting() ?? nowMs();
+    try {
+      await once(stream, 'drain', { signal: this.signal });
+    } catch {
+      // the call ended while waiting; its end is classified by the observation
+    }
+    this.#recorder?.backpressureWaited(startMs);
+  }
+
+  fail(error: unknown, cause?: EndCause): void {
+    if (this.#decided || this.#held) return;
+    if (!(error instanceof StreamlabError)) this.#shared.spans.recordException(this.#recorder?.span, this.#method, this.#recorder?.streamId, error);
+    const status = toStatus(error);
+    this.#pendingCause = cause;
+    this.sendStatus({ code: status.code, details: status.details, metadata: status.metadata });
+  }
+}

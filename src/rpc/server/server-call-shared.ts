@@ -1,0 +1,28 @@
+/**
+ * What every observed call of one server shares: its call telemetry, its connections, its
+ * span handling, its shutdown state and the set of calls open right now.
+ */
+import type { EndCause } from '../../core/end-cause.ts';
+import type { CallTelemetry } from '../../telemetry/call-telemetry.ts';
+import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
+import type { ConnectionTracker, TrackedConnection } from './connection-tracker.ts';
+import type { ServerSpans } from './server-spans.ts';
+
+/** An open call, as the server's shutdown sees it. */
+export interface OpenServerCall {
+  readonly ended: Promise<StreamEnd>;
+  fail(error: unknown, cause?: EndCause): void;
+}
+
+/** Shared by the calls of one server. */
+export interface ServerCallShared {
+  readonly telemetry: CallTelemetry;
+  readonly connections: ConnectionTracker;
+  readonly spans: ServerSpans;
+  /** Calls open right now; a call joins when its metadata arrives and leaves once its end is recorded. */
+  readonly active: Set<OpenServerCall>;
+  /** True once the server has begun shutting down. */
+  isShuttingDown(): boolean;
+  /** Waits (bounded by the settle window) for `connection` to close fully after a cancel. */
+  settle(connection: TrackedConnection): Promise<void>;
+}
