@@ -27,6 +27,7 @@ import { signalProcessFault } from './process-fault.ts';
 import { awaitClientEnd } from './await-client-end.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { RunObserver } from './run-observer.ts';
+import type { ServerProcessDeps } from '../faults/server-process.ts';
 
 /** Run options; every field has a default. */
 export interface RunOptions {
@@ -90,6 +91,8 @@ export interface RunnerDeps {
   upstream: { host: string; port: number };
   /** Receives the spans of child server processes (the process's span pipeline). Default: dropped. */
   importSpans?(spans: readonly SpanRecord[]): void;
+  /** Receives the final metrics of each child server process as it shuts down (process scenarios). Default: dropped. */
+  onServerMetrics?: ServerProcessDeps['onMetrics'];
 }
 
 /** Creates a runner; `run` runs one scenario at a time. */
@@ -97,7 +100,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
   const options: Required<RunOptions> = { ...RUN_DEFAULTS, ...runOptions };
   const { telemetry, observer } = deps;
   const keepalive = { timeMs: options.keepaliveTimeMs, timeoutMs: options.keepaliveTimeoutMs };
-  const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer, importSpans: deps.importSpans ?? (() => {}) } };
+  const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer, importSpans: deps.importSpans ?? (() => {}), ...(deps.onServerMetrics ? { onMetrics: deps.onServerMetrics } : {}) } };
 
   return {
     /**
