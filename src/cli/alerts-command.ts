@@ -63,19 +63,12 @@ export function registerAlertsCommand(program: Command, context: CliContext): Co
   const command = alerts
     .command('test')
     .summary('which of your alert rules fire for which stream ending, how fast, and which stay quiet')
-    .description(
-      'Runs the baseline scenario and each scenario once for real (as `streamlab run` does) and\n' +
-        'takes what each run added to every series streamlab exports (both sides, all labels).\n' +
-        'Builds, per scenario, a traffic profile over simulated time: --rate streams ending per\n' +
-        'minute, all like the baseline until --fault-at, then --share of them like the scenario\n' +
-        '(with the detection times and message counts of the real runs), sampled every 15 s.\n' +
-        'Evaluates the rules over each profile with promtool (Prometheus\'s own rule engine) and\n' +
-        'prints a matrix, alert × scenario: quiet, or the simulated time from the fault to the first\n' +
-        'firing (after `for:`); the baseline-only profile is the column that must stay quiet.\n' +
-        'Warns about selectors naming series, labels or values streamlab never exports (with the\n' +
-        'closest real one), rules that never fire and rules that fire in the baseline.\n' +
-        'Exit 2 for bad input (a rule file promtool refuses, an unknown scenario). See docs/alerts.md.',
-    )
+    .description([
+      'Runs the baseline scenario and each scenario once for real (as `streamlab run` does) and takes what each run added to every series streamlab exports (both sides, all labels).',
+      'Builds, per scenario, a traffic profile over simulated time: --rate streams ending per minute, all like the baseline until --fault-at, then --share of them like the scenario (with the detection times and message counts of the real runs), sampled every 15 s.',
+      'Evaluates the rules over each profile with promtool (Prometheus\'s own rule engine) and prints a matrix, alert × scenario: quiet, or the simulated time from the fault to the first firing (after `for:`); the baseline-only profile is the column that must stay quiet.',
+      'Warns about selectors that name series, labels or values streamlab never exports (with the closest real one), about rules that never fire and rules that fire in the baseline. Exit 2 for bad input (a rule file promtool refuses, an unknown scenario). See docs/alerts.md.',
+    ].join('\n\n'))
     .addArgument(new Argument('<rules...>', 'Prometheus rule files (YAML, as rule_files takes them)'))
     .addOption(new Option('--scenarios <list>', `"all" (the catalogue but the baseline) or names separated by commas (default: ${DEFAULT_SCENARIOS.join(',')})`).argParser(parseScenarioList))
     .addOption(new Option('--baseline <scenario>', 'how streams end when nothing is wrong').default('completion'))
@@ -86,7 +79,7 @@ export function registerAlertsCommand(program: Command, context: CliContext): Co
     .addOption(new Option('--scenario-label <value>', `the scenario label every series gets: "${SCENARIO_NONE}" is what streamlab exports for traffic without scenario baggage; "keep" keeps each run's scenario name`).default(SCENARIO_NONE))
     .addOption(new Option('--json', 'print one JSON document instead of the matrix').default(false))
     .addOption(new Option('--write-tests <dir>', 'write a promtool test file per profile into this folder (created if needed), checked with promtool before exit'))
-    .addOption(new Option('--promtool <path>', 'the promtool to run (default: ~/.cache/streamlab-tools/bin/promtool when present, else promtool on PATH)').default(defaultPromtool()))
+    .addOption(new Option('--promtool <path>', 'the promtool to run').default(defaultPromtool(), '~/.cache/streamlab-tools/bin/promtool when present, else promtool on PATH'))
     .addOption(new Option('--no-color', 'no colours in the matrix (default: colours on a terminal)'))
     .addOption(new Option('--interval-ms <ms>', 'pause between the events of each real run').argParser(integerIn(SUBSCRIBE_LIMITS.interval_ms.min, SUBSCRIBE_LIMITS.interval_ms.max)).default(RUN_DEFAULTS.intervalMs))
     .addOption(new Option('--keepalive-time-ms <ms>', 'keepalive PING interval of the real runs (sets blackhole detection times)').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeMs))
