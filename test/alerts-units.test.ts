@@ -48,6 +48,7 @@ test('warnings name the closest real metric, label and value', () => {
   assert.match(warn('job:x:rate5m{end_cause=~"connection_rst|keepalive_timeout"} > 0')[0]!, /"connection_rst" is no end_cause .*did you mean connection_reset\?/);
   assert.match(warn('rate(streamlab_stream_ends_total{side!="servr"}[5m])')[0]!, /side!="servr" excludes nothing.*did you mean server\?/);
   assert.match(warn('up == 0')[0]!, /^prometheus-series: up is made by Prometheus itself/);
+  assert.match(warn('increase(streamlab_scenario_runs_total[5m]) > 0')[0]!, /^not-in-profiles: streamlab_scenario_runs_total is the scenario runner's own bookkeeping/);
   // Clean selectors, target labels and le are fine; open-ended labels (grpc_service) are not checked.
   assert.deepEqual(warn('histogram_quantile(0.9, rate(streamlab_detection_seconds_bucket{le="1",job="server",grpc_service="my.Svc",end_cause=~"connection_.*"}[5m]))'), []);
 });

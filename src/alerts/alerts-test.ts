@@ -96,7 +96,9 @@ export async function runAlertsTest(options: AlertsTestOptions): Promise<AlertsT
   options.progress(`evaluating ${alertRules.length} alert(s) over ${profiles.length} profile(s) of ${options.profile.minutes} min with promtool…`);
   const results = alerts.length ? await evaluateProfiles(options.promtool, files, alerts, profiles, settings) : new Map<string, ProfileResult[]>();
   const rows = alertRules.map((rule) => ({ name: rule.alert!, file: rule.file, line: rule.line, results: results.get(rule.alert!) ?? [] }));
-  warnings.push(...rows.flatMap((row) => ruleWarnings(row)));
+  // A rule already called out for series no profile has needs no "never fires" too.
+  const explained = new Set(warnings.filter((warning) => warning.kind === 'prometheus-series' || warning.kind === 'not-in-profiles').map((warning) => `${warning.file}:${warning.line}`));
+  warnings.push(...rows.flatMap((row) => ruleWarnings(row)).filter((warning) => warning.kind !== 'never-fires' || !explained.has(`${warning.file}:${warning.line}`)));
   let written: string[] = [];
   if (options.writeTestsDir !== undefined && alerts.length) {
     options.progress(`writing promtool tests to ${options.writeTestsDir}…`);

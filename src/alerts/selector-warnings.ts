@@ -12,6 +12,7 @@ import type { Vocabulary } from './exported-series.ts';
 import type { Rule } from './rule-files.ts';
 import type { AlertWarning } from './warnings.ts';
 import * as names from '../telemetry/semconv.ts';
+import { NOT_TRAFFIC } from './traffic-profile.ts';
 
 /** The candidate nearest to `word`: one that contains it or that it contains first (cause → end_cause), else the closest by edit distance. */
 export function nearest(word: string, candidates: readonly string[]): string {
@@ -79,6 +80,10 @@ export function selectorWarnings(rule: Rule, vocabulary: Vocabulary, recorded: R
     const messages: { kind: AlertWarning['kind']; message: string }[] = [];
     if (metric !== undefined && PROMETHEUS_SERIES.includes(metric)) {
       messages.push({ kind: 'prometheus-series', message: `${metric} is made by Prometheus itself, not exported by streamlab: no profile has it, so what depends on it cannot fire here` });
+    } else if (exported && NOT_TRAFFIC.has(exported.family)) {
+      messages.push({ kind: 'not-in-profiles', message: `${metric} is the scenario runner's own bookkeeping (one per run, not per stream): no profile has it, so what depends on it cannot fire here` });
+    } else if (exported && exported.family.startsWith('streamlab_fleet_')) {
+      messages.push({ kind: 'not-in-profiles', message: `${metric} is recorded by \`streamlab fleet\`'s subscribers, which no scenario runs: no profile has it, so what depends on it cannot fire here` });
     } else if (metric !== undefined && !exported && !recorded.has(metric)) {
       messages.push({ kind: 'unknown-metric', message: `streamlab exports no series ${metric} (did you mean ${nearest(metric, knownNames)}?)` });
     }

@@ -9,7 +9,7 @@
  * baseline) happens at its slot, and each side's series move when that side noticed it,
  * detection seconds later (the real run's). `streamlab_streams_active` counts the streams
  * open on its side at each scrape (each open for as long as the real one was; a client that
- * noticed nothing stays open), `streamlab_connections_active` the server's (one connection
+ * noticed nothing stays open on both sides, its ends left out: the runner's cancel ended it), `streamlab_connections_active` the server's (one connection
  * per stream, as in the lab); other gauges keep the value the run left. A labelled series
  * appears with its first stream (prom-client exports it from its first increment); one that
  * existed before the run (unlabelled metrics) from the start.
@@ -52,8 +52,11 @@ export interface TrafficProfile {
 
 /** The runner's bookkeeping, not traffic: left out of every profile. */
 export const NOT_TRAFFIC = new Set([names.METRIC_SCENARIO_RUNS, names.METRIC_SCENARIO_LAST_RUN]);
-/** A client's end, which the runner caused itself when the client noticed nothing. */
-const CLIENT_END_FAMILIES = new Set([names.METRIC_STREAM_ENDS, names.METRIC_DETECTION_SECONDS, names.METRIC_GRPC_CLIENT_HANDLED, names.METRIC_GRPC_CLIENT_HANDLING_SECONDS]);
+/** A stream's end on either side: the runner's own doing when the client noticed nothing (it cancels to end the lesson). */
+const END_FAMILIES = new Set([
+  names.METRIC_STREAM_ENDS, names.METRIC_DETECTION_SECONDS, names.METRIC_GRPC_CLIENT_HANDLED, names.METRIC_GRPC_CLIENT_HANDLING_SECONDS,
+  names.METRIC_GRPC_SERVER_HANDLED, names.METRIC_GRPC_SERVER_HANDLING_SECONDS,
+]);
 
 /** The side a sample belongs to: its `side` label, else its grpc_client_/grpc_server_ prefix; the server otherwise (connections, delivery but duplicates). */
 export function sideOfSample(sample: Pick<Sample, 'name' | 'labels'>): Side {
@@ -100,14 +103,15 @@ function partsOf(run: CapturedRun, causes: Causes, options: ProfileOptions, into
   for (const [key, sample] of run.samples) {
     if (NOT_TRAFFIC.has(sample.family)) continue;
     const sideName = sideOfSample(sample);
-    if (run.clientNoticedNothing && sideName === 'client' && CLIENT_END_FAMILIES.has(sample.family)) continue;
+    // The runner's cancel ended that lesson on both sides; left alone, the stream never ends.
+    if (run.clientNoticedNothing && END_FAMILIES.has(sample.family)) continue;
     const labels = options.scenarioLabel !== undefined && names.LABEL_SCENARIO in sample.labels
       ? { ...sample.labels, [names.LABEL_SCENARIO]: options.scenarioLabel } : sample.labels;
     const side = run[sideName];
     const open = Boolean(side) && (sample.name === names.METRIC_STREAMS_ACTIVE || sample.name === names.METRIC_CONNECTIONS_ACTIVE);
     const part: Part = {
       causes, sample, open, presentBefore: run.presentBefore.has(key),
-      neverEnds: open && sideName === 'client' && run.clientNoticedNothing,
+      neverEnds: open && run.clientNoticedNothing,
       ...(side ? { side } : {}),
     };
     const target = seriesKey(sample.name, labels);

@@ -10,6 +10,7 @@ export type WarningKind =
   | 'unknown-value'
   | 'grpc-code-spelling'
   | 'prometheus-series'
+  | 'not-in-profiles'
   | 'unparsed-expr'
   | 'never-fires'
   | 'fires-in-baseline'
