@@ -87,7 +87,9 @@ test('every alert stays quiet over the baseline-only profile, and none is called
   // streamlab's own selectors name only what it exports (up is Prometheus's own series).
   assert.deepEqual(warnings.filter((warning) => ['unknown-metric', 'unknown-label', 'unknown-value', 'grpc-code-spelling'].includes(warning.kind)), []);
   assert.deepEqual(warnings.filter((warning) => warning.kind === 'prometheus-series').map((warning) => warning.rule), ['StreamlabTargetDown']);
-  assert.deepEqual(warnings.filter((warning) => warning.kind === 'not-in-profiles').map((warning) => warning.rule), ['StreamScenarioVerdictMismatch', 'FleetReconnectStorm', 'FleetResumeGaps']);
+  assert.deepEqual(warnings.filter((warning) => warning.kind === 'not-in-profiles').map((warning) => warning.rule), [
+    'scenario_verdict:streamlab_scenario_runs:rate5m', 'StreamScenarioVerdictMismatch', 'FleetReconnectStorm', 'FleetResumeGaps',
+  ]);
 });
 
 test('every lesson names an alert that exists in the rules', async () => {
