@@ -11,6 +11,7 @@ import { ConfigError, loadEnvConfig } from './config.ts';
 import type { CliContext } from './cli/cli-context.ts';
 import { REPORT_TO_PARENT_ENV } from './faults/server-process-protocol.ts';
 import type { ParentLink, ParentMessage } from './faults/server-process-protocol.ts';
+import { registerAlertsCommand } from './cli/alerts-command.ts';
 import { registerScenariosCommand } from './cli/scenarios-command.ts';
 import { registerClientCommand } from './cli/client-command.ts';
 import { registerDriveCommand } from './cli/drive-command.ts';
@@ -101,6 +102,7 @@ registerDriveCommand(program, context);
 registerFleetCommand(program, context);
 registerMockCommand(program, context);
 registerLoadCommand(program, context);
+registerAlertsCommand(program, context);
 program.commands.forEach((command) => command.exitOverride());
 
 try {

@@ -104,7 +104,9 @@ export function registerServeCommand(program: Command, context: CliContext): Com
         metricsHttp.close();
         metricsHttp.closeAllConnections();
         deps.logger.info('shut down');
-        // The stream ends of the drain must reach the runner before main.ts exits.
+        // The last scrape the runner can have of this process (the drain's ends included).
+        if (reporter) void reporter.metrics(await deps.metrics.registry.getMetricsAsJSON());
+        // The stream ends of the drain (and the metrics) must reach the runner before main.ts exits.
         await reporter?.drain();
         resolve();
       });

@@ -7,6 +7,9 @@ import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
 import { createAnnouncedRuns } from './announced-runs.ts';
 import type { ChildMessage, ParentLink } from './server-process-protocol.ts';
 
+/** A registry's metrics in prom-client's JSON form (`Registry.getMetricsAsJSON()`). */
+type MetricsSnapshot = Extract<ChildMessage, { type: 'metrics' }>['metrics'];
+
 /** What the reporter needs from the serving process. */
 export interface ParentReporterDeps {
   link: ParentLink;
@@ -53,6 +56,8 @@ export function createParentReporter(deps: ParentReporterDeps) {
     runs,
     /** Tells the parent where the server listens. */
     listening: (address: { host: string; port: number; metricsPort: number }) => send({ type: 'listening', ...address }),
+    /** Sends the server's final metrics (after its shutdown: nothing counts after them). */
+    metrics: (metrics: MetricsSnapshot) => send({ type: 'metrics', metrics }),
     /** Resolves once every message sent so far was handed to the channel (before exiting). */
     drain: async (): Promise<void> => {
       await Promise.all([...pending]);

@@ -4,7 +4,9 @@
  * channel (`child_process` stdio 'ipc').
  *
  * Child → parent: `listening` once the gRPC port is bound; every lifecycle `event` and
- * `end` of its streams; its finished `spans`; `ack` of a request.
+ * `end` of its streams; its finished `spans`; `ack` of a request; `metrics`, its whole
+ * registry (prom-client's JSON form) once it has shut down, the last scrape it can give
+ * (`streamlab alerts` counts a process scenario's server side from it).
  * Parent → child: `open-run` (a scenario run whose calls the child will serve: they name it
  * in their baggage), `mark-cause` (the run's cause time, so the child's own
  * `streamlab.detection_ms` is right), `flush` (export every finished span now).
@@ -17,6 +19,7 @@
  * acked with `value` = how many listeners received it); `status`, acked with `value` = the
  * calls open on the server.
  */
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { TopicEvent } from '../server/services/topic-log.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
@@ -30,6 +33,7 @@ export type ChildMessage =
   | { type: 'event'; event: LifecycleEvent }
   | { type: 'end'; end: StreamEnd }
   | { type: 'spans'; spans: SpanRecord[] }
+  | { type: 'metrics'; metrics: MetricObjectWithValues<MetricValue<string>>[] }
   | { type: 'ack'; id: number; value?: number }
   | { type: 'follow'; topic: string }
   | { type: 'publish'; id: number; topic: string; text: string };
@@ -55,7 +59,7 @@ export interface ParentLink {
   onMessage(handler: (message: ParentMessage) => void): void;
 }
 
-const CHILD_TYPES = new Set(['listening', 'event', 'end', 'spans', 'ack', 'follow', 'publish']);
+const CHILD_TYPES = new Set(['listening', 'event', 'end', 'spans', 'metrics', 'ack', 'follow', 'publish']);
 
 /** True when `value` looks like a {@link ChildMessage} (the parent ignores anything else). */
 export function isChildMessage(value: unknown): value is ChildMessage {

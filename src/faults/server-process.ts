@@ -30,6 +30,8 @@ export interface ServerProcessDeps {
   observer: LifecycleObserver;
   /** Receives the child's finished spans (the parent exports them with its own). */
   importSpans(spans: readonly SpanRecord[]): void;
+  /** Receives the child's final metrics (prom-client's JSON form) when it shuts down; a killed child sends none. */
+  onMetrics?(metrics: Extract<ChildMessage, { type: 'metrics' }>['metrics']): void;
   /** Receives the child's topic messages (`follow`, `publish`) when it takes its topics from us. */
   onTopicMessage?(message: Extract<ChildMessage, { type: 'follow' | 'publish' }>): void;
 }
@@ -152,6 +154,7 @@ export async function startServerProcess(deps: ServerProcessDeps, options: Serve
     else if (message.type === 'event') deps.observer.onEvent?.(message.event);
     else if (message.type === 'end') deps.observer.onEnd?.(message.end);
     else if (message.type === 'spans') deps.importSpans(message.spans);
+    else if (message.type === 'metrics') deps.onMetrics?.(message.metrics);
     else if (message.type === 'ack') acks.get(message.id)?.(message);
     else deps.onTopicMessage?.(message);
   });

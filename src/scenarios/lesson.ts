@@ -23,3 +23,11 @@ export interface Lesson {
   /** With `alert` null: why no alert fires for this ending. */
   quiet?: string;
 }
+
+/**
+ * The sentence every lesson ends its alert part with: how to check one's own rules against
+ * this ending (`streamlab alerts test`, issue 17), with `code` spans in backticks.
+ */
+export function alertsMatrixHint(scenario: string): string {
+  return `Check your own rules against this ending: \`streamlab alerts test RULES.yml --scenarios ${scenario}\` prints the alerts matrix (docs/alerts.md).`;
+}

@@ -26,6 +26,7 @@ import { signalProcessFault } from './process-fault.ts';
 import { awaitClientEnd } from './await-client-end.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { ScenarioRuns } from './run-directory.ts';
+import type { ServerProcessDeps } from '../faults/server-process.ts';
 
 /** Run options; every field has a default. */
 export interface RunOptions {
@@ -91,6 +92,8 @@ export interface RunnerDeps {
   upstream: { host: string; port: number };
   /** Receives the spans of child server processes (the process's span pipeline). Default: dropped. */
   importSpans?(spans: readonly SpanRecord[]): void;
+  /** Receives the final metrics of each child server process as it shuts down (process scenarios). Default: dropped. */
+  onServerMetrics?: ServerProcessDeps['onMetrics'];
 }
 
 /** Creates a runner; `run` runs one scenario at a time. */
@@ -110,7 +113,10 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
       const plan = scenario.server ?? { kind: 'embedded' };
       const pace = { intervalMs: scenario.call?.intervalMs ?? options.intervalMs, count: scenario.count };
       const run = deps.runs.open(scenario.name);
-      const endpointDeps = { faults: deps.faults, upstream: deps.upstream, process: { observer: run.observer, importSpans: deps.importSpans ?? (() => {}) } };
+      const endpointDeps = {
+        faults: deps.faults, upstream: deps.upstream,
+        process: { observer: run.observer, importSpans: deps.importSpans ?? (() => {}), ...(deps.onServerMetrics ? { onMetrics: deps.onServerMetrics } : {}) },
+      };
       let endpoint;
       try {
         endpoint = await openScenarioEndpoint(endpointDeps, scenario, pace, keepalive);

@@ -3,6 +3,7 @@
  * how streamlab tells, Jaeger, Grafana, alert. Text is escaped; `backtick spans` become
  * <code>. A scenario without a lesson gets `<div class="lesson missing">`.
  */
+import { alertsMatrixHint } from '../../scenarios/lesson.ts';
 import type { Lesson } from '../../scenarios/lesson.ts';
 import { escapeHtml, inlineCode } from './escape.ts';
 
@@ -32,5 +33,6 @@ export function renderLesson(name: string, lesson: Lesson | undefined): string {
 <p>${inlineCode(lesson.grafana)}</p>
 <h4>Alert</h4>
 ${alert}
+<p class="alerts-matrix">${inlineCode(alertsMatrixHint(name))}</p>
 </div>`;
 }

@@ -46,7 +46,7 @@ export const CORE_LESSONS: Readonly<Record<string, Lesson>> = {
     grafana: `Dashboard ${LIFECYCLE}, panels "cancel · end causes (5m)" (\`client_cancelled\` on both sides) and "cancel · detection latency" (milliseconds); "Server TCP closes by kind (5m)" does not move: no connection closed.`,
     alert: {
       rule: 'StreamClientCancelRatioRising',
-      when: 'It fires when more than 5 % of the server\'s stream ends over 5 minutes are `client_cancelled` and that share is twice the last hour\'s, for 5 minutes. The lab\'s cancel scenario cancels every stream from its first run, a steady share, so it stays quiet there: the rule is for real clients that start giving up.',
+      when: 'It fires when more than 5 % of the server\'s stream ends over 5 minutes are `client_cancelled` and that share is twice the last hour\'s, for 5 minutes. The lab\'s cancel scenario cancels every stream from its first run, a steady share, so it stays quiet there: the rule is for real clients that start giving up. The alerts matrix (`streamlab alerts test`, docs/alerts.md) shows it: when 10 % of real traffic\'s streams start being cancelled it fires about 8 minutes later, and at 5 % it stays quiet (not above its threshold).',
     },
   },
 

@@ -3,6 +3,7 @@
  * summary, what each side expects, then one headed section per part of the lesson, every
  * paragraph wrapped to the terminal's width with a hanging indent.
  */
+import { alertsMatrixHint } from '../lesson.ts';
 import type { Lesson } from '../lesson.ts';
 import type { Scenario } from '../scenario.ts';
 import { capitalized, expectationView, sentence } from './expectation-view.ts';
@@ -28,9 +29,10 @@ function section(heading: string, lines: string[]): string {
 }
 
 /** The alert section's lines. */
-function alertLines(lesson: Lesson, width: number): string[] {
-  if (lesson.alert) return [paragraph(`${lesson.alert.rule}: ${lesson.alert.when}`, width)];
-  return [paragraph(`None. ${lesson.quiet ?? ''}`.trim(), width)];
+function alertLines(scenario: string, lesson: Lesson, width: number): string[] {
+  const hint = paragraph(alertsMatrixHint(scenario), width);
+  if (lesson.alert) return [paragraph(`${lesson.alert.rule}: ${lesson.alert.when}`, width), hint];
+  return [paragraph(`None. ${lesson.quiet ?? ''}`.trim(), width), hint];
 }
 
 /**
@@ -66,7 +68,7 @@ export function explainText(scenario: Scenario, lesson: Lesson, core: boolean, w
     section('How streamlab tells', [paragraph(lesson.streamlab, columns)]),
     section('In Jaeger', [paragraph(lesson.jaeger, columns)]),
     section('In Grafana', [paragraph(lesson.grafana, columns)]),
-    section('Alert', alertLines(lesson, columns)),
+    section('Alert', alertLines(scenario.name, lesson, columns)),
   ];
   return `${sections.join('\n\n')}\n`;
 }

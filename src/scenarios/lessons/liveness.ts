@@ -88,7 +88,7 @@ export const LIVENESS_LESSONS: Readonly<Record<string, Lesson>> = {
     grafana: `Dashboard ${FAILURE_MODES}, panels ${END_CAUSES} (\`client_cancelled\` on both sides, which hides the freeze) and ${DETECTION} (about 3 s: the runner's wait).`,
     alert: {
       rule: 'StreamStuck',
-      when: 'In real life, with nobody to cancel: streams open with no message for about 10 minutes (none in 5 minutes, for 5 more) fire it. In the lab the runner cancels after 3 s, long before, so nothing fires.',
+      when: 'In real life, with nobody to cancel: streams open with no message for about 10 minutes (none in 5 minutes, for 5 more) fire it. In the lab the runner cancels after 3 s, long before, so nothing fires. In the alerts matrix (`streamlab alerts test`, docs/alerts.md) it stays quiet too: mixed with healthy streams, the stuck ones never silence a whole side, which is what the rule asks.',
     },
   },
 
@@ -107,7 +107,7 @@ export const LIVENESS_LESSONS: Readonly<Record<string, Lesson>> = {
     grafana: `Dashboard ${FAILURE_MODES}, panel ${END_CAUSES}: \`connect_failed\` in the client column and no server counts.`,
     alert: {
       rule: 'StreamConnectFailures',
-      when: 'It fires when clients keep ending streams `connect_failed` for about 3 minutes. The no-server scenarios fail on purpose and are left out of it, so it stays quiet in the lab; their runs are covered by StreamScenarioVerdictMismatch.',
+      when: 'It fires when clients keep ending streams `connect_failed` for about 3 minutes. The no-server scenarios fail on purpose and are left out of it, so it stays quiet in the lab; their runs are covered by StreamScenarioVerdictMismatch. In the alerts matrix (`streamlab alerts test`, docs/alerts.md) the failing streams carry real traffic\'s label (scenario `none`), and it fires about 5 minutes after they start.',
     },
   },
 

@@ -5,6 +5,7 @@
  * (scripts/readme-tour.ts) rewrites that part of README.md; test/lessons.test.ts checks it
  * is up to date.
  */
+import { alertsMatrixHint } from '../lesson.ts';
 import type { Lesson } from '../lesson.ts';
 import { causesOf } from '../scenario.ts';
 import type { ExpectedServer, Scenario } from '../scenario.ts';
@@ -47,6 +48,7 @@ export function scenarioMarkdown(scenario: Scenario, lesson: Lesson): string {
   const alert = lesson.alert
     ? `**Alert**: \`${lesson.alert.rule}\`. ${lesson.alert.when}`
     : `**Alert**: none. ${lesson.quiet ?? ''}`.trim();
+  const hint = alertsMatrixHint(scenario.name);
   return [
     `#### ${scenario.name}`,
     '',
@@ -62,7 +64,7 @@ export function scenarioMarkdown(scenario: Scenario, lesson: Lesson): string {
     md(`**streamlab**: ${lesson.streamlab}`, '- '),
     md(`**Jaeger**: ${lesson.jaeger}`, '- '),
     md(`**Grafana**: ${lesson.grafana}`, '- '),
-    md(alert, '- '),
+    md(`${alert} ${hint}`, '- '),
     '',
     '</details>',
   ].join('\n');
