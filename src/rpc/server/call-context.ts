@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
 import type { Attributes, Context } from '@opentelemetry/api';
+import type { StatusObject } from '@grpc/grpc-js';
 import type { EndCause } from '../../core/end-cause.ts';
 import type { EndAttachment } from '../../telemetry/call-recorder.ts';
 import type { EventLevel } from '../../telemetry/call-writer.ts';
@@ -57,6 +58,14 @@ export interface ServerCallContext {
    *   if (!call.write(message)) await context.waitForDrain(call);
    */
   waitForDrain(stream: Writable): Promise<void>;
+  /**
+   * Hands over grpc-js's own call object (and, for unary and client-streaming calls, its
+   * callback) so `fail` ends the call the way a handler does: the callback's error, or an
+   * 'error' emitted on the stream — grpc-js's own path, which the stock instrumentation sees
+   * too (span mode contrib). The adapters (handlers.ts) do it; without it `fail` sends the
+   * status directly. Nothing is patched: the call is only used through its public API.
+   */
+  bindHandler(call: { emit(event: 'error', error: unknown): boolean }, callback?: (error: StatusObject) => void): void;
   /**
    * Ends the call with the status `error` maps to (core/errors.ts `toStatus`); `cause`
    * defaults to what that status means (failed; deadline_exceeded for DEADLINE_EXCEEDED).

@@ -22,7 +22,7 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { ServerInterceptingCall, Metadata, status as Status } from '@grpc/grpc-js';
-import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import type { ServerInterceptingCallInterface, StatusObject } from '@grpc/grpc-js';
 import { trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { nowMs } from '../../core/clock.ts';
@@ -63,6 +63,9 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   #abort: AbortController | undefined;
   #end: StreamEnd | undefined;
   #endWaiters: Array<(end: StreamEnd) => void> | undefined;
+  /** grpc-js's own call object and callback, handed over by the handler adapter (bindHandler). */
+  #handlerCall: { emit(event: 'error', error: unknown): boolean } | undefined;
+  #callback: ((error: StatusObject) => void) | undefined;
   /** A reply counted when the handler gave it (replying()), not again when it is sent. */
   #replied: unknown;
   /** Span mode contrib: requests received before the stock span started (at most one: unary, server streaming). */
@@ -125,7 +128,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
 
   override sendStatus(status: PartialStatusObject): void {
     if (this.#decided || this.#held) return this.#next.sendStatus(status);
-    if (this.#connection?.fate || !(this.#halfClosed && this.#method.kind !== 'unary' && this.#method.kind !== 'server_stream')) {
+    if (this.#connection?.fate || !this.#requestHalfClosed()) {
       return this.#settle(status);
     }
     this.#held = status;
@@ -227,7 +230,13 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   }
 
   get finished(): boolean {
-    return this.#decided || this.#held !== undefined;
+    // A request half-closed at the deadline is the client's deadline timer cancelling (see sendStatus).
+    return this.#decided || this.#held !== undefined || (this.#requestHalfClosed() && deadlinePassed(this.#next.getDeadline(), Date.now()));
+  }
+
+  /** Whether the request stream (client streaming, bidi) has half-closed. */
+  #requestHalfClosed(): boolean {
+    return this.#halfClosed && this.#method.kind !== 'unary' && this.#method.kind !== 'server_stream';
   }
 
   get ended(): Promise<StreamEnd> {
@@ -276,11 +285,26 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     this.#recorder?.backpressureWaited(startMs);
   }
 
+  bindHandler(call: { emit(event: 'error', error: unknown): boolean }, callback?: (error: StatusObject) => void): void {
+    this.#handlerCall = call;
+    this.#callback = callback;
+  }
+
   fail(error: unknown, cause?: EndCause): void {
     if (this.#decided || this.#held) return;
     if (!(error instanceof StreamlabError)) this.#shared.spans.recordException(this.#recorder?.span, this.#method, this.#recorder?.streamId, error);
     const status = toStatus(error);
     this.#pendingCause = cause;
-    this.sendStatus({ code: status.code, details: status.details, metadata: status.metadata });
+    // grpc-js's own path when the adapter handed it over: the status reaches sendStatus below.
+    if (this.#callback) this.#callback(status);
+    else if (this.#handlerCall) this.#handlerCall.emit('error', status);
+    else this.sendStatus(status);
+  }
+
+  cut(error: unknown, cause: EndCause): void {
+    if (this.#decided || this.#held) return;
+    const status = toStatus(error);
+    this.#pendingCause = cause;
+    this.sendStatus(status);
   }
 }

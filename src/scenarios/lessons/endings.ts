@@ -98,7 +98,7 @@ export const ENDING_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'Both sides say OK, so the waiting is invisible: gRPC has no metric for time blocked on flow control, and a server that ignores `write()` returning `false` just buffers in memory instead.',
     },
     streamlab: 'Both ends are `completed`; the difference is the server\'s waits. Each `write()` that returned `false` until `\'drain\'` is a `backpressure.wait` span and a `streamlab_backpressure_wait_seconds` observation, and the verdict requires at least one.',
-    jaeger: 'Operation `scenario slow-consumer`: the SERVER span `grpc.streamlab.v1.Ticker/Subscribe` has `backpressure.wait` child spans, one per wait; both RPC spans end `streamlab.end_cause=completed`, their `message` events capped at 100 (the exact counts are in `streamlab.messages.sent` and `streamlab.messages.received`).',
+    jaeger: 'Operation `scenario slow-consumer`: the SERVER span `streamlab.v1.Ticker/Subscribe` has `backpressure.wait` child spans, one per wait; both RPC spans end `streamlab.end_cause=completed`, their `message` events capped at 100 (the exact counts are in `streamlab.messages.sent` and `streamlab.messages.received`).',
     grafana: `Dashboard ${FAILURE_MODES}, panel ${END_CAUSES}: \`completed\` on both sides. No panel draws this scenario's waits: the "Backpressure waits" row of "Stream lifecycle — scenarios side by side" has the four core columns only ("completion · backpressure waits/s" and its neighbours), so graph \`side_scenario:streamlab_backpressure_wait_seconds:rate5m{scenario="slow-consumer"}\` in Prometheus.`,
     alert: {
       rule: 'StreamBackpressureStalls',
