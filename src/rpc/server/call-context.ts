@@ -27,6 +27,12 @@ export interface ServerCallContext {
    * reply now goes nowhere. Cheaper than `signal.aborted` when the signal is not needed.
    */
   readonly finished: boolean;
+  /**
+   * Calls `listener` once, as soon as the call is over (cancelled, or its status on the way):
+   * a cleanup hook that allocates no AbortController or promise (a long-lived, idle stream
+   * keeps what it holds for its whole life). Called at once when the call is already over.
+   */
+  onEnd(listener: () => void): void;
   /** Resolves with the end record once the call has ended on this side (every writer done). Never rejects. */
   readonly ended: Promise<StreamEnd>;
   /** The `scenario` label of the call (a known scenario, `none` or `other`). */

@@ -63,6 +63,8 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   #abort: AbortController | undefined;
   #end: StreamEnd | undefined;
   #endWaiters: Array<(end: StreamEnd) => void> | undefined;
+  /** onEnd listeners, called once when the call is over (a single one kept without an array). */
+  #onEnd: (() => void) | Array<() => void> | undefined;
   /** grpc-js's own call object and callback, handed over by the handler adapter (bindHandler). */
   #handlerCall: { emit(event: 'error', error: unknown): boolean } | undefined;
   #callback: ((error: StatusObject) => void) | undefined;
@@ -111,6 +113,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   onCancel(): void {
     this.#cancelled = true;
     this.#abort?.abort();
+    this.#over();
     if (!this.#decided) {
       this.#decided = true;
       void this.#classifyCancel();
@@ -213,8 +216,18 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     this.#end = end;
     this.#shared.active.delete(this);
     this.#abort?.abort();
+    this.#over();
     for (const waiter of this.#endWaiters ?? []) waiter(end);
     this.#endWaiters = undefined;
+  }
+
+  /** The call is over: the onEnd listeners run, once. */
+  #over(): void {
+    const listeners = this.#onEnd;
+    if (!listeners) return;
+    this.#onEnd = undefined;
+    if (typeof listeners === 'function') listeners();
+    else for (const listener of listeners) listener();
   }
 
   #inContext(fn: () => void): void {
@@ -237,6 +250,12 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   /** Whether the request stream (client streaming, bidi) has half-closed. */
   #requestHalfClosed(): boolean {
     return this.#halfClosed && this.#method.kind !== 'unary' && this.#method.kind !== 'server_stream';
+  }
+
+  onEnd(listener: () => void): void {
+    if (this.#cancelled || this.#end) return listener();
+    const listeners = this.#onEnd;
+    this.#onEnd = listeners === undefined ? listener : typeof listeners === 'function' ? [listeners, listener] : [...listeners, listener];
   }
 
   get ended(): Promise<StreamEnd> {

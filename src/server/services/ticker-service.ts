@@ -25,7 +25,6 @@ import type { ServerCallContext } from '../../rpc/server/call-context.ts';
 import { clientStream, serverStream, unary } from '../../rpc/server/handlers.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { toTimestamp } from '../../core/timestamp.ts';
-import { createDeferred } from '../../core/deferred.ts';
 import { validateNotifyRequest, validatePublishRequest, validateSubscribeRequest } from '../validate-request.ts';
 import type { TopicEvent, TopicLog } from './topic-log.ts';
 import type { TopicSource } from './topic-source.ts';
@@ -61,40 +60,46 @@ async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output,
   }
 }
 
+/** The payload of events without one (shared: a follower holds no buffer of its own). */
+const NO_PAYLOAD = Buffer.alloc(0);
+
 /**
  * Follows the topic's log: response headers at once (the subscriber is streaming again),
  * the kept events after `resume_after_id`, then live events, until `count` or the call
  * ends. Writes do not wait on backpressure: a follower that reads too slowly buffers in
  * grpc-js, as every pub/sub fan-out must choose between buffering and dropping.
+ *
+ * Event-driven, not async: a follower is usually long-lived and idle, so it holds only its
+ * listener and counters — no promise, generator or AbortController for its whole life.
  */
-async function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>, context: ServerCallContext, log: TopicLog): Promise<void> {
+function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>, context: ServerCallContext, log: TopicLog): void {
   const { topic, count, payloadBytes, resumeAfterId } = call.request;
-  const { signal } = context;
-  const payload = Buffer.alloc(payloadBytes, 0x61);
+  const payload = payloadBytes > 0 ? Buffer.alloc(payloadBytes, 0x61) : NO_PAYLOAD;
   const limit = count === 0 ? Infinity : count;
   let lastSent = resumeAfterId;
   let sent = 0;
-  const done = createDeferred<void>();
+  let over = false;
+  const stop = (): void => {
+    if (over) return;
+    over = true;
+    follow.unfollow();
+  };
   const send = (event: TopicEvent, replayed: boolean): void => {
     // A live event the replay already carried (or the client had) is not sent twice.
-    if (event.id <= lastSent || sent >= limit || signal.aborted) return;
+    if (over || event.id <= lastSent) return;
     lastSent = event.id;
     sent += 1;
     call.write({ id: event.id, sentAt: toTimestamp(Date.now()), topic, payload, text: event.text, replayed });
-    if (sent >= limit) done.resolve();
+    if (sent < limit) return;
+    stop();
+    call.end();
   };
   const follow = log.follow(topic, resumeAfterId, (event) => send(event, false));
-  signal.addEventListener('abort', () => done.resolve(), { once: true });
-  try {
-    const headers = new Metadata();
-    if (follow.gap > 0) headers.set(RESUME_GAP_HEADER, String(follow.gap));
-    call.sendMetadata(headers);
-    for (const event of follow.replay) send(event, true);
-    await done.promise;
-    if (!signal.aborted) call.end();
-  } finally {
-    follow.unfollow();
-  }
+  context.onEnd(stop);
+  const headers = new Metadata();
+  if (follow.gap > 0) headers.set(RESUME_GAP_HEADER, String(follow.gap));
+  call.sendMetadata(headers);
+  for (const event of follow.replay) send(event, true);
 }
 
 /**
@@ -127,9 +132,9 @@ export function createTickerService(deps: TickerDeps): ServiceRegistration {
     name: TICKER_SERVICE,
     definition: loadStreamlabProto().streamlab.v1.Ticker.service,
     handlers: {
-      Subscribe: serverStream<SubscribeRequest__Output, Event>(async (call, context) => {
+      Subscribe: serverStream<SubscribeRequest__Output, Event>((call, context) => {
         validateSubscribeRequest(call.request);
-        await (call.request.follow ? followTopic(call, context, deps.log) : streamEvents(call, context, deps.log));
+        return call.request.follow ? followTopic(call, context, deps.log) : streamEvents(call, context, deps.log);
       }),
       Notify: unary<NotifyRequest__Output, NotifyReply>(async (call, context) => {
         validateNotifyRequest(call.request);
