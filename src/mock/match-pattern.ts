@@ -1,7 +1,8 @@
 /**
  * Whether an incoming message matches an `in` line's pattern (script-line.ts): a JSON
  * object's fields must be present with equal values (nested objects compared the same way,
- * arrays element by element), or a regular expression must match the message's JSON.
+ * arrays element by element), or a regular expression (RE2, linear-regex.ts) must match the
+ * message's JSON.
  * Messages are compared in their JSON view (message-view.ts): proto field names, enums as
  * names, defaults included — so `{"type":"TEXT"}` matches the zero value TEXT.
  */

@@ -6,6 +6,7 @@
 import { status as Status } from '@grpc/grpc-js';
 import { compileExpression, compileJsonTemplate, compileTemplate, containsTemplate, TemplateError } from './template/index.ts';
 import { ScriptError } from './script-error.ts';
+import { compileLinearRegex, LinearRegexError } from './linear-regex.ts';
 import { SCRIPT_FAULTS } from './script-line.ts';
 import type { InPattern, Script, ScriptFault, ScriptLine } from './script-line.ts';
 
@@ -28,12 +29,23 @@ function statusCode(value: unknown, fail: Locate): Status {
   throw fail(`code ${JSON.stringify(value)} is not a gRPC status: use a name (${CODES.map(([name]) => name).join(', ')}) or 0 to 16`, '"code"');
 }
 
+/**
+ * An `in` line's pattern. A string is a regular expression in RE2's syntax, matched in
+ * linear time (linear-regex.ts); one RE2 refuses (a backreference, a lookahead) is refused
+ * here, the column at the offending part of the pattern when it can be found in the line.
+ */
 function pattern(text: unknown, fail: Locate): InPattern {
   if (typeof text === 'string') {
     try {
-      return { kind: 'regex', regex: new RegExp(text) };
+      return { kind: 'regex', regex: compileLinearRegex(text) };
     } catch (error) {
-      throw fail(`text ${JSON.stringify(text)} is not a regular expression: ${(error as Error).message}`, '"text"');
+      if (!(error instanceof LinearRegexError)) throw error;
+      const problem = `text ${JSON.stringify(text)} is not a regular expression RE2 accepts (no backreferences, lookahead or lookbehind: matching must take linear time): ${error.message}`;
+      const literal = JSON.stringify(text);
+      // The offending part's column: the pattern's opening quote, plus the escaped length of what precedes the part.
+      const offset = error.index === undefined ? 0 : JSON.stringify(text.slice(0, error.index)).length - 1;
+      const located = fail(problem, literal, offset, error);
+      throw located.column === undefined ? fail(problem, '"text"', 0, error) : located;
     }
   }
   if (typeof text === 'object' && text !== null && !Array.isArray(text)) return { kind: 'fields', fields: text as Record<string, unknown> };
