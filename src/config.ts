@@ -12,6 +12,8 @@
  * | STREAMLAB_MOCK_LATENCY_MIN_MS    | integer ms ≥ 0 | 0 (`mock --latency-min-ms`)              |
  * | STREAMLAB_MOCK_LATENCY_MAX_MS    | integer ms ≥ 0 | 0 (`mock --latency-max-ms`)              |
  * | STREAMLAB_MOCK_SEED              | integer ≥ 0    | none (`mock --seed`)                     |
+ * | STREAMLAB_MOCK_MAX_STATE_BYTES   | integer ≥ 1    | 1048576 (`mock --max-state-bytes`)       |
+ * | STREAMLAB_MOCK_MAX_MESSAGE_BYTES | integer ≥ 1    | 4194304 (`mock --max-message-bytes`)     |
  * OTEL_* variables are read by the OpenTelemetry SDK (src/instrumentation.ts).
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
@@ -33,6 +35,8 @@ export interface MockEnv {
   latencyMinMs?: number;
   latencyMaxMs?: number;
   seed?: number;
+  maxStateBytes?: number;
+  maxMessageBytes?: number;
 }
 
 const MOCK_VARIABLES: Array<[keyof MockEnv, string, number]> = [
@@ -41,6 +45,8 @@ const MOCK_VARIABLES: Array<[keyof MockEnv, string, number]> = [
   ['latencyMinMs', 'STREAMLAB_MOCK_LATENCY_MIN_MS', 0],
   ['latencyMaxMs', 'STREAMLAB_MOCK_LATENCY_MAX_MS', 0],
   ['seed', 'STREAMLAB_MOCK_SEED', 0],
+  ['maxStateBytes', 'STREAMLAB_MOCK_MAX_STATE_BYTES', 1],
+  ['maxMessageBytes', 'STREAMLAB_MOCK_MAX_MESSAGE_BYTES', 1],
 ];
 
 /** @throws ConfigError naming the variable when it is not an integer ≥ min */
@@ -49,8 +55,8 @@ function mockEnv(env: Record<string, string | undefined>): MockEnv {
   for (const [key, name, min] of MOCK_VARIABLES) {
     const value = env[name];
     if (value === undefined) continue;
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min) throw new ConfigError(`${name}="${value}" is not allowed: use an integer ≥ ${min}`);
+    const parsed = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN; // digits only: "1e3", "0x10", "5.0" are refused
+    if (!Number.isSafeInteger(parsed) || parsed < min) throw new ConfigError(`${name}="${value}" is not allowed: use an integer ≥ ${min}`);
     mock[key] = parsed;
   }
   return mock;

@@ -5,6 +5,7 @@
  */
 import { status as Status } from '@grpc/grpc-js';
 import { compileExpression, compileJsonTemplate, compileTemplate, containsTemplate, TemplateError } from './template/index.ts';
+import { jsonNestingPastLimit, MAX_NESTING_DEPTH } from './template/nesting-limit.ts';
 import { ScriptError } from './script-error.ts';
 import { compileLinearRegex, LinearRegexError } from './linear-regex.ts';
 import { SCRIPT_FAULTS } from './script-line.ts';
@@ -108,7 +109,8 @@ function lineOf(object: Record<string, unknown>, where: string, lineNumber: numb
 /**
  * Parses the script `source` read from `file`.
  * @throws ScriptError at the first bad line: JSON that does not parse, a line that is not an
- *   object, an unknown dir or fault, a bad code, ts, pattern, template or expression
+ *   object, a value or expression nested past MAX_NESTING_DEPTH, an unknown dir or fault, a
+ *   bad code, ts, pattern, template or expression
  */
 export function parseScript(file: string, source: string): Script {
   const lines: ScriptLine[] = [];
@@ -130,6 +132,8 @@ export function parseScript(file: string, source: string): Script {
       throw new ScriptError({ file, line: lineNumber, ...(position ? { column: Number(position[1]) + 1 } : {}) }, `not JSON: ${message}`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('a script line must be one JSON object');
+    const deep = jsonNestingPastLimit(raw, -1); // the line's own object is level 0, its values start at 1
+    if (deep !== undefined) throw new ScriptError({ file, line: lineNumber, column: deep + 1 }, `a value is nested more than ${MAX_NESTING_DEPTH} deep (objects and arrays)`);
     lines.push(lineOf(value as Record<string, unknown>, `${file}:${lineNumber}`, lineNumber, fail));
   }
   return { file, lines };
