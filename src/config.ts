@@ -14,10 +14,12 @@
  * | STREAMLAB_MOCK_SEED              | integer ≥ 0    | none (`mock --seed`)                     |
  * | STREAMLAB_MOCK_MAX_STATE_BYTES   | integer ≥ 1    | 1048576 (`mock --max-state-bytes`)       |
  * | STREAMLAB_MOCK_MAX_MESSAGE_BYTES | integer ≥ 1    | 4194304 (`mock --max-message-bytes`)     |
+ * | STREAMLAB_API_TOKEN              | ≥ 16 of A-Z a-z 0-9 - . _ ~ + / | none (`fleet --api-token`; empty: none) |
  * OTEL_* variables are read by the OpenTelemetry SDK (src/instrumentation.ts).
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
 import type { LogFormat, LogLevel } from './telemetry/logger.ts';
+import { isValidToken, TOKEN_RULE } from './fleet/api-access.ts';
 
 /** The validated environment configuration. */
 export interface EnvConfig {
@@ -26,6 +28,8 @@ export interface EnvConfig {
   logLevel?: LogLevel;
   /** `STREAMLAB_MOCK_*` defaults of `streamlab mock`'s flags; absent variables are absent here. */
   mock: MockEnv;
+  /** STREAMLAB_API_TOKEN: the fleet control API's bearer token (`fleet --api-token` wins). */
+  apiToken?: string;
 }
 
 /** The `STREAMLAB_MOCK_*` variables (see the table above). */
@@ -85,9 +89,13 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
   const level = env.STREAMLAB_LOG_LEVEL;
   const telemetry = env.STREAMLAB_TELEMETRY;
   if (telemetry !== undefined) oneOf('STREAMLAB_TELEMETRY', telemetry, ['on', 'off']);
+  const apiToken = env.STREAMLAB_API_TOKEN === '' ? undefined : env.STREAMLAB_API_TOKEN;
+  // The value is a secret: the message does not repeat it.
+  if (apiToken !== undefined && !isValidToken(apiToken)) throw new ConfigError(`STREAMLAB_API_TOKEN is not allowed: use ${TOKEN_RULE}`);
   return {
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
     mock: mockEnv(env),
+    ...(apiToken === undefined ? {} : { apiToken }),
   };
 }

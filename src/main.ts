@@ -67,6 +67,7 @@ const context: CliContext = {
   stderr: process.stderr,
   logFormat: env.logFormat,
   mockDefaults: env.mock,
+  ...(env.apiToken ? { apiToken: env.apiToken } : {}),
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),
   setExitCode: (code) => void (exitCode = code),
