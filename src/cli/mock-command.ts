@@ -50,7 +50,10 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
         '"regex","response":{...}} answers a client message; "condition", state keys, "close",\n' +
         '"error"+"code" and "fault": reset|close|blackhole|goaway. Templates: {{uuid}}, {{now}},\n' +
         '{{randInt 1 10}}, {{request.field}}, {{request.ws.message.field}},\n' +
-        '{{request.ws.state.key + 1}}. See README "Mock and load" for the whole format.\n' +
+        '{{request.ws.state.key + 1}}. A message may also be a JSON string with templates\n' +
+        'inside ("text":"{\\"topic\\":\\"{{request.topics[0]}}\\"}"). Messages follow the proto3 JSON\n' +
+        'mapping: a Timestamp as RFC 3339 text ({{now}}), a Duration as "1.5s", 64-bit integers as\n' +
+        'strings or numbers. See README "Mock and load" for the whole format.\n' +
         'Reflection, health and channelz are on: `grpcurl -plaintext HOST:PORT list` works.\n' +
         'Limits default to the STREAMLAB_MOCK_* variables when set; docs/security.md lists every bound.',
     )

@@ -4,7 +4,8 @@
  * bad script is refused when the mock starts, not when a client first calls it.
  */
 import { status as Status } from '@grpc/grpc-js';
-import { compileExpression, compileJsonTemplate, compileTemplate, containsTemplate, TemplateError } from './template/index.ts';
+import { compileExpression, compileJsonTemplate, compileJsonText, compileTemplate, containsTemplate, TemplateError } from './template/index.ts';
+import type { CompiledJsonTemplate } from './template/index.ts';
 import { jsonNestingPastLimit, MAX_NESTING_DEPTH } from './template/nesting-limit.ts';
 import { ScriptError } from './script-error.ts';
 import { compileLinearRegex, LinearRegexError } from './linear-regex.ts';
@@ -53,15 +54,25 @@ function pattern(text: unknown, fail: Locate): InPattern {
   throw fail('text of an "in" line must be a JSON object (fields to match) or a string (a regular expression over the message\'s JSON)', '"text"');
 }
 
+/**
+ * A message (`text` of an `out` line, `response`): a JSON object with templates in its
+ * strings, or that object written as a JSON string (json-text-template.ts).
+ */
+function compileMessage(value: unknown): CompiledJsonTemplate {
+  return typeof value === 'string' ? compileJsonText(value) : compileJsonTemplate(value);
+}
+
 /** Compiles one template-bearing value, turning a TemplateError into a ScriptError at the value. */
 function compiled<T>(value: unknown, compile: () => T, fail: Locate): T {
   try {
     return compile();
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    // The column counts within the template string that failed (for a JSON value, the inner string).
+    // The column counts within the template string that failed (for a JSON value, the inner
+    // string); in the line that string is JSON-escaped, so the escaped length of what precedes it.
     const inner = error.source ?? (typeof value === 'string' ? value : undefined);
-    throw fail(error.message, inner === undefined ? undefined : JSON.stringify(inner), error.column, error);
+    const offset = inner === undefined || error.column === undefined ? 0 : JSON.stringify(inner.slice(0, error.column - 1)).length - 1;
+    throw fail(error.message, inner === undefined ? undefined : JSON.stringify(inner), offset, error);
   }
 }
 
@@ -78,10 +89,10 @@ function lineOf(object: Record<string, unknown>, where: string, lineNumber: numb
   }
   if (dir === 'out') {
     if (response !== undefined) throw fail('response belongs to "in" lines; an "out" line sends its text', '"response"');
-    if (text !== undefined) line.message = compiled(text, () => compileJsonTemplate(text), fail);
+    if (text !== undefined) line.message = compiled(text, () => compileMessage(text), fail);
   } else {
     line.pattern = pattern(text ?? '.*', fail);
-    if (response !== undefined) line.response = compiled(response, () => compileJsonTemplate(response), fail);
+    if (response !== undefined) line.response = compiled(response, () => compileMessage(response), fail);
   }
   if (condition !== undefined) {
     if (typeof condition !== 'string') throw fail('condition must be an expression string, e.g. "request.ws.state.authenticated === true"', '"condition"');

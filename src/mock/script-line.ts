@@ -6,8 +6,8 @@
  * |---|---|
  * | `dir` | `out`: the server sends `text`; `in`: a rule matched against each client message |
  * | `ts` | ms after the stream opened (`out`) or after the matched message (`in`); number or template |
- * | `text` | `out`: the message (JSON, templates inside); `in`: a pattern — a JSON object whose fields must be present with those values, or a regular expression (RE2 syntax, linear time) over the message's JSON |
- * | `response` | `in`: the message sent back when the rule matches |
+ * | `text` | `out`: the message — a JSON object with templates in its strings, or the same as a JSON string (`"{\"topic\":\"{{request.topics[0]}}\"}"`); in the proto3 JSON mapping; `in`: a pattern — a JSON object whose fields must be present with those values, or a regular expression (RE2 syntax, linear time) over the message's JSON |
+ * | `response` | `in`: the message sent back when the rule matches (an object or a JSON string, as `text`) |
  * | `condition` | an expression: the line applies only when it is true |
  * | `close` | end the stream with OK after this line |
  * | `error`, `code` | end it with this status (message, code name or number; default UNKNOWN) |
