@@ -23,7 +23,9 @@ export function jsonExcess(value: unknown, maxBytes: number): Excess | undefined
   const stack: Array<[unknown, number]> = [[value, 0]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [item, level] = top;
-    if (typeof item === 'string') bytes += Buffer.byteLength(item) + 2;
+    // A string has at least as many UTF-8 bytes as UTF-16 units: one already too long is not
+    // measured, which would flatten a concatenation of hundreds of MB into memory first.
+    if (typeof item === 'string') bytes += (item.length > maxBytes - bytes ? item.length : Buffer.byteLength(item)) + 2;
     else if (typeof item === 'number' || typeof item === 'bigint') bytes += String(item).length;
     else if (typeof item === 'boolean') bytes += item ? 4 : 5;
     else if (item === null) bytes += 4;
