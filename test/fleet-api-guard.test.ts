@@ -104,6 +104,14 @@ describe('without a token, on loopback', () => {
     assert.deepEqual(calls, []);
   });
 
+  test('a body over 1 MiB is 413 and a path parameter over 100 characters 414, reaching no route', async () => {
+    const big = await send(port, 'POST', '/api/notify', { 'content-type': 'application/json' }, JSON.stringify({ topic: 't', text: 'x'.repeat(1_048_576) }));
+    assert.equal(big.status, 413);
+    assert.equal(big.json.error, 'payload_too_large');
+    assert.equal((await send(port, 'DELETE', `/api/clients/${'c'.repeat(101)}`)).status, 414);
+    assert.deepEqual(calls, []);
+  });
+
   test('types are strict: {"count":"10"} is a 400 naming the field, not 10 subscribers', async () => {
     const answer = await send(port, 'POST', '/api/clients', { 'content-type': 'application/json' }, '{"count":"10"}');
     assert.equal(answer.status, 400);
