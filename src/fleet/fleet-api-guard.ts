@@ -32,8 +32,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiAccess } from './api-access.ts';
 
 /** Routes a token does not guard: the API's documentation and the Prometheus discovery targets. */
-const OPEN_API_ROUTES = [/^\/api\/docs(\/|$|\?)/, /^\/api\/openapi\.json($|\?)/, /^\/api\/prometheus-targets($|\?)/];
-const needsToken = (url: string): boolean => /^\/api(\/|$|\?)/.test(url) && !OPEN_API_ROUTES.some((route) => route.test(url));
+const OPEN_API_ROUTES = [/^\/api\/docs(\/|$)/, /^\/api\/openapi\.json$/, /^\/api\/prometheus-targets$/];
+/**
+ * Whether the route `request` was routed to needs the token. Decided on the matched route's
+ * pattern, never on the raw URL: the router decodes `/%61pi/clients` to `/api/clients`, which a
+ * test of the URL would let through. A request no route matches answers 404 anyway.
+ */
+function needsToken(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return route !== undefined && /^\/api(\/|$)/.test(route) && !OPEN_API_ROUTES.some((open) => open.test(route));
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
@@ -70,21 +78,23 @@ export async function registerApiGuard(app: FastifyInstance, access: ApiAccess):
   if (access.token !== undefined) {
     await app.register(bearerAuth, {
       keys: [access.token],
-      addHook: false, // verifyBearerAuth is called below, for the routes that need it
-      errorResponse: (error) => ({ error: 'unauthorized', message: error.message }) as { error: string },
+      // verifyBearerAuth is called below, for the routes that need it; a refusal reaches the
+      // API's error handler as a 401 error (`unauthorized`, "missing authorization header").
+      addHook: false,
     });
   }
   let hosts: Set<string> | undefined;
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     hosts ??= ownHosts(app, access);
     if (!hosts.has(bare(request.hostname))) {
-      return void refuse(reply, `Host ${JSON.stringify(request.host)} is not this API (${[...hosts].join(', ')}): DNS rebinding is refused; --api-allowed-host adds a name`);
+      // Not listing the names it knows: a rebinding page reads this answer (to the browser it is same-origin).
+      return void refuse(reply, `Host ${JSON.stringify(request.host)} is not a name of this API: DNS rebinding is refused; --api-allowed-host adds a name`);
     }
     const origin = request.headers.origin;
     if (origin !== undefined && !SAFE_METHODS.has(request.method) && !sameOrigin(origin, request)) {
       return void refuse(reply, `Origin ${JSON.stringify(origin)} may not ${request.method} here: only pages of this API's own origin (http://${request.host}) can change the fleet`);
     }
-    if (access.token === undefined || !needsToken(request.url)) return done();
+    if (access.token === undefined || !needsToken(request)) return done();
     reply.header('www-authenticate', 'Bearer realm="streamlab fleet"');
     app.verifyBearerAuth!(request, reply, done);
   });
