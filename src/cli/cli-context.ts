@@ -32,6 +32,8 @@ export interface CliContext {
   scenarioLabels?: string[];
   /** Defaults of `streamlab mock`'s limits from `STREAMLAB_MOCK_*` (src/config.ts). */
   mockDefaults?: MockEnv;
+  /** The fleet control API's bearer token from STREAMLAB_API_TOKEN (src/config.ts). */
+  apiToken?: string;
   /**
    * Registers what to do on SIGTERM/SIGINT; main.ts calls it once, awaits it, flushes
    * telemetry and exits 0.
