@@ -54,6 +54,8 @@ export interface ServerProcessOptions {
   topics?: 'local' | 'parent';
   /** Events the child keeps per topic for resumes. Default: serve's default (1,000). */
   historySize?: number;
+  /** `serve --max-connection-age-ms` / `--max-connection-age-grace-ms`. Default: unlimited. */
+  maxConnectionAge?: { ageMs: number; graceMs?: number };
 }
 
 /** How a child process ended. */
@@ -108,6 +110,8 @@ function commandLine(options: ServerProcessOptions): string[] {
     ...(options.topics ? ['--topics', options.topics] : []),
     ...(options.historySize !== undefined ? ['--history', String(options.historySize)] : []),
     ...(options.messageEvents !== undefined ? ['--message-events', String(options.messageEvents)] : []),
+    ...(options.maxConnectionAge ? ['--max-connection-age-ms', String(options.maxConnectionAge.ageMs)] : []),
+    ...(options.maxConnectionAge?.graceMs !== undefined ? ['--max-connection-age-grace-ms', String(options.maxConnectionAge.graceMs)] : []),
   ];
   return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
 }

@@ -37,6 +37,13 @@ export interface ServerOptions {
   keepaliveTimeoutMs?: number;
   /** On shutdown, how long in-flight calls may go on after GOAWAY, ms. Default 5,000. */
   shutdownGraceMs?: number;
+  /**
+   * grpc-js `grpc.max_connection_age_ms` and `grpc.max_connection_age_grace_ms` (gRFC A9):
+   * a connection older than `ageMs` (±10 % jitter) gets GOAWAY, so its client reconnects and
+   * re-resolves; calls still open `graceMs` later are cut when grpc-js destroys the session.
+   * Default: unlimited (both unset).
+   */
+  maxConnectionAge?: { ageMs: number; graceMs?: number };
   /** See ServerCallDeps.settleMs. Default 50 ms. */
   settleMs?: number;
   /**
@@ -90,6 +97,8 @@ export function createServer(deps: RecorderDeps, options: ServerOptions = {}) {
   const grpcServer = new grpc.Server({
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs,
+    ...(options.maxConnectionAge ? { 'grpc.max_connection_age_ms': options.maxConnectionAge.ageMs } : {}),
+    ...(options.maxConnectionAge?.graceMs !== undefined ? { 'grpc.max_connection_age_grace_ms': options.maxConnectionAge.graceMs } : {}),
     // grpc-js servers enforce no client PING policy (gRFC A8's min_ping_interval and
     // ping strikes are grpc-core/grpc-go features), so clients may ping every second, as
     // the blackhole scenario's clients do.
