@@ -72,7 +72,7 @@ export function observeHandler(info: MethodInfo, handler: UntypedHandleCall, dep
     const aborted = new AbortController();
     const ended = createDeferred<StreamEnd>();
     let pendingCause: EndCause | undefined;
-    const observation: ServerCallObservation = { recorder, signal: aborted.signal, ended: ended.promise, fail };
+    const observation: ServerCallObservation = { recorder, signal: aborted.signal, ended: ended.promise, fail, ...(connection ? { connectionId: connection.id } : {}) };
     registerObservation(call, observation);
     deps.active.add(observation);
 

@@ -14,6 +14,8 @@ export interface ServerCallObservation {
   readonly signal: AbortSignal;
   /** Resolves with the end record once the call has ended on this side. Never rejects. */
   readonly ended: Promise<StreamEnd>;
+  /** The tracked TCP connection that carries the call (`conn-N`), when known. */
+  readonly connectionId?: string;
   /**
    * Ends the call with the status `error` maps to (core/errors.ts `toStatus`); `cause`
    * defaults to failed (deadline_exceeded for DEADLINE_EXCEEDED). No-op once ended.
