@@ -17,6 +17,7 @@ import { registerDriveCommand } from './cli/drive-command.ts';
 import { registerFleetCommand } from './cli/fleet-command.ts';
 import { registerMockCommand } from './cli/mock-command.ts';
 import { registerLoadCommand } from './cli/load-command.ts';
+import { registerLabSubscribersCommand } from './cli/lab-subscribers-command.ts';
 import { registerProxyCommand } from './cli/proxy-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerServeCommand } from './cli/serve-command.ts';
@@ -100,6 +101,7 @@ registerDriveCommand(program, context);
 registerFleetCommand(program, context);
 registerMockCommand(program, context);
 registerLoadCommand(program, context);
+registerLabSubscribersCommand(program, context);
 program.commands.forEach((command) => command.exitOverride());
 
 try {

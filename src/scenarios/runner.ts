@@ -79,6 +79,8 @@ export interface ScenarioResult {
   actions: RunAction[];
   startedAtMs: number;
   events: LifecycleEvent[];
+  /** Lab scenarios: what the run showed beyond the two sides' ends (spread per backend, …), one line each. */
+  findings?: string[];
 }
 
 /** Dependencies of the runner. */
@@ -105,6 +107,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
      * @throws Error when its endpoint cannot be set up (a child server that fails to start names its command and stderr)
      */
     async run(scenario: Scenario): Promise<ScenarioResult> {
+      if (scenario.server?.kind === 'lab') return scenario.server.lab.run({ telemetry, observer, importSpans: deps.importSpans ?? (() => {}) }, scenario);
       observer.forget(scenario.name);
       const expect = expectationFor(scenario, deps.faults.name);
       telemetry.causeClock.clear(scenario.name);
