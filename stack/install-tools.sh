@@ -19,7 +19,8 @@
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
 # Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|chromium|prometheus|compose|kube|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
-#        optional, for checking the configs against the version compose runs)
+#        optional, for checking the configs against the version compose runs; and but kube,
+#        which only npm run test:k8s needs and which it installs itself)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
 #        STREAMLAB_JAEGER_REF  go install version of github.com/jaegertracing/jaeger/cmd/jaeger
 #                              (default: the v2.20.0 commit, see JAEGER_REF below)
@@ -304,7 +305,7 @@ install_kube() {
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl otelcol jaeger kube)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl otelcol jaeger)
   local t
   for t in "${what[@]}"; do
     case "$t" in
