@@ -9,7 +9,7 @@
 import { context, propagation, trace, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { nowMs } from '../../telemetry/lifecycle-event.ts';
-import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
+import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import * as sc from '../../telemetry/semconv.ts';
 import { createActionLog } from '../run-action.ts';
 import type { RunActionKind } from '../run-action.ts';
@@ -48,6 +48,24 @@ export interface LabContext {
 export interface LabEnds {
   client?: StreamEnd;
   server?: StreamEnd;
+}
+
+/**
+ * The events of the two streams the result shows (a lab runs many; its findings tell about the
+ * rest), for the timeline and the sequence diagram. A side whose process forwards ends only (a
+ * fleet server, the lab's subscriber process) gets its open and end from its end record.
+ */
+function representativeEvents(all: readonly LifecycleEvent[], ends: ReadonlyArray<StreamEnd | undefined>): LifecycleEvent[] {
+  const events: LifecycleEvent[] = [];
+  for (const end of ends) {
+    if (!end) continue;
+    const own = all.filter((event) => event.side === end.side && event.streamId === end.streamId);
+    const base = { side: end.side, streamId: end.streamId, scenario: end.scenario };
+    if (!own.some((event) => event.phase === 'stream.open')) events.push({ ...base, phase: 'stream.open', atMs: end.openedAtMs });
+    events.push(...own);
+    if (!own.some((event) => event.phase === 'stream.end')) events.push({ ...base, phase: 'stream.end', atMs: end.endedAtMs, detail: end.endCause });
+  }
+  return events.sort((a, b) => a.atMs - b.atMs);
 }
 
 /** Runs `step`s one after another, last first, swallowing their errors into `errors`. */
@@ -120,7 +138,7 @@ export async function runLab(deps: LabDeps, scenario: Scenario, body: (lab: LabC
       ...(log.cause.settled ? { causeAtMs: await log.cause.promise } : {}),
       actions: [...log.actions].sort((a, b) => a.atMs - b.atMs),
       startedAtMs,
-      events: observer.eventsOf(scenario.name),
+      events: representativeEvents(observer.eventsOf(scenario.name), [client, server]),
       findings,
     };
   } finally {
