@@ -20,7 +20,7 @@ const STREAMING_WITHIN_MS = 10_000;
 
 export const L4_PINNING_LAB: ScenarioLab = {
   cause: `${SUBSCRIBERS} subscribers on one channel through an L4 balancer, ${SUBSCRIBERS} on round_robin`,
-  lane: 'network (L4 balancer, as kube-proxy)',
+  lane: 'network (L4 balancer)',
   run: (deps, scenario) => runLab(deps, scenario, async (lab) => {
     const world = await startLabServers(lab, SERVERS, { slots: SERVERS, tickMs: 100 });
     const ids = world.started.map((view) => view.id);

@@ -26,7 +26,7 @@ const QUIET_MS = 2_500;
 
 export const LB_IDLE_TIMEOUT_LAB: ScenarioLab = {
   cause: `an L4 balancer forgets connections idle ${IDLE_TIMEOUT_MS} ms; the topic is quiet ${QUIET_MS} ms`,
-  lane: `network (balancer, idle timeout ${IDLE_TIMEOUT_MS} ms)`,
+  lane: `network (LB, idle ${IDLE_TIMEOUT_MS} ms)`,
   run: (deps, scenario) => runLab(deps, scenario, async (lab) => {
     const world = await startLabServers(lab, 1, { slots: 1, tickMs: 0, keepaliveTimeMs: SERVER_KEEPALIVE_MS, keepaliveTimeoutMs: SERVER_KEEPALIVE_TIMEOUT_MS });
     const port = Number(world.started[0]!.address.split(':')[1]);

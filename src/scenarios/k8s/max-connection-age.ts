@@ -23,7 +23,7 @@ const SUBSCRIBERS = 6;
 
 export const MAX_CONNECTION_AGE_LAB: ScenarioLab = {
   cause: `pods GOAWAY connections older than ${MAX_AGE_MS} ms and end their streams ${MAX_AGE_GRACE_MS} ms later`,
-  lane: 'network (cluster DNS; connections aged out by GOAWAY)',
+  lane: 'network (DNS, max age)',
   run: (deps, scenario) => runLab(deps, scenario, async (lab) => {
     // Keepalive off on both sides: grpc-js 1.14 sends its next keepalive PING on the session it
     // closed after the GOAWAY, the PING fails at once, and the side that sent it destroys the

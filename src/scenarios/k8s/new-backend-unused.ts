@@ -48,7 +48,7 @@ const streamingCount = (count: number) => (views: SubscriberView[]) => views.len
 
 export const NEW_BACKEND_UNUSED_LAB: ScenarioLab = {
   cause: 'a 4th pod joins the headless Service\'s DNS answer; later pod srv-1 is deleted (SIGTERM)',
-  lane: 'network (cluster DNS: headless Service)',
+  lane: 'network (cluster DNS)',
   run: (deps, scenario) => runLab(deps, scenario, async (lab) => {
     const world = await startHeadlessWorld(lab, 100, { keepaliveTimeMs: 600_000, shutdownGraceMs: 0 });
     const [srv1, srv2, srv3, srv4] = await world.startPods(4);
