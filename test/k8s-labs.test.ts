@@ -1,8 +1,8 @@
 /**
- * The Kubernetes labs (issue 19) and their two network pieces: the connection-level balancer
+ * The two network pieces of the Kubernetes labs (issue 19): the connection-level balancer
  * (src/faults/tcp-balancer.ts) and the DNS server of the headless Service
- * (src/faults/dns-server.ts), on real sockets; then the four labs through the CLI, as a user
- * runs them, each ok with what its lesson says in its findings.
+ * (src/faults/dns-server.ts), on real sockets. The labs themselves run in test/cli.test.ts
+ * (`run --all --json`), which checks their findings.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,6 @@ import { once } from 'node:events';
 import { promises as dns } from 'node:dns';
 import { createTcpBalancer } from '../src/faults/tcp-balancer.ts';
 import { createDnsServer } from '../src/faults/dns-server.ts';
-import { runCli } from './helpers/cli.ts';
 
 /** A TCP server that echoes and counts its connections. */
 async function echoServer(): Promise<{ port: number; connections: () => number; received: () => string; close(): Promise<void> }> {
@@ -123,26 +122,5 @@ describe('dns server', () => {
     } finally {
       await server.close();
     }
-  });
-});
-
-describe('the Kubernetes labs, through the CLI', () => {
-  test('l4-pinning, new-backend-unused, max-connection-age and lb-idle-timeout are ok, and show what their lessons say', async () => {
-    const run = await runCli(['run', 'l4-pinning', 'new-backend-unused', 'max-connection-age', 'lb-idle-timeout', '--json'], { boundMs: 240_000 });
-    assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
-    const report = JSON.parse(run.stdout) as { scenarios: Array<{ name: string; ok: boolean; mismatches: string[]; findings?: string[]; client: { end_cause: string }; server: { end_cause: string } }> };
-    const byName = new Map(report.scenarios.map((s) => [s.name, s]));
-    for (const scenario of report.scenarios) assert.ok(scenario.ok, `${scenario.name}: ${scenario.mismatches.join('; ')}`);
-    const findings = (name: string) => (byName.get(name)?.findings ?? []).join('\n');
-    assert.match(findings('l4-pinning'), /1 TCP connection\(s\).*streams per server (srv-\d 0, )*srv-\d 9/);
-    assert.match(findings('l4-pinning'), /round_robin: 3 TCP connections; streams per server srv-1 3, srv-2 3, srv-3 3/);
-    assert.match(findings('new-backend-unused'), /joined the answer: A queries none; .*srv-4 0/);
-    assert.match(findings('new-backend-unused'), /re-resolved at \+\d+ ms .*srv-4 [1-9]/);
-    assert.match(findings('max-connection-age'), /ended server_shutdown/);
-    assert.match(findings('max-connection-age'), /srv-3 [1-9]; resumed with 0 gap\(s\), 0 duplicate\(s\)/);
-    assert.match(findings('lb-idle-timeout'), /connection #1 never idle; last event 2, streaming/);
-    assert.match(findings('lb-idle-timeout'), /without client keepalive: connection #2 forgotten at .*last event 1, still streaming/);
-    assert.equal(byName.get('lb-idle-timeout')?.server.end_cause, 'keepalive_timeout');
-    assert.equal(byName.get('max-connection-age')?.client.end_cause, 'server_shutdown');
   });
 });
