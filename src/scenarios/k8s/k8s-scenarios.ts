@@ -27,16 +27,16 @@ export const K8S_SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    name: 'lb-idle-timeout',
-    summary: 'a load balancer silently forgets connections idle over 1 s (an NLB: 350 s): client keepalive below that keeps a quiet stream alive; without it the stream dies unseen',
+    name: 'new-backend-unused',
+    summary: 'headless Service + round_robin: a new pod in the DNS answer gets nothing until the channel loses a connection and re-resolves',
     rpc: 'server_stream',
     count: 0,
-    server: { kind: 'lab', lab: LB_IDLE_TIMEOUT_LAB },
+    server: { kind: 'lab', lab: NEW_BACKEND_UNUSED_LAB },
     client: { kind: 'read-all' },
     network: { kind: 'clean' },
     expect: {
-      client: 'client_cancelled', clientCode: CANCELLED, server: 'keepalive_timeout',
-      why: 'the forgotten connection delivers nothing and closes nothing: only the server\'s keepalive PING goes unanswered; the client without keepalive would wait forever, so the runner cancels it',
+      client: 'server_shutdown', clientCode: UNAVAILABLE, server: 'server_shutdown',
+      why: 'the first streams to end are those of the deleted pod srv-1, drained by its SIGTERM; losing that connection is what makes the channel ask DNS again',
     },
   },
   {
@@ -53,16 +53,16 @@ export const K8S_SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    name: 'new-backend-unused',
-    summary: 'headless Service + round_robin: a new pod in the DNS answer gets nothing until the channel loses a connection and re-resolves',
+    name: 'lb-idle-timeout',
+    summary: 'a load balancer silently forgets connections idle over 1 s (an NLB: 350 s): client keepalive below that keeps a quiet stream alive; without it the stream dies unseen',
     rpc: 'server_stream',
     count: 0,
-    server: { kind: 'lab', lab: NEW_BACKEND_UNUSED_LAB },
+    server: { kind: 'lab', lab: LB_IDLE_TIMEOUT_LAB },
     client: { kind: 'read-all' },
     network: { kind: 'clean' },
     expect: {
-      client: 'server_shutdown', clientCode: UNAVAILABLE, server: 'server_shutdown',
-      why: 'the first streams to end are those of the deleted pod srv-1, drained by its SIGTERM; losing that connection is what makes the channel ask DNS again',
+      client: 'client_cancelled', clientCode: CANCELLED, server: 'keepalive_timeout',
+      why: 'the forgotten connection delivers nothing and closes nothing: only the server\'s keepalive PING goes unanswered; the client without keepalive would wait forever, so the runner cancels it',
     },
   },
 ];
