@@ -267,7 +267,8 @@ kube_from_module_source() {
   dir="$(go mod download -json "$module@$KUBE_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
   [[ -n "$dir" && -d "$dir" ]] || { echo "go mod download $module@$KUBE_VERSION failed"; return 1; }
   work="$TOOLS_DIR/src/kubernetes-$KUBE_VERSION"
-  rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work"
+  # Called through `timed … || rc=$?`, where set -e does not apply: every step checks itself.
+  mkdir -p "$TOOLS_DIR/src" && rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work" || return 1
   rm -f "$work/go.work" "$work/go.work.sum"
   staging="v0.${KUBE_VERSION#v1.}"
   local edits=()
@@ -275,8 +276,9 @@ kube_from_module_source() {
     if grep -q "^[[:space:]]$m v0\.0\.0" "$work/go.mod"; then edits+=(-replace "$m=$m@$staging")
     else edits+=(-dropreplace "$m"); fi
   done
+  ((${#edits[@]})) || { echo "no ./staging replaces found in $work/go.mod"; return 1; }
   echo "go mod edit: ${edits[*]}"
-  (cd "$work" && go mod edit "${edits[@]}")
+  (cd "$work" && go mod edit "${edits[@]}") || return 1
   # What hack/lib/version.sh stamps into release builds (kubectl version, /version).
   local ldflags="-s -w" pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -284,7 +286,7 @@ kube_from_module_source() {
     ldflags+=" -X $pkg.gitTreeState=clean"
   done
   mkdir -p "$out"
-  (cd "$work" && GOWORK=off GOFLAGS=-mod=mod nice -n "$NICE" go build -trimpath -ldflags "$ldflags" -o "$out/" ./cmd/kube-apiserver ./cmd/kubectl)
+  (cd "$work" && GOWORK=off GOFLAGS=-mod=mod nice -n "$NICE" go build -trimpath -ldflags "$ldflags" -o "$out/" ./cmd/kube-apiserver ./cmd/kubectl) || return 1
   rm -rf "$work"   # 115 MB of source; the module and build caches keep what a rebuild needs
 }
 
