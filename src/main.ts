@@ -20,6 +20,7 @@ import { registerDriveCommand } from './cli/drive-command.ts';
 import { registerFleetCommand } from './cli/fleet-command.ts';
 import { registerMockCommand } from './cli/mock-command.ts';
 import { registerLoadCommand } from './cli/load-command.ts';
+import { registerLabSubscribersCommand } from './cli/lab-subscribers-command.ts';
 import { registerProxyCommand } from './cli/proxy-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerServeCommand } from './cli/serve-command.ts';
@@ -119,6 +120,7 @@ registerFleetCommand(program, context);
 registerMockCommand(program, context);
 registerLoadCommand(program, context);
 registerAlertsCommand(program, context);
+registerLabSubscribersCommand(program, context);
 // Span mode, on every command: src/instrumentation.ts reads it from argv before grpc-js loads;
 // here it is only validated and shown in --help.
 const spanModeOption = () => new Option('--rpc-spans <mode>', `who creates the RPC spans: streamlab (its interceptors) or contrib (@opentelemetry/instrumentation-grpc, decorated by streamlab); default STREAMLAB_RPC_SPANS or streamlab (now: ${telemetry.rpcSpans})`).choices([...RPC_SPAN_MODES]);

@@ -13,12 +13,15 @@
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
 #     chromium            symlink to Debian's chromium, the browser the HTML report tests drive
 #                         (playwright-core, npm test); never a browser download
+#     kube-apiserver kubectl  Kubernetes v1.36.3 built from the k8s.io/kubernetes module (target
+#                         "kube", for npm run test:k8s); etcd: symlink to Debian's etcd-server
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|chromium|prometheus|compose|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|chromium|prometheus|compose|kube|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
-#        optional, for checking the configs against the version compose runs)
+#        optional, for checking the configs against the version compose runs; and but kube,
+#        which only npm run test:k8s needs and which it installs itself)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
 #        STREAMLAB_JAEGER_REF  go install version of github.com/jaegertracing/jaeger/cmd/jaeger
 #                              (default: the v2.20.0 commit, see JAEGER_REF below)
@@ -43,6 +46,7 @@ TOXIPROXY_VERSION="v2.12.0"  # = ghcr.io/shopify/toxiproxy:2.12.0 in compose
 PROMETHEUS3_MODULE_VERSION="v0.315.0"  # = prom/prometheus:v3.15.0 in compose (optional target)
 GRPCURL_VERSION="v1.9.4"     # the latest fullstorydev/grpcurl release on the Go module proxy when pinned
 GHZ_VERSION="v0.121.0"       # bojand/ghz, the load baseline of `npm run bench:load` (issue 15)
+KUBE_VERSION="v1.36.3"       # k8s.io/kubernetes; its staging modules are published as k8s.io/* v0.36.3
 
 mkdir -p "$BIN" "$LOGS"
 # One install at a time per cache (two test runs starting together would share src/ dirs).
@@ -264,6 +268,57 @@ install_chromium() {
   log "chromium: $(cat "$BIN/.chromium.version") at $(readlink -f "$BIN/chromium")"
 }
 
+# kube: kube-apiserver and kubectl for npm run test:k8s (deploy/k8s/k8s.test.ts), which
+# checks deploy/k8s against a real API server over Debian's etcd. `go install` refuses
+# k8s.io/kubernetes (its go.mod replaces every k8s.io/* staging module with ./staging/...),
+# and the module zip leaves ./staging out (nested modules are never in a module zip). So it
+# is built as the main module, each staging replace pointed at the published module of the
+# same release (k8s.io/kubernetes v1.X.Y = k8s.io/* v0.X.Y); staging modules nothing
+# requires (sample-cli-plugin, sample-controller) lose their replace. From empty Go caches:
+# about 9 minutes on a quiet 2-core machine (21 measured on a shared one), 2.4 GB of build
+# cache and 0.6 GB of module cache; the binaries are 105 MB and 76 MB. From warm caches: 20 s.
+kube_from_module_source() {
+  local module=k8s.io/kubernetes dir work staging m out="$TOOLS_DIR/gobin/kube"
+  dir="$(go mod download -json "$module@$KUBE_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "$dir" && -d "$dir" ]] || { echo "go mod download $module@$KUBE_VERSION failed"; return 1; }
+  work="$TOOLS_DIR/src/kubernetes-$KUBE_VERSION"
+  # Called through `timed … || rc=$?`, where set -e does not apply: every step checks itself.
+  mkdir -p "$TOOLS_DIR/src" && rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work" || return 1
+  rm -f "$work/go.work" "$work/go.work.sum"
+  staging="v0.${KUBE_VERSION#v1.}"
+  local edits=()
+  for m in $(sed -n 's#^\t\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$work/go.mod"); do
+    if grep -q "^[[:space:]]$m v0\.0\.0" "$work/go.mod"; then edits+=(-replace "$m=$m@$staging")
+    else edits+=(-dropreplace "$m"); fi
+  done
+  ((${#edits[@]})) || { echo "no ./staging replaces found in $work/go.mod"; return 1; }
+  echo "go mod edit: ${edits[*]}"
+  (cd "$work" && go mod edit "${edits[@]}") || return 1
+  # What hack/lib/version.sh stamps into release builds (kubectl version, /version).
+  local ldflags="-s -w" pkg
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$(cut -d. -f2 <<<"$KUBE_VERSION")"
+    ldflags+=" -X $pkg.gitTreeState=clean"
+  done
+  mkdir -p "$out"
+  (cd "$work" && GOWORK=off GOFLAGS=-mod=mod nice -n "$NICE" go build -trimpath -ldflags "$ldflags" -o "$out/" ./cmd/kube-apiserver ./cmd/kubectl) || return 1
+  rm -rf "$work"   # 115 MB of source; the module and build caches keep what a rebuild needs
+}
+
+install_kube() {
+  apt_tool etcd-server etcd
+  mark etcd "$("$BIN/etcd" --version 2>/dev/null | head -n1)"
+  log "etcd: $(cat "$BIN/.etcd.version")"
+  if have kube-apiserver "$KUBE_VERSION" && have kubectl "$KUBE_VERSION"; then log "kube: cached ($KUBE_VERSION)"; return; fi
+  need_go
+  timed kube kube_from_module_source
+  install -m 0755 "$TOOLS_DIR/gobin/kube/kube-apiserver" "$BIN/kube-apiserver"
+  install -m 0755 "$TOOLS_DIR/gobin/kube/kubectl" "$BIN/kubectl"
+  mark kube-apiserver "$KUBE_VERSION"
+  mark kubectl "$KUBE_VERSION"
+  log "kube: $("$BIN/kubectl" version --client 2>&1 | head -n1)"
+}
+
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
@@ -280,6 +335,7 @@ main() {
       prometheus) install_prometheus ;;
       compose) install_compose ;;
       prometheus3) install_prometheus3 ;;
+      kube) install_kube ;;
       *) log "unknown tool: $t"; exit 2 ;;
     esac
   done

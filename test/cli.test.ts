@@ -115,7 +115,18 @@ test('run --all --json runs every catalogue scenario, all ok', async () => {
   assert.match(byName.get('server-kill')?.server.note ?? '', /^gone: SIGKILL/);
   assert.equal(byName.get('server-kill')?.server.end_cause, null);
   assert.equal(byName.get('server-suspend-no-keepalive')?.silent_for_ms, 1500);
-  assert.match(result.stderr, new RegExp(`\\[${CATALOGUE.length}/${CATALOGUE.length}\\] slow-consumer: ok`), 'progress lines');
+  // The Kubernetes labs: what their lessons say shows in their findings (issue 19).
+  const findings = (name: string) => ((byName.get(name) as { findings?: string[] } | undefined)?.findings ?? []).join('\n');
+  assert.match(findings('l4-pinning'), /1 TCP connection\(s\).*streams per server (srv-\d 0, )*srv-\d 9/);
+  assert.match(findings('l4-pinning'), /round_robin: 3 TCP connections; streams per server srv-1 3, srv-2 3, srv-3 3/);
+  assert.match(findings('new-backend-unused'), /joined the answer: A queries none; .*srv-4 0/);
+  assert.match(findings('new-backend-unused'), /re-resolved at \+\d+ ms .*srv-4 [1-9]/);
+  assert.match(findings('max-connection-age'), /ended server_shutdown/);
+  assert.match(findings('max-connection-age'), /srv-3 [1-9]; resumed with 0 gap\(s\), 0 duplicate\(s\)/);
+  assert.match(findings('lb-idle-timeout'), /connection #1 never idle; last event 2, streaming/);
+  assert.match(findings('lb-idle-timeout'), /without client keepalive: connection #2 forgotten at .*last event 1, still streaming/);
+  assert.equal(byName.get('lb-idle-timeout')?.server.end_cause, 'keepalive_timeout');
+  assert.match(result.stderr, new RegExp(`\\[${CATALOGUE.length}/${CATALOGUE.length}\\] ${CATALOGUE.at(-1)?.name}: ok`), 'progress lines');
 });
 
 test('client with no server prints connect_failed with the OS error and exits 1', async () => {

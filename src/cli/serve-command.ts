@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer, SERVER_DEFAULTS } from '../server/create-server.ts';
+import type { ServerOptions } from '../server/create-server.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { createParentReporter } from '../faults/report-to-parent.ts';
 import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
@@ -27,6 +28,8 @@ interface ServeOptions extends LogOptions {
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
   shutdownGraceMs: number;
+  maxConnectionAgeMs?: number;
+  maxConnectionAgeGraceMs?: number;
   topics: 'local' | 'parent';
   tickMs: number;
   history: number;
@@ -41,6 +44,19 @@ function topicsOf(options: ServeOptions, parent: ParentLink | undefined): Ticker
   const log = createTopicLog({ historySize: options.history, onFirstListener: (topic) => source?.follow(topic) });
   source = createParentTopicSource(parent, log);
   return { log, source };
+}
+
+/**
+ * The max connection age of the flags.
+ * @throws Error when a grace is given without an age
+ */
+function maxConnectionAgeOf(options: ServeOptions): Pick<ServerOptions, 'maxConnectionAge'> {
+  if (options.maxConnectionAgeMs === undefined) {
+    if (options.maxConnectionAgeGraceMs !== undefined) throw new Error('--max-connection-age-grace-ms needs --max-connection-age-ms: the grace starts at the age\'s GOAWAY');
+    return {};
+  }
+  const graceMs = options.maxConnectionAgeGraceMs;
+  return { maxConnectionAge: { ageMs: options.maxConnectionAgeMs, ...(graceMs !== undefined ? { graceMs } : {}) } };
 }
 
 /** Adds `serve` to `program`. */
@@ -62,11 +78,19 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--keepalive-time-ms <ms>', 'server keepalive PING interval').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeoutMs))
     .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs))
+    .addOption(new Option('--max-connection-age-ms <ms>', 'GOAWAY a connection this old (±10 % jitter), so its client reconnects and re-resolves (grpc.max_connection_age_ms; default unlimited)').argParser(integerIn(1, 2_147_483_647)))
+    .addOption(new Option('--max-connection-age-grace-ms <ms>', 'after that GOAWAY, cut calls still open this long (grpc.max_connection_age_grace_ms; default unlimited)').argParser(integerIn(0, 2_147_483_647)))
     .addOption(new Option('--topics <source>', 'who numbers topic events: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
     .addOption(new Option('--tick-ms <ms>', 'with --topics local: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
     .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
+    let maxConnectionAge: Pick<ServerOptions, 'maxConnectionAge'>;
+    try {
+      maxConnectionAge = maxConnectionAgeOf(options);
+    } catch (error) {
+      return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
+    }
     let openCalls = (): number => 0;
     const reporter = context.parent
       ? createParentReporter({
@@ -86,6 +110,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       shutdownGraceMs: options.shutdownGraceMs,
+      ...maxConnectionAge,
       services: createStreamlabServices(deps, topicsOf(options, context.parent)),
     });
     openCalls = () => server.activeStreams;

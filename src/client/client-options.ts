@@ -31,6 +31,11 @@ export interface StreamlabClientOptions {
   keepaliveTimeoutMs?: number;
   /** How long to wait for the socket's fate after an UNAVAILABLE-like status, ms. Default 100. */
   settleMs?: number;
+  /**
+   * A `dns:` target: the least time between two resolutions, ms (grpc-js
+   * `grpc.dns_min_time_between_resolutions_ms`). Default grpc-js's 30,000.
+   */
+  dnsMinTimeBetweenResolutionsMs?: number;
 }
 
 /** Defaults of {@link StreamlabClientOptions}. */

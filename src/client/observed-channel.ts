@@ -17,7 +17,7 @@ import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './client-options.ts';
 
 /** The channel settings of {@link StreamlabClientOptions}. */
-export type ChannelSettings = Pick<StreamlabClientOptions, 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'loadBalancing'>;
+export type ChannelSettings = Pick<StreamlabClientOptions, 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'loadBalancing' | 'dnsMinTimeBetweenResolutionsMs'>;
 
 /**
  * grpc-js channel options for an observed client: keepalive PINGs every `keepaliveTimeMs`
@@ -32,6 +32,7 @@ export function observedChannelOptions(settings: ChannelSettings = {}): ChannelO
     'grpc.keepalive_timeout_ms': settings.keepaliveTimeoutMs ?? CLIENT_DEFAULTS.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 0,
     'grpc.enable_retries': 0,
+    ...(settings.dnsMinTimeBetweenResolutionsMs !== undefined ? { 'grpc.dns_min_time_between_resolutions_ms': settings.dnsMinTimeBetweenResolutionsMs } : {}),
     ...(settings.loadBalancing === 'round_robin'
       ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
       : {}),

@@ -52,7 +52,9 @@ export function createParentReporter(deps: ParentReporterDeps) {
     }
   });
   return {
-    /** The runs the parent announced: their calls' records go to the parent with their run id. */
+    /** Every record it is given goes to the parent (a process whose calls belong to no run of its own: the lab's subscribers). */
+    observer,
+    /** The runs the parent announced or the calls named: their calls' records go to the parent with their run id. */
     runs,
     /** Tells the parent where the server listens. */
     listening: (address: { host: string; port: number; metricsPort: number }) => send({ type: 'listening', ...address }),

@@ -18,11 +18,16 @@
  * (what the relay kept, when the server joins) and `topic-event` (one numbered event,
  * acked with `value` = how many listeners received it); `status`, acked with `value` = the
  * calls open on the server.
+ *
+ * The subscribers of a Kubernetes lab (`streamlab lab-subscribers`, src/cli/lab-subscribers-command.ts)
+ * speak the same protocol: `listening` once they stream, their `end`s and `spans`; parent →
+ * child `subscribe` (start `count` more, acked) and `views` (acked with every subscriber's view).
  */
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { TopicEvent } from '../server/services/topic-log.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
+import type { SubscriberView } from '../fleet/subscriber.ts';
 
 /** Environment variable the parent sets so the child reports to it over IPC. */
 export const REPORT_TO_PARENT_ENV = 'STREAMLAB_REPORT_TO_PARENT';
@@ -34,7 +39,7 @@ export type ChildMessage =
   | { type: 'end'; end: StreamEnd }
   | { type: 'spans'; spans: SpanRecord[] }
   | { type: 'metrics'; metrics: MetricObjectWithValues<MetricValue<string>>[] }
-  | { type: 'ack'; id: number; value?: number }
+  | { type: 'ack'; id: number; value?: number; views?: SubscriberView[] }
   | { type: 'follow'; topic: string }
   | { type: 'publish'; id: number; topic: string; text: string };
 
@@ -46,7 +51,9 @@ export type ParentMessage =
   | { type: 'topic-history'; id: number; topics: Record<string, TopicEvent[]> }
   | { type: 'topic-event'; id: number; topic: string; event: TopicEvent }
   | { type: 'published'; id: number; delivered: number }
-  | { type: 'status'; id: number };
+  | { type: 'status'; id: number }
+  | { type: 'subscribe'; id: number; count: number }
+  | { type: 'views'; id: number };
 
 /** A {@link ParentMessage} before the sender numbers it. */
 export type ParentRequest = ParentMessage extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;

@@ -56,6 +56,15 @@ export interface ServerProcessOptions {
   topics?: 'local' | 'parent';
   /** Events the child keeps per topic for resumes. Default: serve's default (1,000). */
   historySize?: number;
+  /** `serve --max-connection-age-ms` / `--max-connection-age-grace-ms`. Default: unlimited. */
+  maxConnectionAge?: { ageMs: number; graceMs?: number };
+  /**
+   * Another streamlab command speaking the same protocol, with its flags, instead of `serve`
+   * (the options above are then ignored): `['lab-subscribers', '--target', …]`.
+   */
+  command?: string[];
+  /** Variables added to the child's environment. */
+  env?: Record<string, string>;
 }
 
 /** How a child process ended. */
@@ -105,13 +114,15 @@ process.once('exit', () => {
 
 /** The argv that runs `streamlab serve` reporting to us, under setpriv where it exists. */
 function commandLine(options: ServerProcessOptions): string[] {
-  const serve = [
+  const serve = options.command ? [process.execPath, BIN, ...options.command] : [
     process.execPath, BIN, 'serve', '--host', options.host ?? '127.0.0.1', '--port', String(options.port ?? 0), '--metrics-port', '0',
     '--keepalive-time-ms', String(options.keepaliveTimeMs), '--keepalive-timeout-ms', String(options.keepaliveTimeoutMs),
     '--shutdown-grace-ms', String(options.shutdownGraceMs ?? 0), '--log-level', 'warn', '--log-format', 'json',
     ...(options.topics ? ['--topics', options.topics] : []),
     ...(options.historySize !== undefined ? ['--history', String(options.historySize)] : []),
     ...(options.messageEvents !== undefined ? ['--message-events', String(options.messageEvents)] : []),
+    ...(options.maxConnectionAge ? ['--max-connection-age-ms', String(options.maxConnectionAge.ageMs)] : []),
+    ...(options.maxConnectionAge?.graceMs !== undefined ? ['--max-connection-age-grace-ms', String(options.maxConnectionAge.graceMs)] : []),
   ];
   return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
 }
@@ -127,7 +138,7 @@ export async function startServerProcess(deps: ServerProcessDeps, options: Serve
   const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     // The parent exports the child's spans (they arrive over IPC): the child exports none itself.
-    env: { ...process.env, [REPORT_TO_PARENT_ENV]: '1', OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'streamlab-server-process' },
+    env: { ...process.env, [REPORT_TO_PARENT_ENV]: '1', OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: 'streamlab-server-process', ...options.env },
   });
   running.add(child);
   let stderr = '';

@@ -9,6 +9,7 @@ import { startServerProcess } from '../faults/server-process.ts';
 import type { ServerProcess } from '../faults/server-process.ts';
 import { unusedPort } from '../faults/unused-port.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
+import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
 import { FleetError } from './fleet-error.ts';
 import type { RelayMember, TopicRelay } from './topic-relay.ts';
 
@@ -33,6 +34,8 @@ export interface FleetServersDeps {
   relay: TopicRelay;
   /** Receives the children's finished spans, exported with the fleet's own. */
   importSpans(spans: readonly SpanRecord[]): void;
+  /** Receives the children's stream ends (a scenario watching them). Default: dropped. */
+  observer?: LifecycleObserver;
 }
 
 /** Options; every field has a default. */
@@ -56,6 +59,10 @@ export interface FleetServersOptions {
   host?: string;
   /** Message events per RPC span on the servers. Default {@link FLEET_MESSAGE_EVENTS}. */
   messageEvents?: number;
+  /** The servers' max connection age (serve --max-connection-age-ms, …). Default: unlimited. */
+  maxConnectionAge?: { ageMs: number; graceMs?: number };
+  /** Give up on a server that has not reported its port after this long, ms. Default 15,000. */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -75,6 +82,9 @@ interface Entry {
   state: FleetServerState;
 }
 
+/** The address clients dial for a server listening on `host`: loopback for the wildcard. */
+const dialable = (host: string): string => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+
 /** Creates the slots; no server runs until `start`. */
 export function createFleetServers(deps: FleetServersDeps, options: FleetServersOptions = {}) {
   const slotCount = options.slots ?? 5;
@@ -90,7 +100,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
     const live = entry.state === 'running' || entry.state === 'draining';
     const status = live ? await entry.process.request({ type: 'status' }, 1_000) : undefined;
     return {
-      id: entry.id, address: `127.0.0.1:${entry.process.address.port}`, pid: entry.process.pid,
+      id: entry.id, address: `${dialable(entry.process.address.host)}:${entry.process.address.port}`, pid: entry.process.pid,
       state: entry.state, streams: status?.value ?? null, metrics_port: entry.process.address.metricsPort,
     };
   };
@@ -104,7 +114,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
     /** The channel target's addresses, one per slot; fixes the port of every slot still without one. */
     async addresses(): Promise<string[]> {
       for (const [slot, port] of ports.entries()) if (port === 0) ports[slot] = await unusedPort();
-      return ports.map((port) => `127.0.0.1:${port}`);
+      return ports.map((port) => `${dialable(options.host ?? '127.0.0.1')}:${port}`);
     },
     /**
      * Starts a server in the first free slot.
@@ -117,7 +127,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
       starting.add(slot);
       const n = nextId++;
       const child = await startServerProcess({
-        observer: {},
+        observer: deps.observer ?? {},
         importSpans: deps.importSpans,
         onTopicMessage: (message) => {
           if (message.type === 'follow') deps.relay.follow(message.topic);
@@ -126,6 +136,8 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
       }, {
         port: ports[slot]!, topics: 'parent', ...(options.host ? { host: options.host } : {}), messageEvents: options.messageEvents ?? FLEET_MESSAGE_EVENTS, keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
         shutdownGraceMs: options.shutdownGraceMs ?? 1_000, ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
+        ...(options.maxConnectionAge ? { maxConnectionAge: options.maxConnectionAge } : {}),
+        ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
       }).finally(() => starting.delete(slot));
       ports[slot] = child.address.port;
       const member: RelayMember = {

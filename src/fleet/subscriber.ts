@@ -33,6 +33,8 @@ export interface SubscriberDeps {
   backoff: Backoff;
   /** Called with every event received (the fleet measures fan-out with it). Must not throw. */
   onEvent?(event: Event__Output, subscriberId: string): void;
+  /** The scenario its calls carry in baggage (metric label, span attribute). Default `fleet`. */
+  scenario?: string;
 }
 
 /** A subscriber's public view, as the control API lists it. */
@@ -65,7 +67,8 @@ const NO_BACKEND = 'none';
  */
 export function createSubscriber(deps: SubscriberDeps, id: string, topic: string) {
   const account = createSubscriberAccount(deps.metrics);
-  const baggage = propagation.createBaggage({ [sc.BAGGAGE_SCENARIO]: { value: sc.SCENARIO_FLEET } });
+  // The active baggage is kept (a lab's run id), the scenario set.
+  const baggage = (propagation.getBaggage(context.active()) ?? propagation.createBaggage()).setEntry(sc.BAGGAGE_SCENARIO, { value: deps.scenario ?? sc.SCENARIO_FLEET });
   const fleetContext = propagation.setBaggage(context.active(), baggage);
   let state: SubscriberState = 'connecting';
   let backend: string | null = null;

@@ -8,6 +8,7 @@ import type { RpcKind } from '../rpc/method-info.ts';
 import type { Expectation, Scenario } from './scenario.ts';
 import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
 import { ENDING_SCENARIOS } from './ending-scenarios.ts';
+import { K8S_SCENARIOS } from './k8s/k8s-scenarios.ts';
 import { CANCELLED, OK, UNAVAILABLE } from './grpc-codes.ts';
 
 export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scenario.ts';
@@ -109,7 +110,7 @@ export const ACK_RETRY: Scenario = {
 };
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS];
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS, ...K8S_SCENARIOS];
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);

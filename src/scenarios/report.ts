@@ -55,6 +55,8 @@ export interface JsonReport {
     silent_for_ms?: number;
     /** Delivery scenarios: the server's account when observed, else the client's; per side in `client`/`server`. */
     delivery?: JsonDelivery & { client?: JsonDelivery; server?: JsonDelivery };
+    /** Lab scenarios (the Kubernetes lessons): what the run showed beyond the two ends, one line each. */
+    findings?: string[];
   }>;
 }
 
@@ -113,6 +115,7 @@ export function toJsonReport(results: readonly ScenarioResult[]): JsonReport {
         server: side(result.server, result.serverNote),
         ...(result.silentForMs !== undefined ? { silent_for_ms: result.silentForMs } : {}),
         ...(account ? { delivery: account } : {}),
+        ...(result.findings ? { findings: result.findings } : {}),
       };
     }),
   };
@@ -176,6 +179,9 @@ export function renderReport(results: readonly ScenarioResult[], color = false):
     lines.push(`${result.scenario.name} [${result.scenario.rpc}]: ${result.mismatches.join('; ')}`);
   }
   lines.push(...deliveryLines(results));
+  for (const result of results.filter((r) => r.findings?.length)) {
+    lines.push(`${result.scenario.name}:`, ...(result.findings ?? []).map((finding) => `  ${finding}`));
+  }
   for (const result of results.filter((r) => r.silentForMs !== undefined)) {
     lines.push(`${result.scenario.name}: client ${silenceNote(result.silentForMs ?? 0)}`);
   }

@@ -16,6 +16,9 @@ export const RUN_ACTIONS = {
   'resume': { char: 'R', legend: 'SIGCONT (resume)' },
   'deadline': { char: 'D', legend: 'deadline' },
   'no-server': { char: 'N', legend: 'no server' },
+  // The Kubernetes labs (src/scenarios/k8s/).
+  'goaway': { char: 'G', legend: 'GOAWAY (max connection age)' },
+  'dns': { char: 'd', legend: 'DNS answer changes' },
 } as const;
 
 /** One kind of runner action. */

@@ -79,6 +79,8 @@ export interface ScenarioResult {
   actions: RunAction[];
   startedAtMs: number;
   events: LifecycleEvent[];
+  /** Lab scenarios: what the run showed beyond the two sides' ends (spread per backend, …), one line each. */
+  findings?: string[];
 }
 
 /** Dependencies of the runner. */
@@ -109,6 +111,14 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
      * @throws Error when its endpoint cannot be set up (a child server that fails to start names its command and stderr)
      */
     async run(scenario: Scenario): Promise<ScenarioResult> {
+      if (scenario.server?.kind === 'lab') {
+        const labRun = deps.runs.open(scenario.name);
+        try {
+          return await scenario.server.lab.run({ telemetry, run: labRun, importSpans: deps.importSpans ?? (() => {}) }, scenario);
+        } finally {
+          labRun.close();
+        }
+      }
       const expect = expectationFor(scenario, deps.faults.name);
       const plan = scenario.server ?? { kind: 'embedded' };
       const pace = { intervalMs: paceOf(scenario, options.intervalMs), count: scenario.count };

@@ -10,6 +10,7 @@
 import type { EndCause } from '../core/end-cause.ts';
 import type { FaultKind } from '../faults/fault-proxy.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
+import type { ScenarioLab } from './scenario-lab.ts';
 
 /** What the client does with its stream. */
 export type ClientAction =
@@ -47,9 +48,11 @@ export type ProcessFault =
  * Where the server runs:
  * - `embedded`: the runner's own in-process server, reached through the fault proxy;
  * - `process`: a fresh `streamlab serve` child per run, dialed directly, that gets `fault`;
- * - `absent`: nothing listens on the port the client dials.
+ * - `absent`: nothing listens on the port the client dials;
+ * - `lab`: the scenario builds its own world (several servers, subscribers, a balancer, a DNS
+ *   server) and runs it itself (scenario-lab.ts): the Kubernetes lessons.
  */
-export type ServerPlan = { kind: 'embedded' } | { kind: 'process'; fault: ProcessFault } | { kind: 'absent' };
+export type ServerPlan = { kind: 'embedded' } | { kind: 'process'; fault: ProcessFault } | { kind: 'absent' } | { kind: 'lab'; lab: ScenarioLab };
 
 /** How the client opens the call; every field has a default. */
 export interface CallPlan {

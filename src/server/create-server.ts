@@ -18,6 +18,8 @@ import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from './service-registration.ts';
 import { createStreamlabServices } from './services/streamlab-services.ts';
 import { createAdminServices } from './services/admin-services.ts';
+import { createConnectionAgeDrain, maxConnectionAgeOptions } from './connection-age.ts';
+import type { MaxConnectionAge } from './connection-age.ts';
 
 /** Keepalive, shutdown and service options; every field has a default. */
 export interface ServerOptions {
@@ -35,7 +37,14 @@ export interface ServerOptions {
   keepaliveTimeoutMs?: number;
   /** On shutdown, how long in-flight calls may go on after GOAWAY, ms. Default 5,000. */
   shutdownGraceMs?: number;
-  /** See ServerObservationOptions.settleMs. Default 50 ms. */
+  /**
+   * grpc-js `grpc.max_connection_age_ms` and `grpc.max_connection_age_grace_ms` (gRFC A9):
+   * a connection older than `ageMs` (±10 % jitter) gets GOAWAY, so its client reconnects and
+   * re-resolves; calls still open `graceMs` later end UNAVAILABLE, end cause server_shutdown
+   * (src/server/connection-age.ts). Default: unlimited (both unset).
+   */
+  maxConnectionAge?: MaxConnectionAge;
+  /** See ServerCallDeps.settleMs. Default 50 ms. */
   settleMs?: number;
   /**
    * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
@@ -93,6 +102,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const grpcServer = new grpc.Server({
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs,
+    ...maxConnectionAgeOptions(options.maxConnectionAge),
     // grpc-js servers enforce no client PING policy (gRFC A8's min_ping_interval and
     // ping strikes are grpc-core/grpc-go features), so clients may ping every second, as
     // the blackhole scenario's clients do.
@@ -102,9 +112,11 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const admin = (options.admin ?? true) ? createAdminServices(services) : undefined;
   for (const service of [...services, ...(admin?.registrations ?? [])]) addService(grpcServer, service);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const connectionAge = createConnectionAgeDrain({ grpcServer, connections, active }, options.maxConnectionAge);
   const listener = net.createServer({ noDelay: true }, (socket) => {
     connections.track(socket);
     injector.injectConnection(socket);
+    connectionAge.watch(socket);
   });
 
   return {

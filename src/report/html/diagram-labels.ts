@@ -17,6 +17,7 @@ export function middleLaneOf(scenario: Scenario): { id: LaneId; label: string } 
   const plan = scenario.server;
   if (plan?.kind === 'process') return { id: 'process', label: 'process (streamlab serve)' };
   if (plan?.kind === 'absent') return { id: 'network', label: 'network (nothing listens)' };
+  if (plan?.kind === 'lab') return { id: 'network', label: plan.lab.lane };
   return { id: 'network', label: 'network (fault proxy)' };
 }
 

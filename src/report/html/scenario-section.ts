@@ -67,6 +67,9 @@ export function renderScenarioSection(result: ScenarioResult, options: SectionOp
   const mismatches = result.mismatches.length
     ? `<ul class="mismatches">${result.mismatches.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`
     : '';
+  const findings = result.findings?.length
+    ? `<ul class="findings">${result.findings.map((finding) => `<li>${escapeHtml(finding)}</li>`).join('')}</ul>`
+    : '';
   const silence = result.silentForMs !== undefined
     ? `<p class="muted">The client noticed nothing for ${result.silentForMs / 1000} s — without keepalive it would wait forever; the runner cancelled it.</p>`
     : '';
@@ -79,6 +82,7 @@ ${mismatches}
 <dt>client</dt><dd>${sideText(result.client, undefined)}</dd>
 <dt>server</dt><dd>${sideText(result.server, result.serverNote)}</dd>
 </dl>
+${findings}
 ${silence}
 <figure class="diagram" data-scenario="${escapeHtml(scenario.name)}">
 <div class="diagram-canvas"></div>

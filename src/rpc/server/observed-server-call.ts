@@ -263,6 +263,10 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     return new Promise((resolve) => (this.#endWaiters ??= []).push(resolve));
   }
 
+  get connectionId(): string | undefined {
+    return this.#connection?.id;
+  }
+
   get scenario(): string {
     return this.#recorder?.scenario ?? 'none';
   }

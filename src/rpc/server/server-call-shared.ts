@@ -11,6 +11,8 @@ import type { ServerSpans } from './server-spans.ts';
 /** An open call, as the server's shutdown sees it. */
 export interface OpenServerCall {
   readonly ended: Promise<StreamEnd>;
+  /** The tracked TCP connection that carries the call (`conn-N`), when known. */
+  readonly connectionId: string | undefined;
   /**
    * Ends the call now with the status `error` maps to, as `cause` (server_shutdown), sending
    * the status directly: a handler blocked on a full stream cannot hold it back.

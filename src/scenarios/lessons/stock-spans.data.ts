@@ -409,6 +409,114 @@ export const STOCK_SPANS: { grpcJs: string; instrumentationGrpc: string; scenari
           "grpcCode": 0
         }
       }
+    },
+    "l4-pinning": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 2,
+          "grpcStatusCode": 1,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "client_cancelled",
+          "grpcCode": 1
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "endedBy": "streamlab"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "client_cancelled",
+          "grpcCode": 1
+        }
+      }
+    },
+    "new-backend-unused": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 2,
+          "grpcStatusCode": 14,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "server_shutdown",
+          "grpcCode": 14
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "endedBy": "streamlab"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "server_shutdown",
+          "grpcCode": 14
+        }
+      }
+    },
+    "max-connection-age": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 2,
+          "grpcStatusCode": 14,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "server_shutdown",
+          "grpcCode": 14
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "endedBy": "streamlab"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "server_shutdown",
+          "grpcCode": 14
+        }
+      }
+    },
+    "lb-idle-timeout": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 2,
+          "grpcStatusCode": 1,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "client_cancelled",
+          "grpcCode": 1
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "endedBy": "streamlab"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "keepalive_timeout",
+          "grpcCode": 1
+        }
+      }
     }
   }
 };
