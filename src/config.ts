@@ -12,10 +12,12 @@
  * | STREAMLAB_MOCK_LATENCY_MIN_MS    | integer ms ≥ 0 | 0 (`mock --latency-min-ms`)              |
  * | STREAMLAB_MOCK_LATENCY_MAX_MS    | integer ms ≥ 0 | 0 (`mock --latency-max-ms`)              |
  * | STREAMLAB_MOCK_SEED              | integer ≥ 0    | none (`mock --seed`)                     |
+ * | STREAMLAB_BUS         | nats://HOST:PORT[,…] | none (`serve --bus`, `fleet --bus`)    |
  * OTEL_* variables are read by the OpenTelemetry SDK (src/instrumentation.ts).
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
 import type { LogFormat, LogLevel } from './telemetry/logger.ts';
+import { parseBusUrls } from './bus/bus-url.ts';
 
 /** The validated environment configuration. */
 export interface EnvConfig {
@@ -24,6 +26,8 @@ export interface EnvConfig {
   logLevel?: LogLevel;
   /** `STREAMLAB_MOCK_*` defaults of `streamlab mock`'s flags; absent variables are absent here. */
   mock: MockEnv;
+  /** `STREAMLAB_BUS`: the default of `--bus` (validated); absent when unset. */
+  bus?: string;
 }
 
 /** The `STREAMLAB_MOCK_*` variables (see the table above). */
@@ -79,9 +83,18 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
   const level = env.STREAMLAB_LOG_LEVEL;
   const telemetry = env.STREAMLAB_TELEMETRY;
   if (telemetry !== undefined) oneOf('STREAMLAB_TELEMETRY', telemetry, ['on', 'off']);
+  const bus = env.STREAMLAB_BUS;
+  if (bus !== undefined) {
+    try {
+      parseBusUrls(bus);
+    } catch (error) {
+      throw new ConfigError(`STREAMLAB_BUS="${bus}" is not allowed: ${(error as Error).message}`);
+    }
+  }
   return {
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
     mock: mockEnv(env),
+    ...(bus === undefined ? {} : { bus }),
   };
 }

@@ -66,6 +66,7 @@ const context: CliContext = {
   stderr: process.stderr,
   logFormat: env.logFormat,
   mockDefaults: env.mock,
+  ...(env.bus ? { bus: env.bus } : {}),
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),
   setExitCode: (code) => void (exitCode = code),

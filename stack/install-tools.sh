@@ -8,6 +8,8 @@
 #                         does not serve it, v1.76.0 (= Jaeger v2.13.0) built from its module
 #     toxiproxy-server    Toxiproxy v2.12.0 (+ toxiproxy-cli)
 #     grpcurl             grpcurl v1.9.4 (go install), for the admin services test (npm test)
+#     nats-server         NATS server v2.15.2 with JetStream (go install), the bus of `--bus`
+#                         (issue 18): its tests, the bus scenarios and the stack test's bus profile
 #     prometheus promtool symlinks to Debian's prometheus package (2.42 on Debian 12, not v3)
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
 #     chromium            symlink to Debian's chromium, the browser the HTML report tests drive
@@ -15,7 +17,7 @@
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|chromium|prometheus|compose|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|nats|chromium|prometheus|compose|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
 #        optional, for checking the configs against the version compose runs)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
@@ -41,6 +43,7 @@ JAEGER_FALLBACK_REF="${STREAMLAB_JAEGER_FALLBACK_REF-v1.76.0}"
 TOXIPROXY_VERSION="v2.12.0"  # = ghcr.io/shopify/toxiproxy:2.12.0 in compose
 PROMETHEUS3_MODULE_VERSION="v0.315.0"  # = prom/prometheus:v3.15.0 in compose (optional target)
 GRPCURL_VERSION="v1.9.4"     # the latest fullstorydev/grpcurl release on the Go module proxy when pinned
+NATS_VERSION="v2.15.2"       # = nats:2.15.2-alpine in compose (profile bus)
 
 mkdir -p "$BIN" "$LOGS"
 # One install at a time per cache (two test runs starting together would share src/ dirs).
@@ -180,6 +183,18 @@ install_grpcurl() {
   log "grpcurl: $("$BIN/grpcurl" -version 2>&1)"
 }
 
+# nats-server: the JetStream broker of `--bus` (src/bus/); the bus tests, the scenarios
+# bus-restart and bus-leader-loss, the bus bench arm and the stack test's bus profile run it.
+install_nats() {
+  if have nats-server "$NATS_VERSION"; then log "nats-server: cached ($NATS_VERSION)"; return; fi
+  need_go
+  local gobin="$TOOLS_DIR/gobin/nats"
+  timed nats env GOBIN="$gobin" go install "github.com/nats-io/nats-server/v2@$NATS_VERSION"
+  install -m 0755 "$gobin/nats-server" "$BIN/nats-server"
+  mark nats-server "$NATS_VERSION"
+  log "nats-server: $("$BIN/nats-server" --version 2>&1)"
+}
+
 # apt_tool PKG BIN...: link Debian package binaries into $BIN, installing PKG if missing.
 apt_tool() {
   local pkg="$1"; shift
@@ -253,7 +268,7 @@ install_chromium() {
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl otelcol jaeger)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl nats otelcol jaeger)
   local t
   for t in "${what[@]}"; do
     case "$t" in
@@ -261,6 +276,7 @@ main() {
       jaeger) install_jaeger ;;
       toxiproxy) install_toxiproxy ;;
       grpcurl) install_grpcurl ;;
+      nats) install_nats ;;
       chromium) install_chromium ;;
       prometheus) install_prometheus ;;
       compose) install_compose ;;

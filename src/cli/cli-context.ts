@@ -29,6 +29,8 @@ export interface CliContext {
   logLevel?: LogLevel;
   /** Defaults of `streamlab mock`'s limits from `STREAMLAB_MOCK_*` (src/config.ts). */
   mockDefaults?: MockEnv;
+  /** Default of `serve --bus` and `fleet --bus` (STREAMLAB_BUS, validated). */
+  bus?: string;
   /**
    * Registers what to do on SIGTERM/SIGINT; main.ts calls it once, awaits it, flushes
    * telemetry and exits 0.

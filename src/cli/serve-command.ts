@@ -15,12 +15,16 @@ import { createTopicLog, DEFAULT_HISTORY_SIZE } from '../server/services/topic-l
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
 import { createParentTopicSource } from '../server/services/parent-topic-source.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
+import { createBusTopics } from '../bus/bus-topics.ts';
+import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import type { CliContext } from './cli-context.ts';
+import { addBusOptions, busTopicsOptions } from './bus-options.ts';
+import type { BusOptions } from './bus-options.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
 
-interface ServeOptions extends LogOptions {
+interface ServeOptions extends LogOptions, BusOptions {
   host: string;
   port: number;
   metricsPort: number;
@@ -33,8 +37,17 @@ interface ServeOptions extends LogOptions {
   messageEvents: number;
 }
 
-/** The Ticker's topics: numbered here, or by the fleet that started this server. */
-function topicsOf(options: ServeOptions, parent: ParentLink | undefined): TickerDeps {
+/**
+ * The Ticker's topics: numbered here, by the fleet that started this server, or by the bus.
+ * @returns them, and what closes them at shutdown
+ * @throws Error for --bus with --topics parent; BusUnavailableError when the bus is not reachable
+ */
+async function topicsOf(options: ServeOptions, parent: ParentLink | undefined, deps: RecorderDeps): Promise<TickerDeps & { close?(): Promise<void> }> {
+  const bus = busTopicsOptions(options, options.tickMs, options.history);
+  if (bus) {
+    if (options.topics === 'parent') throw new Error('--bus and --topics parent both say who numbers topic events: keep one');
+    return createBusTopics(deps, bus);
+  }
   if (options.topics === 'local') return createLocalTopics({ tickMs: options.tickMs, historySize: options.history });
   if (!parent) throw new Error('--topics parent needs a parent process: it is set by `streamlab fleet`, which relays the topics');
   let source: ReturnType<typeof createParentTopicSource> | undefined;
@@ -54,7 +67,10 @@ export function registerServeCommand(program: Command, context: CliContext): Com
         'SIGINT drains: GOAWAY, in-flight streams get the grace period, the rest end with\n' +
         'UNAVAILABLE (end cause server_shutdown), telemetry is flushed, exit code 0.\n' +
         'Started by `streamlab run` for a process scenario, it also reports its port, stream\n' +
-        'ends and spans to the runner over IPC.',
+        'ends and spans to the runner over IPC.\n' +
+        'With --bus nats://HOST:PORT, NATS JetStream numbers topic events: servers on any host that\n' +
+        'share the bus hold the same ids, and a follower resumes on any of them (docs/fleet-bus.md).\n' +
+        'An unreachable bus is retried with backoff for --bus-connect-timeout-ms, then exit 1.',
     )
     .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
     .addOption(new Option('--port <port>', 'gRPC port (0 picks a free one)').argParser(port).default(50051))
@@ -62,17 +78,18 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--keepalive-time-ms <ms>', 'server keepalive PING interval').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeoutMs))
     .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs))
-    .addOption(new Option('--topics <source>', 'who numbers topic events: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
-    .addOption(new Option('--tick-ms <ms>', 'with --topics local: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
+    .addOption(new Option('--topics <source>', 'who numbers topic events without --bus: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
+    .addOption(new Option('--tick-ms <ms>', 'with --topics local or --bus: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
     .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
+  addBusOptions(command, context);
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
     const causeClock = createCauseClock();
     let openCalls = (): number => 0;
     const reporter = context.parent
       ? createParentReporter({
         link: context.parent, causeClock, flushSpans: () => context.spans.forceFlush(),
-        activeStreams: () => openCalls(), events: options.topics !== 'parent',
+        activeStreams: () => openCalls(), events: options.topics !== 'parent' && !options.bus,
       })
       : undefined;
     if (context.parent) {
@@ -82,11 +99,12 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     const deps = createTelemetryDeps({
       logger: { format: options.logFormat, level: options.logLevel }, causeClock, messageEventCap: options.messageEvents, ...(reporter ? { observer: reporter.observer } : {}),
     });
+    const topics = await topicsOf(options, context.parent, deps);
     const server = createServer(deps, {
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       shutdownGraceMs: options.shutdownGraceMs,
-      services: createStreamlabServices(deps, topicsOf(options, context.parent)),
+      services: createStreamlabServices(deps, topics),
     });
     openCalls = () => server.activeStreams;
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
@@ -101,6 +119,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       context.onShutdown(async () => {
         deps.logger.info('shutting down', { active_streams: server.activeStreams, grace_ms: options.shutdownGraceMs });
         await server.shutdown();
+        await topics.close?.();
         metricsHttp.close();
         metricsHttp.closeAllConnections();
         deps.logger.info('shut down');

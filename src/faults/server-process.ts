@@ -54,6 +54,8 @@ export interface ServerProcessOptions {
   topics?: 'local' | 'parent';
   /** Events the child keeps per topic for resumes. Default: serve's default (1,000). */
   historySize?: number;
+  /** More `serve` flags, appended (e.g. `--bus …` for a server on the bus). */
+  extraArgs?: readonly string[];
 }
 
 /** How a child process ended. */
@@ -108,6 +110,7 @@ function commandLine(options: ServerProcessOptions): string[] {
     ...(options.topics ? ['--topics', options.topics] : []),
     ...(options.historySize !== undefined ? ['--history', String(options.historySize)] : []),
     ...(options.messageEvents !== undefined ? ['--message-events', String(options.messageEvents)] : []),
+    ...(options.extraArgs ?? []),
   ];
   return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
 }

@@ -10,6 +10,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OpenMetricsContentType } from 'prom-client';
 import * as names from './semconv.ts';
 import { fleetMetrics } from './fleet-metrics.ts';
+import { busMetrics } from './bus-metrics.ts';
 
 /** Which end of the wire a stream was observed on. */
 export type Side = 'server' | 'client';
@@ -159,6 +160,7 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
     }),
     delivery: deliveryMetrics(registry),
     fleet: fleetMetrics(registry),
+    bus: busMetrics(registry),
     connectionsActive: new Gauge({
       registers,
       name: names.METRIC_CONNECTIONS_ACTIVE,

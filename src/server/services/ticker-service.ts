@@ -104,6 +104,9 @@ export function createTickerService(deps: TickerDeps): ServiceRegistration {
     handlers: {
       async Subscribe(call: ServerWritableStream<SubscribeRequest__Output, Event>): Promise<void> {
         validateSubscribeRequest(call.request);
+        // A source shared across servers (the bus) first catches up with the topic, so the resume's replay and gap are right.
+        if (call.request.follow) await deps.source.ready?.(call.request.topic);
+        if (callSignal(call).aborted) return;
         await (call.request.follow ? followTopic(call, deps.log) : streamEvents(call, deps.log));
       },
       async Notify(call: ServerUnaryCall<NotifyRequest__Output, NotifyReply>, callback: sendUnaryData<NotifyReply>): Promise<void> {
