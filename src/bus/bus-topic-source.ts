@@ -111,7 +111,7 @@ export function createBusTopicSource(deps: BusTopicSourceDeps, options: BusTopic
           await new Promise((resolve) => setTimeout(resolve, options.retryMs));
         }
       }
-      consumer = startTopicConsumer({ js: bus.js, logger: deps.logger, onEvent: (event) => onEvent(topic, partial, event) }, topic, { expiresMs: options.expiresMs, retryMs: options.retryMs });
+      consumer = startTopicConsumer({ js: bus.js, logger: deps.logger, onReconnect: (listener) => bus.onStatus((status) => status.type === 'reconnect' && listener()), onEvent: (event) => onEvent(topic, partial, event) }, topic, { expiresMs: options.expiresMs, retryMs: options.retryMs });
       await consumer.started;
       ticker.watch(topic);
     })();

@@ -4,8 +4,10 @@
  * every event to `onEvent` with the stream sequence as its id.
  *
  * Recovery, bounded by configuration (docs/fleet-bus.md):
- * - the bus restarted or the client reconnected: the client finds its consumer gone on
- *   reconnect and recreates it after the last id it handed out (nats.js does this);
+ * - the connection came back (the bus restarted, or the client moved to another node): the
+ *   consumer is recreated after the last id at once. nats.js would re-pull on the old one,
+ *   which a restarted server may have kept from its disk with no pull waiting: a stall until
+ *   the heartbeats below notice it;
  * - the consumer stalls without a disconnect (its node died in a cluster; its stream got a
  *   new leader): the pull's idle heartbeats (every `expiresMs`/2) stop; after two missed
  *   ones (`expiresMs`) this module recreates the consumer after the last id, retrying every
@@ -34,8 +36,10 @@ export interface TopicConsumerDeps {
   logger: Logger;
   /** Called with every event, in id order, each once. Must not throw. */
   onEvent(event: TopicEvent): void;
-  /** Called each time the consumer is recreated after a stall (for tests and the bus scenarios). */
-  onRecreated?(afterId: number): void;
+  /** Called each time the consumer is recreated (after a reconnect or a stall), with the id it resumes after. */
+  onRecreated?(afterId: number, why: 'reconnect' | 'stall'): void;
+  /** Subscribes to the connection's reconnects (BusConnection.onStatus); returns the removal. */
+  onReconnect?(listener: () => void): () => void;
 }
 
 /** Missed idle heartbeats after which the consumer is recreated. */
@@ -78,19 +82,26 @@ export function startTopicConsumer(deps: TopicConsumerDeps, topic: string, optio
     }
   }
 
+  /** Closes the current consumer and opens a new one after the last id (once at a time). */
+  async function recreate(why: 'reconnect' | 'stall'): Promise<void> {
+    const current = messages;
+    if (closed || !current) return;
+    messages = undefined;
+    await current.close().catch(() => undefined);
+    deps.onRecreated?.(lastId, why);
+    await open();
+  }
+
   async function watch(watched: ConsumerMessages): Promise<void> {
     for await (const status of watched.status()) {
-      if (status.type === 'ordered_consumer_recreated') deps.logger.info('bus consumer recreated by the client', { topic, after_id: lastId });
       if (status.type !== 'heartbeats_missed' || status.count < MISSED_HEARTBEATS || closed || watched !== messages) continue;
       deps.logger.warn('bus consumer stalled: recreating it', { topic, after_id: lastId, missed_heartbeats: status.count });
-      messages = undefined;
-      await watched.close().catch(() => undefined);
-      deps.onRecreated?.(lastId);
-      await open();
+      await recreate('stall');
       return;
     }
   }
 
+  const stopListening = deps.onReconnect?.(() => void recreate('reconnect'));
   const started = open();
   return {
     /** Resolves once the consumer is reading (or closed first). */
@@ -102,6 +113,7 @@ export function startTopicConsumer(deps: TopicConsumerDeps, topic: string, optio
     /** Stops reading. Idempotent. */
     async close(): Promise<void> {
       closed = true;
+      stopListening?.();
       await messages?.close().catch(() => undefined);
       messages = undefined;
     },

@@ -50,14 +50,3 @@ export function busTopicsOptions(options: BusOptions, tickMs: number, history: n
     reconnectWaitMs: options.busReconnectWaitMs, connectTimeoutMs: options.busConnectTimeoutMs,
   };
 }
-
-/** The serve flags that carry `options` to a child server, for the fleet. */
-export function busArgs(options: BusTopicsOptions): string[] {
-  return [
-    '--bus', options.bus, '--tick-ms', String(options.tickMs),
-    ...(options.replicas !== undefined ? ['--bus-replicas', String(options.replicas)] : []),
-    ...(options.expiresMs !== undefined ? ['--bus-expires-ms', String(options.expiresMs)] : []),
-    ...(options.reconnectWaitMs !== undefined ? ['--bus-reconnect-wait-ms', String(options.reconnectWaitMs)] : []),
-    ...(options.connectTimeoutMs !== undefined ? ['--bus-connect-timeout-ms', String(options.connectTimeoutMs)] : []),
-  ];
-}

@@ -19,8 +19,13 @@ import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+import { addBusOptions, busTopicsOptions } from './bus-options.ts';
+import type { BusOptions } from './bus-options.ts';
+import { parseBackendsTarget } from '../fleet/backends-target.ts';
+import type { BackendsTarget } from '../fleet/backends-target.ts';
 
-interface FleetCommandOptions extends LogOptions {
+interface FleetCommandOptions extends LogOptions, BusOptions {
+  backends?: BackendsTarget;
   servers: number;
   slots?: number;
   clients: number;
@@ -47,6 +52,15 @@ function numberIn(min: number, max: number): (value: string) => number {
   };
 }
 
+/** commander parser of --backends. */
+function backendsOption(value: string): BackendsTarget {
+  try {
+    return parseBackendsTarget(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 function topicName(value: string): string {
   const length = [...value].length;
   if (length < TOPIC_LIMITS.min || length > TOPIC_LIMITS.max) throw new InvalidArgumentError(`"${value}" has ${length} characters: allowed ${TOPIC_LIMITS.min} to ${TOPIC_LIMITS.max}`);
@@ -68,7 +82,11 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
         'subscriptions go to it.\n\n' +
         'Control API on http://API_HOST:API_PORT (127.0.0.1 unless told otherwise: it starts and\n' +
         'kills processes): /api/servers, /api/clients, /api/notify, /api/scenarios; the OpenAPI\n' +
-        'document at /api/openapi.json, a browsable page at /api/docs; /metrics and /healthz.',
+        'document at /api/openapi.json, a browsable page at /api/docs; /metrics and /healthz.\n\n' +
+        'Across machines (docs/fleet-bus.md): --bus nats://HOST:PORT starts the servers as\n' +
+        '`serve --bus`, numbering topic events in NATS JetStream instead of the relay; --backends\n' +
+        'dns:///NAME:PORT or ipv4:A:P,B:P starts no server: the subscribers and the API work\n' +
+        'against servers started elsewhere (listed as external, never killed or stopped here).',
     )
     .addOption(new Option('--servers <n>', 'servers to start').argParser(integerIn(1, 16)).default(3))
     .addOption(new Option('--slots <n>', 'addresses in the round-robin target: room for servers started later (default servers + 2)').argParser(integerIn(1, 32)))
@@ -84,21 +102,26 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--backoff-initial-ms <ms>', 'wait before the first re-subscribe').argParser(durationMs).default(GRPC_BACKOFF.initialMs))
     .addOption(new Option('--backoff-multiplier <x>', 'growth per consecutive failed attempt').argParser(numberIn(1, 10)).default(GRPC_BACKOFF.multiplier))
     .addOption(new Option('--backoff-jitter <fraction>', 'relative spread of each wait').argParser(numberIn(0, 1)).default(GRPC_BACKOFF.jitter))
-    .addOption(new Option('--backoff-max-ms <ms>', 'longest wait').argParser(durationMs).default(GRPC_BACKOFF.maxMs));
+    .addOption(new Option('--backoff-max-ms <ms>', 'longest wait').argParser(durationMs).default(GRPC_BACKOFF.maxMs))
+    .addOption(new Option('--backends <target>', 'servers this fleet did not start, dialed as given: dns:///NAME:PORT or ipv4:A:P,B:P (starts no server)').argParser(backendsOption));
+  addBusOptions(command, context);
   return addLogOptions(command, context, 'warn').action(async (options: FleetCommandOptions) => {
     let backoff;
     try {
       backoff = backoffParameters({ initialMs: options.backoffInitialMs, multiplier: options.backoffMultiplier, jitter: options.backoffJitter, maxMs: options.backoffMaxMs });
       if (options.slots !== undefined && options.slots < options.servers) throw new Error(`--slots ${options.slots} is less than --servers ${options.servers}: every server needs a slot`);
+      if (options.backends && command.getOptionValueSource('servers') === 'cli') throw new Error(`--backends ${options.backends.target} runs against servers this fleet does not start: drop --servers`);
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
     const telemetry = createTelemetryDeps({ logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: FLEET_MESSAGE_EVENTS });
     const importSpans = context.spans.importSpans.bind(context.spans);
-    context.stderr.write(`starting ${options.servers} servers and ${options.clients} subscribers…\n`);
+    const bus = busTopicsOptions(options, options.tickMs, options.history);
+    context.stderr.write(`${options.backends ? `dialing ${options.backends.target}` : `starting ${options.servers} servers`}${bus ? ` on the bus ${bus.bus}` : ''} and ${options.clients} subscribers…\n`);
     const fleet = await createFleet({ telemetry, importSpans }, {
       servers: options.servers, clients: options.clients, topic: options.topic, basePort: options.basePort,
       tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
+      ...(bus ? { bus } : {}), ...(options.backends ? { backends: options.backends } : {}),
     });
     const metrics = createMetricsRequestListener(telemetry.metrics.registry);
     const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost });
@@ -108,12 +131,12 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       await fleet.close();
       throw new Error(`control API cannot listen on ${options.apiHost}:${options.apiPort}: ${(error as Error).message}`);
     }
-    const servers = await fleet.servers.list();
+    const servers = [...await fleet.servers.list(), ...await fleet.external?.list() ?? []];
     const apiPort = (api.server.address() as { port: number }).port;
     const base = `http://${options.apiHost.includes(':') ? `[${options.apiHost}]` : options.apiHost}:${apiPort}`;
     context.stderr.write(
-      `servers: ${servers.map((s) => `${s.id} ${s.address} (pid ${s.pid}, metrics :${s.metrics_port})`).join(', ')}\n` +
-        `warmed ${fleet.warmed.length} of ${options.servers} backends; ${options.clients} subscribers on topic "${options.topic}"\n` +
+      `servers: ${servers.map((s) => `${s.id} ${s.address} (${s.pid === null ? 'external' : `pid ${s.pid}, metrics :${s.metrics_port}`})`).join(', ')}\n` +
+        `warmed ${fleet.warmed.length} of ${servers.length} backends; ${options.clients} subscribers on topic "${options.topic}"\n` +
         `control API ${base}/api (docs ${base}/api/docs, metrics ${base}/metrics); Ctrl-C stops everything\n`,
     );
     await new Promise<void>((resolve) => {
