@@ -41,6 +41,8 @@ export async function startBusServer(deps: RecorderDeps, urls: string, args: rea
 /** A follower's record. */
 export interface Follower {
   events: Event__Output[];
+  /** When each event arrived, epoch ms. */
+  arrivals: number[];
   /** The `streamlab-resume-gap` header, once headers came (undefined: none). */
   gap: Promise<string | undefined>;
   ended: Promise<StreamEnd>;
@@ -53,15 +55,17 @@ export interface Follower {
 export function follow(client: StreamlabClient, topic: string, afterId = 0): Follower {
   const observed = client.subscribe({ topic, count: 0, follow: true, resumeAfterId: afterId });
   const events: Event__Output[] = [];
+  const arrivals: number[] = [];
   const waiters = new Set<() => void>();
   observed.call.on('data', (event: Event__Output) => {
     events.push(event);
+    arrivals.push(Date.now());
     for (const waiter of waiters) waiter();
   });
   const gap = new Promise<string | undefined>((resolve) => observed.call.once('metadata', (headers: Metadata) => resolve(headers.get(RESUME_GAP_HEADER)[0] as string | undefined)));
   const matches = (what: { id?: number; text?: string }) => events.find((event) => (what.id === undefined || event.id >= what.id) && (what.text === undefined || event.text === what.text));
   return {
-    events, gap, ended: observed.ended, cancel: () => observed.cancel(),
+    events, arrivals, gap, ended: observed.ended, cancel: () => observed.cancel(),
     waitFor: (what, boundMs) => new Promise((resolve, reject) => {
       const check = () => {
         const found = matches(what);
