@@ -27,6 +27,7 @@ import { signalProcessFault } from './process-fault.ts';
 import { awaitClientEnd } from './await-client-end.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { RunObserver } from './run-observer.ts';
+import { runBusScenario } from './bus-run.ts';
 
 /** Run options; every field has a default. */
 export interface RunOptions {
@@ -106,6 +107,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
      */
     async run(scenario: Scenario): Promise<ScenarioResult> {
       observer.forget(scenario.name);
+      if (scenario.server?.kind === 'bus') return runBusScenario({ telemetry, eventsOf: (name) => observer.eventsOf(name), ...(deps.importSpans ? { importSpans: deps.importSpans } : {}) }, scenario, options);
       const expect = expectationFor(scenario, deps.faults.name);
       telemetry.causeClock.clear(scenario.name);
       const plan = scenario.server ?? { kind: 'embedded' };

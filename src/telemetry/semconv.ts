@@ -184,6 +184,8 @@ export const EVENT_BUS_RECONNECT = 'bus.reconnect';
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 /** The NATS server a bus event is about (`host:port`). */
 export const ATTR_BUS_SERVER = 'streamlab.bus.server';
+/** Root span of a bus scenario: ms from the bus back (or its leader lost) to the follower's next event. */
+export const ATTR_BUS_RECOVERY_MS = 'streamlab.bus.recovery_ms';
 /** bus.outage: how long the bus was gone, ms. */
 export const ATTR_BUS_OUTAGE_MS = 'streamlab.bus.outage_ms';
 /** Label of {@link METRIC_BUS_PUBLISH_FAILURES}: tick | notify. */

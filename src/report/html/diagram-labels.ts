@@ -17,6 +17,7 @@ export function middleLaneOf(scenario: Scenario): { id: LaneId; label: string } 
   const plan = scenario.server;
   if (plan?.kind === 'process') return { id: 'process', label: 'process (streamlab serve)' };
   if (plan?.kind === 'absent') return { id: 'network', label: 'network (nothing listens)' };
+  if (plan?.kind === 'bus') return { id: 'process', label: 'bus (nats-server)' };
   return { id: 'network', label: 'network (fault proxy)' };
 }
 
