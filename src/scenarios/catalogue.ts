@@ -1,7 +1,8 @@
 /**
  * The scenario catalogue: data only (design §3). The shape of a scenario is in
  * scenario.ts; the core set and the delivery scenario are here, the process-level
- * liveness scenarios in liveness-scenarios.ts, the other endings in ending-scenarios.ts.
+ * liveness scenarios in liveness-scenarios.ts, the bus's failures in bus-scenarios.ts, the
+ * other endings in ending-scenarios.ts.
  */
 import { RPC_KINDS } from '../rpc/method-info.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
@@ -110,7 +111,7 @@ export const ACK_RETRY: Scenario = {
 };
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS, ...BUS_SCENARIOS];
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...BUS_SCENARIOS, ...ENDING_SCENARIOS];
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);

@@ -17,7 +17,7 @@ export function middleLaneOf(scenario: Scenario): { id: LaneId; label: string } 
   const plan = scenario.server;
   if (plan?.kind === 'process') return { id: 'process', label: 'process (streamlab serve)' };
   if (plan?.kind === 'absent') return { id: 'network', label: 'network (nothing listens)' };
-  if (plan?.kind === 'bus') return { id: 'process', label: 'bus (nats-server)' };
+  if (plan?.kind === 'bus') return { id: 'process', label: 'process (nats-server: the bus)' };
   return { id: 'network', label: 'network (fault proxy)' };
 }
 
