@@ -19,6 +19,7 @@ import type { NatsConnection, Status } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { createBackoff } from '../fleet/backoff.ts';
+import { withTimeout } from '../core/deferred.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import * as sc from '../telemetry/semconv.ts';
@@ -146,12 +147,13 @@ export async function connectBus(deps: BusConnectionDeps, options: BusConnection
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    /** Closes the connection (pending publishes are flushed first). Idempotent. */
+    /** Closes the connection: pending publishes are flushed first, for at most 2 s (a lost bus cannot take them). Idempotent. */
     async close(): Promise<void> {
       if (nc.isClosed()) return;
-      await nc.drain().catch(() => nc.close());
+      const drained = await withTimeout(nc.drain().then(() => true, () => false), 2_000, false);
+      if (!drained) await nc.close().catch(() => undefined);
       outage?.span.end();
-      deps.metrics.connected.set(labels, 0);
+      deps.metrics.connected.remove(labels);
     },
   };
 }

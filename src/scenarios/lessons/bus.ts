@@ -22,7 +22,7 @@ export const BUS_LESSONS: Readonly<Record<string, Lesson>> = {
       server: 'grpc-js reports nothing either; the NATS client emits `disconnect`, then `reconnect`, and its JetStream consumer would only re-pull on the consumer the restarted server kept on disk, with no pull waiting.',
       misleads: 'A pause in a stream looks like a quiet topic. And a consumer left to its library can stall until its heartbeats miss (with the 30 s default pull expiry, about 45 s) while every connection reads healthy.',
     },
-    streamlab: 'The server recreates each topic consumer after its last id on every reconnect, and whenever two idle heartbeats are missed (`--bus-expires-ms`); the runner checks the ids (0 gaps, 0 duplicates) and bounds the pause by those settings (reconnect wait + expiry + two ticks + 1 s of slack), not by a library default. The server records `streamlab_bus_disconnects_total`, `streamlab_bus_outage_seconds` and a `bus.outage` span.',
+    streamlab: 'The server recreates each topic consumer after its last id on every reconnect, and whenever two idle heartbeats are missed (`--bus-expires-ms`); the runner checks the ids (0 gaps, 0 duplicates) and bounds the pause by those settings (reconnect wait + expiry + two ticks + 2 s of slack), not by a library default. The server records `streamlab_bus_disconnects_total`, `streamlab_bus_outage_seconds` and a `bus.outage` span.',
     jaeger: 'Operation `scenario bus-restart`: the root span carries `streamlab.bus.recovery_ms`; the CLIENT span ends `streamlab.end_cause=completed` with 20 messages, and the SERVER span of service `streamlab-server-process` too. In the same service, a `bus.outage` span with events `bus.disconnect` and `bus.reconnect` and `messaging.system=nats` covers the outage.',
     grafana: `Dashboard ${FAILURE_MODES}, panel "End causes per scenario: client | server": \`completed\` on both sides. On the ${FLEET} dashboard a bus outage leaves "Reconnects/s by end cause (1m)" flat and "Resume gap and duplicate events (5m)" at 0: the subscribers never noticed.`,
     alert: {
@@ -35,7 +35,7 @@ export const BUS_LESSONS: Readonly<Record<string, Lesson>> = {
     wire: [
       'A 3-node JetStream cluster holds the topic\'s stream in 3 replicas; one node is the stream\'s leader, which orders every write.',
       'The client follows the topic on a `serve --bus` child; after 5 events the runner SIGKILLs the stream\'s leader.',
-      'The two replicas left keep a quorum but need a new leader: nats-server\'s raft election timeout is 4 to 9 s. Until then no publish is acknowledged, so no tick gets an id.',
+      'The two replicas left keep a quorum but need a new leader: a replica campaigns after 4 to 9 s without the leader\'s heartbeat, then 0.1 to 0.8 s more (nats-server\'s raft). Until then no publish is acknowledged, so no tick gets an id.',
       'A new leader is elected; publishes resume with the next sequence number, and the server\'s consumer (recreated after its last id if its heartbeats stopped) delivers it.',
     ],
     library: {
@@ -44,7 +44,7 @@ export const BUS_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'The broker is a cluster, so it looks highly available; yet every write stops for the election, and a consumer that lived on the dead node can wait forever on a pull nobody answers.',
     },
     streamlab: 'Ids are the stream\'s sequence numbers, which the new leader continues: 0 gaps, 0 duplicates. A consumer that missed two heartbeats is recreated after its last id. The runner measures the pause from the kill to the next event and bounds it by the election timeout plus the bus settings.',
-    jaeger: 'Operation `scenario bus-leader-loss`: `streamlab.bus.recovery_ms` on the root span is the pause (about 5 to 7 s), and both RPC spans end `streamlab.end_cause=completed`; the SERVER span is in service `streamlab-server-process`.',
+    jaeger: 'Operation `scenario bus-leader-loss`: `streamlab.bus.recovery_ms` on the root span is the pause (about 5 to 10 s), and both RPC spans end `streamlab.end_cause=completed`; the SERVER span is in service `streamlab-server-process`.',
     grafana: `Dashboard ${FAILURE_MODES}, panel "End causes per scenario: client | server": \`completed\` on both sides, the leader loss invisible in the end causes.`,
     alert: null,
     quiet: 'No rule fires: the server may not even lose its connection, and a leader election is over in seconds. A cluster that cannot elect a leader (quorum lost) stops every publish: the NATS servers\' own health then, and FleetBusDisconnected for servers whose connection went with the nodes.',
