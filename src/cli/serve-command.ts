@@ -35,6 +35,7 @@ interface ServeOptions extends LogOptions, BusOptions {
   tickMs: number;
   history: number;
   messageEvents: number;
+  reportEvents: boolean;
 }
 
 /**
@@ -81,6 +82,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--topics <source>', 'who numbers topic events without --bus: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
     .addOption(new Option('--tick-ms <ms>', 'with --topics local or --bus: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
+    .addOption(new Option('--no-report-events', 'with a parent process: forward stream ends only, not every lifecycle event (the servers of a fleet on the bus)').hideHelp())
     .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
   addBusOptions(command, context);
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
@@ -89,7 +91,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     const reporter = context.parent
       ? createParentReporter({
         link: context.parent, causeClock, flushSpans: () => context.spans.forceFlush(),
-        activeStreams: () => openCalls(), events: options.topics !== 'parent' && !options.bus,
+        activeStreams: () => openCalls(), events: options.topics !== 'parent' && options.reportEvents,
       })
       : undefined;
     if (context.parent) {

@@ -133,7 +133,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
           else void deps.relay.publish(message.topic, message.text).then(({ delivered }) => child.send({ type: 'published', id: message.id, delivered }));
         },
       }, {
-        port: ports[slot]!, ...(bus ? { extraArgs: busArgs(bus) } : { topics: 'parent' as const }), ...(options.host ? { host: options.host } : {}), messageEvents: options.messageEvents ?? FLEET_MESSAGE_EVENTS, keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
+        port: ports[slot]!, ...(bus ? { extraArgs: [...busArgs(bus), '--no-report-events'] } : { topics: 'parent' as const }), ...(options.host ? { host: options.host } : {}), messageEvents: options.messageEvents ?? FLEET_MESSAGE_EVENTS, keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
         shutdownGraceMs: options.shutdownGraceMs ?? 1_000, startTimeoutMs: START_TIMEOUT_MS, ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
       }).finally(() => starting.delete(slot));
       ports[slot] = child.address.port;

@@ -20,7 +20,7 @@ import type { ServerProcess } from '../faults/server-process.ts';
 import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
 import type { CauseClock } from '../telemetry/cause-clock.ts';
 import { nowMs } from '../telemetry/lifecycle-event.ts';
-import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
+import type { LifecycleEvent, LifecycleObserver, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { RecorderDeps } from '../telemetry/stream-recorder.ts';
 import * as sc from '../telemetry/semconv.ts';
@@ -54,13 +54,13 @@ export interface BusRunOptions {
 const BUS_EXPIRES_MS = 1_000;
 const BUS_RECONNECT_WAIT_MS = 100;
 
-/** Starts the bus and the `serve --bus` child; `server.onEnd` receives the child's stream ends. */
-async function openBus(fault: BusFault, settings: BusRunSettings, options: BusRunOptions, deps: BusRunDeps, onEnd: (end: StreamEnd) => void) {
+/** Starts the bus and the `serve --bus` child; `server` receives the child's lifecycle records. */
+async function openBus(fault: BusFault, settings: BusRunSettings, options: BusRunOptions, deps: BusRunDeps, server: Required<Pick<LifecycleObserver, 'onEvent' | 'onEnd'>>) {
   const dir = mkdtempSync(join(tmpdir(), 'streamlab-bus-scenario-'));
   let bus: NatsBus | undefined;
   try {
     bus = await startNatsBus({ nodes: fault.kind === 'leader-loss' ? 3 : 1, dir });
-    const child = await startServerProcess({ observer: { onEnd }, importSpans: deps.importSpans ?? (() => {}) }, {
+    const child = await startServerProcess({ observer: server, importSpans: deps.importSpans ?? (() => {}) }, {
       keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       extraArgs: busArgs({ bus: bus.urls, tickMs: settings.tickMs, history: 1_000, replicas: fault.kind === 'leader-loss' ? 3 : 1, expiresMs: settings.expiresMs, reconnectWaitMs: settings.reconnectWaitMs }),
     });
@@ -83,7 +83,11 @@ export async function runBusScenario(deps: BusRunDeps, scenario: Scenario, optio
   const settings: BusRunSettings = { tickMs: scenario.call?.intervalMs ?? options.intervalMs, expiresMs: BUS_EXPIRES_MS, reconnectWaitMs: BUS_RECONNECT_WAIT_MS };
   telemetry.causeClock.clear(scenario.name);
   const serverEnd = createDeferred<StreamEnd>();
-  const { bus, child, dir } = await openBus(fault, settings, options, deps, (end) => end.scenario === scenario.name && serverEnd.resolve(end));
+  const serverEvents: LifecycleEvent[] = [];
+  const { bus, child, dir } = await openBus(fault, settings, options, deps, {
+    onEvent: (event) => void (event.scenario === scenario.name && serverEvents.push(event)),
+    onEnd: (end) => void (end.scenario === scenario.name && serverEnd.resolve(end)),
+  });
   const client = createStreamlabClient(telemetry, { target: `${child.address.host}:${child.address.port}`, keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs });
   const startedAtMs = nowMs();
   const root = telemetry.tracer.startSpan(sc.scenarioSpanName(scenario.name), {
@@ -134,7 +138,7 @@ export async function runBusScenario(deps: BusRunDeps, scenario: Scenario, optio
       ...(log.cause.settled ? { causeAtMs: await log.cause.promise } : {}),
       actions: [...log.actions].sort((a, b) => a.atMs - b.atMs),
       startedAtMs,
-      events: deps.eventsOf?.(scenario.name) ?? [],
+      events: [...deps.eventsOf?.(scenario.name) ?? [], ...serverEvents].sort((a, b) => a.atMs - b.atMs),
     };
   } finally {
     root.end();
