@@ -44,8 +44,8 @@ export function parseBackendsTarget(value: string): BackendsTarget {
 }
 
 /**
- * The addresses behind `target` now, `host:port`, sorted (a DNS name is resolved again on
- * every call; a name that does not resolve gives none).
+ * The addresses behind `target` now, `host:port`: an `ipv4:` list in its order; a DNS name
+ * resolved again on every call, sorted (none when it does not resolve).
  */
 export async function resolveBackends(target: BackendsTarget): Promise<string[]> {
   if (target.kind === 'ipv4') return [...target.addresses];
