@@ -128,7 +128,7 @@ function runStorm(arm: Arm): StormResult {
 }
 
 /** One round of the bus arm: a fresh nats-server, the fan-out through the relay and through it (order rotating), the storm on it. */
-async function runBus(round: number): Promise<{ relay: BusFanoutResult; bus: BusFanoutResult; storm: StormResult }> {
+async function runBus(round: number): Promise<{ relay: BusFanoutResult; bus: BusFanoutResult; storm: StormResult | string }> {
   const dir = mkdtempSync(join(os.tmpdir(), 'streamlab-bench-bus-'));
   const nats = await startNatsBus({ nodes: 1, dir });
   try {
@@ -137,7 +137,13 @@ async function runBus(round: number): Promise<{ relay: BusFanoutResult; bus: Bus
     process.stderr.write(`  round ${round + 1}/${rounds}: bus arm: fan-out through the relay and the bus, storm on the bus…\n`);
     const results: Partial<Record<'relay' | 'bus', BusFanoutResult>> = {};
     for (const through of round % 2 === 0 ? ['relay', 'bus'] as const : ['bus', 'relay'] as const) results[through] = fanout(through);
-    return { relay: results.relay!, bus: results.bus!, storm: runScript<StormResult>('bench/fleet/storm-streamlab.ts', execArgv, { ...env, BENCH_FLEET_BUS: nats.urls }) };
+    let storm: StormResult | string;
+    try {
+      storm = runScript<StormResult>('bench/fleet/storm-streamlab.ts', execArgv, { ...env, BENCH_FLEET_BUS: nats.urls });
+    } catch (error) {
+      storm = (error as Error).message; // reported as a failed round, beside the fan-out figures
+    }
+    return { relay: results.relay!, bus: results.bus!, storm };
   } finally {
     await nats.close();
     rmSync(dir, { recursive: true, force: true });
@@ -230,11 +236,13 @@ if (parts.has('bus')) {
   row('notify -> last receipt, s', m((r) => median(r.relay.lastReceiptMs)) / 1000, m((r) => median(r.bus.lastReceiptMs)) / 1000);
   row('notify -> reply, s', m((r) => median(r.relay.replyMs)) / 1000, m((r) => median(r.bus.replyMs)) / 1000);
   for (const through of ['relay', 'bus'] as const) console.log(`  ${through.padEnd(9)} each Notify, s: ${buses.flatMap((r) => r[through].lastReceiptMs.map((ms) => (ms / 1000).toFixed(3))).join(', ')}`);
-  const storm = buses.map((r) => r.storm);
+  const failed = buses.flatMap((r) => (typeof r.storm === 'string' ? [r.storm] : []));
+  const storm = buses.flatMap((r) => (typeof r.storm === 'string' ? [] : [r.storm]));
   const relayRecover = storms.streamlab.length ? `; the relay's (streamlab storm above) ${(median(storms.streamlab.map((r) => r.recoverMs)) / 1000).toFixed(2)} s` : '';
   console.log(`reconnect storm on the bus: ${fmt(FLEET_SIZES.storm)} subscribers over ${FLEET_SIZES.stormServers} serve --bus, ticking every ${FLEET_SIZES.stormTickMs} ms, one server SIGKILLed`);
   console.log(`  kill -> all streaming again, s  ${(median(storm.map((r) => r.recoverMs)) / 1000).toFixed(2)}${relayRecover}`);
-  console.log(`  gaps ${storm.map((r) => r.gaps).join('/')}, duplicates ${storm.map((r) => r.duplicates).join('/')} (goal 0 / 0: ${storm.every((r) => r.gaps === 0 && r.duplicates === 0) ? 'met' : 'MISSED'}); spread after: ${JSON.stringify(storm.at(-1)?.spread ?? {})}`);
+  console.log(`  gaps ${storm.map((r) => r.gaps).join('/')}, duplicates ${storm.map((r) => r.duplicates).join('/')} (goal 0 / 0: ${storm.length > 0 && storm.every((r) => r.gaps === 0 && r.duplicates === 0) ? 'met' : 'MISSED'}); spread after: ${JSON.stringify(storm.at(-1)?.spread ?? {})}`);
+  for (const message of failed) console.log(`  a storm round FAILED: ${message.split('\n')[0]}`);
 }
 console.log(`\nbench:fleet took ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
 process.exit(0);
