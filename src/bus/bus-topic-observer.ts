@@ -5,6 +5,7 @@
  * topic's last id. It reads from the stream's end on (no history), and announces nothing:
  * it is no server, and the Notify census does not wait for it.
  */
+import { jetstream } from '@nats-io/jetstream';
 import { connectBus } from './bus-connection.ts';
 import { BUS_DEFAULTS } from './bus-topics.ts';
 import type { BusTopicsOptions } from './bus-topics.ts';
@@ -25,6 +26,8 @@ export async function createBusTopicObserver(deps: RecorderDeps, options: BusTop
   const bus = await connectBus({ metrics: deps.metrics.bus, tracer: deps.tracer, logger: deps.logger }, {
     servers: parseBusUrls(settings.bus), label: settings.bus, name: 'streamlab fleet', reconnectWaitMs: settings.reconnectWaitMs, connectTimeoutMs: settings.connectTimeoutMs,
   });
+  // As the servers' consumers: requests bounded by the expiry (bus-topic-source.ts).
+  const consumerJs = jetstream(bus.nc, { timeout: settings.expiresMs });
   const consumers = new Map<string, Promise<TopicConsumer | undefined>>();
   let closed = false;
 
@@ -32,7 +35,7 @@ export async function createBusTopicObserver(deps: RecorderDeps, options: BusTop
     while (!closed) {
       try {
         const info = await ensureTopicStream(bus.jsm, topic, { history: settings.history, replicas: settings.replicas });
-        const consumer = startTopicConsumer({ js: bus.js, logger: deps.logger, onReconnect: (listener) => bus.onStatus((status) => status.type === 'reconnect' && listener()), onEvent: (event) => onEvent(topic, event) }, topic, {
+        const consumer = startTopicConsumer({ js: consumerJs, logger: deps.logger, onReconnect: (listener) => bus.onStatus((status) => status.type === 'reconnect' && listener()), onEvent: (event) => onEvent(topic, event) }, topic, {
           expiresMs: settings.expiresMs, retryMs: settings.reconnectWaitMs, afterId: info.state.last_seq,
         });
         await consumer.started;

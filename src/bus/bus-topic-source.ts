@@ -9,6 +9,7 @@
  *   numbered twice), then its `delivered` is gathered from every server (delivery-census.ts).
  */
 import { status as Status } from '@grpc/grpc-js';
+import { jetstream } from '@nats-io/jetstream';
 import { StreamlabError } from '../core/errors.ts';
 import { withTimeout } from '../core/deferred.ts';
 import type { TopicEvent, TopicLog } from '../server/services/topic-log.ts';
@@ -70,7 +71,13 @@ export function createBusTopicSource(deps: BusTopicSourceDeps, options: BusTopic
   const { bus, log } = deps;
   const topics = new Map<string, TopicState>();
   const ensured = new Map<string, Promise<unknown>>();
-  const ticker = createBusTicker({ js: bus.js, metrics: deps.metrics, connected: () => bus.connected }, options.tickMs, options.publishTimeoutMs);
+  // A tick waits for its ack no longer than two ticks (at least 1 s): one sent to a leader that
+  // just died would otherwise hold the topic's next ticks for the whole Notify timeout.
+  const tickTimeoutMs = Math.min(options.publishTimeoutMs, Math.max(1_000, 2 * options.tickMs));
+  const ticker = createBusTicker({ js: bus.js, metrics: deps.metrics, connected: () => bus.connected }, options.tickMs, tickTimeoutMs);
+  // Consumers are (re)created with requests bounded by their expiry, not the 5 s API timeout:
+  // during a stream leader's election each attempt fails fast and the next one follows.
+  const consumerJs = jetstream(bus.nc, { timeout: options.expiresMs });
   let notifies = 0;
   let closed = false;
   const unavailable = (what: string) => new StreamlabError(Status.UNAVAILABLE, `the bus ${bus.label} ${what}`);
@@ -111,7 +118,7 @@ export function createBusTopicSource(deps: BusTopicSourceDeps, options: BusTopic
           await new Promise((resolve) => setTimeout(resolve, options.retryMs));
         }
       }
-      consumer = startTopicConsumer({ js: bus.js, logger: deps.logger, onReconnect: (listener) => bus.onStatus((status) => status.type === 'reconnect' && listener()), onEvent: (event) => onEvent(topic, partial, event) }, topic, { expiresMs: options.expiresMs, retryMs: options.retryMs });
+      consumer = startTopicConsumer({ js: consumerJs, logger: deps.logger, onReconnect: (listener) => bus.onStatus((status) => status.type === 'reconnect' && listener()), onEvent: (event) => onEvent(topic, partial, event) }, topic, { expiresMs: options.expiresMs, retryMs: options.retryMs });
       await consumer.started;
       ticker.watch(topic);
     })();

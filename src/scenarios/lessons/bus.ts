@@ -44,7 +44,7 @@ export const BUS_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'The broker is a cluster, so it looks highly available; yet every write stops for the election, and a consumer that lived on the dead node can wait forever on a pull nobody answers.',
     },
     streamlab: 'Ids are the stream\'s sequence numbers, which the new leader continues: 0 gaps, 0 duplicates. A consumer that missed two heartbeats is recreated after its last id. The runner measures the pause from the kill to the next event and bounds it by the election timeout plus the bus settings.',
-    jaeger: 'Operation `scenario bus-leader-loss`: `streamlab.bus.recovery_ms` on the root span is the pause (about 5 to 10 s), and both RPC spans end `streamlab.end_cause=completed`; the SERVER span is in service `streamlab-server-process`.',
+    jaeger: 'Operation `scenario bus-leader-loss`: `streamlab.bus.recovery_ms` on the root span is the pause (about 4 to 9 s), and both RPC spans end `streamlab.end_cause=completed`; the SERVER span is in service `streamlab-server-process`.',
     grafana: `Dashboard ${FAILURE_MODES}, panel "End causes per scenario: client | server": \`completed\` on both sides, the leader loss invisible in the end causes.`,
     alert: null,
     quiet: 'No rule fires: the server may not even lose its connection, and a leader election is over in seconds. A cluster that cannot elect a leader (quorum lost) stops every publish: the NATS servers\' own health then, and FleetBusDisconnected for servers whose connection went with the nodes.',
