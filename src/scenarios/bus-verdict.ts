@@ -19,7 +19,7 @@ export interface BusRunSettings {
 /**
  * Longest JetStream stream-leader election, ms. nats-server 2.15's raft (server/raft.go, not
  * configurable): a follower campaigns when no heartbeat came for its election timeout, drawn
- * between 4 and 9 s, after a campaign delay of 0.1 to 0.8 s. Measured 4.5 to 10 s from the
+ * between 4 and 9 s, after a campaign delay of 0.1 to 0.8 s. Measured 4.2 to 8.8 s from the
  * kill to the next event on this project's machines.
  */
 export const ELECTION_MAX_MS = 9_800;
