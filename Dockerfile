@@ -25,6 +25,10 @@ COPY --chown=node:node package.json package-lock.json ./
 COPY --chown=node:node proto ./proto
 RUN npm ci --omit=dev && npm cache clean --force
 
+# nats-server (a static Go binary, the version compose's bus runs) for the bus scenarios
+# (`streamlab run bus-restart bus-leader-loss`, `drive --scenarios all`), which start their own.
+COPY --from=nats:2.15.2-alpine /usr/local/bin/nats-server /usr/local/bin/nats-server
+
 COPY --chown=node:node tsconfig.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node src ./src

@@ -17,11 +17,13 @@
  * | STREAMLAB_MOCK_MAX_STATE_BYTES   | integer ≥ 1    | 1048576 (`mock --max-state-bytes`)       |
  * | STREAMLAB_MOCK_MAX_MESSAGE_BYTES | integer ≥ 1    | 4194304 (`mock --max-message-bytes`)     |
  * | STREAMLAB_API_TOKEN              | ≥ 16 of A-Z a-z 0-9 - . _ ~ + / | none (`fleet --api-token`; empty: none) |
+ * | STREAMLAB_BUS         | nats://HOST:PORT[,…] | none (`serve --bus`, `fleet --bus`)    |
  * OTEL_* variables are read by the OpenTelemetry SDK (src/instrumentation.ts).
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
 import type { LogFormat, LogLevel } from './telemetry/logger.ts';
 import { isValidToken, TOKEN_RULE } from './fleet/api-access.ts';
+import { parseBusUrls } from './bus/bus-url.ts';
 
 /** The validated environment configuration. */
 export interface EnvConfig {
@@ -34,6 +36,8 @@ export interface EnvConfig {
   scenarioLabels: string[];
   /** STREAMLAB_API_TOKEN: the fleet control API's bearer token (`fleet --api-token` wins). */
   apiToken?: string;
+  /** `STREAMLAB_BUS`: the default of `--bus` (validated); absent when unset. */
+  bus?: string;
 }
 
 /** A scenario name that may become a label value: letters, digits, `.`, `_`, `-`, 1 to 64 characters. */
@@ -113,11 +117,20 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
   const apiToken = env.STREAMLAB_API_TOKEN === '' ? undefined : env.STREAMLAB_API_TOKEN;
   // The value is a secret: the message does not repeat it.
   if (apiToken !== undefined && !isValidToken(apiToken)) throw new ConfigError(`STREAMLAB_API_TOKEN is not allowed: use ${TOKEN_RULE}`);
+  const bus = env.STREAMLAB_BUS;
+  if (bus !== undefined) {
+    try {
+      parseBusUrls(bus);
+    } catch (error) {
+      throw new ConfigError(`STREAMLAB_BUS="${bus}" is not allowed: ${(error as Error).message}`);
+    }
+  }
   return {
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
     mock: mockEnv(env),
     scenarioLabels: env.STREAMLAB_SCENARIO_LABELS === undefined ? [] : parseScenarioLabels('STREAMLAB_SCENARIO_LABELS', env.STREAMLAB_SCENARIO_LABELS),
     ...(apiToken === undefined ? {} : { apiToken }),
+    ...(bus === undefined ? {} : { bus }),
   };
 }

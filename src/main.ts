@@ -72,6 +72,7 @@ const context: CliContext = {
   mockDefaults: env.mock,
   scenarioLabels: env.scenarioLabels,
   ...(env.apiToken ? { apiToken: env.apiToken } : {}),
+  ...(env.bus ? { bus: env.bus } : {}),
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),
   setExitCode: (code) => void (exitCode = code),

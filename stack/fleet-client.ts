@@ -7,6 +7,9 @@
 /** A server as GET /api/servers lists it. */
 export interface FleetServer { id: string; address: string; pid: number; state: string; streams: number | null; metrics_port: number }
 
+/** An external server as GET /api/servers lists it (`fleet --backends`). */
+export interface ExternalServer { id: string; address: string; pid: null; state: 'external'; streams: null; metrics_port: null }
+
 /** A subscriber as GET /api/clients lists it. */
 export interface FleetClient {
   id: string; topic: string; state: string; backend: string | null; received: number;
@@ -54,6 +57,8 @@ export function fleetClient(baseUrl: string) {
   }
   return {
     servers: () => call<FleetServer[]>('GET', '/api/servers'),
+    /** GET /api/servers of a fleet run with --backends. */
+    externalServers: () => call<ExternalServer[]>('GET', '/api/servers'),
     clients: () => call<FleetClient[]>('GET', '/api/clients'),
     /** DELETE /api/servers/:id?mode=kill: SIGKILLs it, answers once it exited. */
     killServer: (id: string) => call<FleetServer>('DELETE', `/api/servers/${encodeURIComponent(id)}?mode=kill`),

@@ -9,6 +9,8 @@
 #     toxiproxy-server    Toxiproxy v2.12.0 (+ toxiproxy-cli)
 #     grpcurl             grpcurl v1.9.4 (go install), for the admin services test (npm test)
 #     ghz                 ghz v0.121.0 (go install), the load baseline of npm run bench:load (not in all)
+#     nats-server         NATS server v2.15.2 with JetStream (go install), the bus of `--bus`
+#                         (issue 18): its tests, the bus scenarios and the stack test's bus profile
 #     prometheus promtool symlinks to Debian's prometheus package (2.42 on Debian 12, not v3)
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
 #     chromium            symlink to Debian's chromium, the browser the HTML report tests drive
@@ -18,7 +20,7 @@
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|chromium|prometheus|compose|kube|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|nats|chromium|prometheus|compose|kube|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
 #        optional, for checking the configs against the version compose runs; and but kube,
 #        which only npm run test:k8s needs and which it installs itself)
@@ -47,6 +49,7 @@ PROMETHEUS3_MODULE_VERSION="v0.315.0"  # = prom/prometheus:v3.15.0 in compose (o
 GRPCURL_VERSION="v1.9.4"     # the latest fullstorydev/grpcurl release on the Go module proxy when pinned
 GHZ_VERSION="v0.121.0"       # bojand/ghz, the load baseline of `npm run bench:load` (issue 15)
 KUBE_VERSION="v1.36.3"       # k8s.io/kubernetes; its staging modules are published as k8s.io/* v0.36.3
+NATS_VERSION="v2.15.2"       # = nats:2.15.2-alpine in compose (profile bus)
 
 mkdir -p "$BIN" "$LOGS"
 # One install at a time per cache (two test runs starting together would share src/ dirs).
@@ -198,6 +201,18 @@ install_ghz() {
   log "ghz: $("$BIN/ghz" --version 2>&1)"
 }
 
+# nats-server: the JetStream broker of `--bus` (src/bus/); the bus tests, the scenarios
+# bus-restart and bus-leader-loss, the bus bench arm and the stack test's bus profile run it.
+install_nats() {
+  if have nats-server "$NATS_VERSION"; then log "nats-server: cached ($NATS_VERSION)"; return; fi
+  need_go
+  local gobin="$TOOLS_DIR/gobin/nats"
+  timed nats env GOBIN="$gobin" go install "github.com/nats-io/nats-server/v2@$NATS_VERSION"
+  install -m 0755 "$gobin/nats-server" "$BIN/nats-server"
+  mark nats-server "$NATS_VERSION"
+  log "nats-server: $("$BIN/nats-server" --version 2>&1)"
+}
+
 # apt_tool PKG BIN...: link Debian package binaries into $BIN, installing PKG if missing.
 apt_tool() {
   local pkg="$1"; shift
@@ -322,7 +337,7 @@ install_kube() {
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl otelcol jaeger)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl nats otelcol jaeger)
   local t
   for t in "${what[@]}"; do
     case "$t" in
@@ -331,6 +346,7 @@ main() {
       toxiproxy) install_toxiproxy ;;
       grpcurl) install_grpcurl ;;
       ghz) install_ghz ;;
+      nats) install_nats ;;
       chromium) install_chromium ;;
       prometheus) install_prometheus ;;
       compose) install_compose ;;

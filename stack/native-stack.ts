@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync, cpSync } fro
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { composeService, withOptions } from './compose-service.ts';
+import { BUS_PROMETHEUS_HOSTS } from './native-bus.ts';
 
 /** Native ports: Jaeger keeps its defaults (as in compose); everything else moves out of its way. */
 export const PORTS = {
@@ -94,6 +95,7 @@ export const PROMETHEUS_HOSTS: Readonly<Record<string, string>> = {
   'jaeger:8888': `127.0.0.1:${PORTS.jaegerMetrics}`,
   'fleet:7080': `127.0.0.1:${PORTS.fleetApi}`,
   'localhost:9090': `127.0.0.1:${PORTS.prometheus}`,
+  ...BUS_PROMETHEUS_HOSTS,
 };
 
 /**

@@ -4,7 +4,8 @@
  * mounts; server and driver run as compose runs them (the driver's loop includes the
  * delivery scenario ack-retry), and so does the fleet of the compose profile `fleet` (its
  * command read from docker-compose.yml, hosts and ports made native). Then we assert what a
- * user of `docker compose --profile fleet up` would see.
+ * user of `docker compose --profile fleet up` would see. Last, the profile `bus` (issue 18):
+ * a native nats-server, three `serve --bus` and the fleet controller against them.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +23,7 @@ import type { Service } from './native-stack.ts';
 import { findTraces } from './jaeger-api.ts';
 import type { SpanSummary } from './jaeger-api.ts';
 import { fleetClient, summarise } from './fleet-client.ts';
+import { BUS_PORTS, nativeBus } from './native-bus.ts';
 import type { FleetClient, FleetServer } from './fleet-client.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -380,4 +382,69 @@ test('the built collector validates otel/collector.yaml', () => {
 
 test('docker-compose.yml validates', () => {
   execFileSync(join(BIN, 'docker-compose'), ['-f', join(ROOT, 'docker-compose.yml'), 'config', '-q'], { cwd: ROOT, stdio: 'pipe' });
+});
+
+/**
+ * The compose profile `bus`, natively. Started by its first test, after the fleet's tests:
+ * its controller's subscribers would add to the sums those assert on.
+ */
+const BUS = nativeBus(ROOT, logDir, appOtelEnv);
+const busFleet = fleetClient(`http://127.0.0.1:${BUS_PORTS.fleetBusApi}`);
+const busFleetArgs = BUS.find((spec) => spec.name === 'fleet-bus')!.args;
+const BUS_CLIENTS = Number(busFleetArgs[busFleetArgs.indexOf('--clients') + 1]);
+const busAddresses = BUS_PORTS.servers.map((port) => `127.0.0.1:${port}`);
+
+/** Starts one process of the profile (again, for nats). */
+async function startBusService(name: string): Promise<Service> {
+  const spec = BUS.find((candidate) => candidate.name === name)!;
+  const service = await startService({ name, command: name === 'nats' ? join(BIN, 'nats-server') : node, cwd: ROOT, args: spec.args, env: spec.env, readyUrl: spec.readyUrl }, logDir);
+  services.push(service);
+  return service;
+}
+
+test(`bus (compose profile bus): ${BUS_CLIENTS} subscribers of fleet-bus stream over the three serve --bus it did not start, listed as external; a Notify reaches every one`, async () => {
+  for (const spec of BUS) await startBusService(spec.name);
+  const servers = await busFleet.externalServers();
+  assert.deepEqual(servers.map((server) => [server.state, server.pid]), busAddresses.map(() => ['external', null]), 'GET /api/servers');
+  assert.deepEqual(servers.map((server) => server.address).sort(), [...busAddresses].sort());
+  let clients: FleetClient[] = [];
+  await pollUntil(async () => {
+    clients = await busFleet.clients();
+    const summary = summarise(clients);
+    return summary.streaming === BUS_CLIENTS && summary.perBackend.size === busAddresses.length;
+  }, Date.now() + FLEET_WAIT_MS, `fleet-bus: not ${BUS_CLIENTS} streaming over ${busAddresses.length} backends: ${JSON.stringify([...summarise(clients).perBackend])}`);
+  assert.deepEqual(await busFleet.notify(clients[0]!.topic, 'over the bus'), { delivered: BUS_CLIENTS }, 'the census counts the subscribers of every server');
+});
+
+test('bus: a bus server killed, then the bus itself killed and restarted: every subscriber streams again with 0 gaps and 0 duplicates, and Prometheus sees the bus', async () => {
+  const victim = services.find((service) => service.name === 'bus-server-1')!;
+  const victimAddress = busAddresses[0]!;
+  victim.child.kill('SIGKILL');
+  let clients: FleetClient[] = [];
+  await pollUntil(async () => {
+    clients = await busFleet.clients();
+    const summary = summarise(clients);
+    return summary.streaming === BUS_CLIENTS && !summary.perBackend.has(victimAddress);
+  }, Date.now() + FLEET_WAIT_MS, `fleet-bus: not all streaming on the servers left: ${JSON.stringify(summarise(clients))}`);
+  const nats = services.find((service) => service.name === 'nats')!;
+  const before = Math.max(...clients.map((client) => client.last_event_id));
+  nats.child.kill('SIGKILL');
+  await new Promise((resolve) => nats.child.once('exit', resolve));
+  await startBusService('nats');
+  await pollUntil(async () => {
+    clients = await busFleet.clients();
+    return clients.every((client) => client.state === 'streaming' && client.last_event_id > before + 3);
+  }, Date.now() + FLEET_WAIT_MS, `fleet-bus: not every subscriber past event ${before + 3} after the bus restart: ${JSON.stringify(clients.slice(0, 3))}`);
+  const summary = summarise(clients);
+  assert.equal(summary.gaps, 0, 'gaps');
+  assert.equal(summary.duplicates, 0, 'duplicates');
+  const missing = await pollForMissing(async () => {
+    const connected = await instant('streamlab_bus_connected{job="bus"} == 1');
+    const disconnects = await instant('sum(streamlab_bus_disconnects_total{job="bus"})');
+    return [
+      ...(connected.length === 3 ? [] : [`streamlab_bus_connected{job="bus"} == 1 on ${connected.map((s) => s.metric.instance).join(', ') || 'none'}, want the 2 servers left and fleet-bus`]),
+      ...((disconnects[0]?.value ?? 0) >= 3 ? [] : [`sum(streamlab_bus_disconnects_total{job="bus"}) = ${disconnects[0]?.value}, want ≥ 3 (each process lost the bus once)`]),
+    ];
+  }, Date.now() + DATA_WAIT_MS);
+  assert.deepEqual(missing, [], `in Prometheus after ${DATA_WAIT_MS / 1000} s`);
 });

@@ -21,6 +21,8 @@ export const FLEET_SIZES = {
   stormServers: Number(process.env.BENCH_FLEET_STORM_SERVERS ?? 3),
   /** Tick of the storm's topic, ms: the events a subscriber can miss while it is away. */
   stormTickMs: Number(process.env.BENCH_FLEET_STORM_TICK_MS ?? 100),
+  /** Subscribers of the bus arm's fan-out, over 3 servers (issue 18: 10,000). */
+  busStreams: Number(process.env.BENCH_FLEET_BUS_STREAMS ?? 10_000),
 } as const;
 
 /** The topic of the idle subscribers and of the storm. */
@@ -257,6 +259,16 @@ export interface StormResult {
   duplicates: number;
   /** Subscribers per surviving backend after the storm. */
   spread: Record<string, number>;
+}
+
+/** What the bus arm's fan-out prints as its last stdout line (bench/fleet/fanout-fleet.ts). */
+export interface BusFanoutResult {
+  subscribers: number;
+  servers: number;
+  /** Each Notify: the call → the last subscriber's receipt, ms. */
+  lastReceiptMs: number[];
+  /** Each Notify: the call → its reply (the relay's or the bus census's count), ms. */
+  replyMs: number[];
 }
 
 /** The timing part of a {@link StormResult} from the affected subscribers' paths. */

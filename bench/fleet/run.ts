@@ -12,6 +12,10 @@
  * 3. Reconnect storm: M subscribers over 3 servers (child processes), a topic ticking every
  *    100 ms, one server killed (SIGKILL): kill → the last affected subscriber streaming
  *    again, and gaps / duplicates over every subscriber (bench/fleet/storm-*.ts).
+ * 4. The bus arm (issue 18), against a real nats-server (stack/install-tools.sh nats) started
+ *    per round: one Notify to BENCH_FLEET_BUS_STREAMS subscribers over 3 servers through
+ *    NATS JetStream vs through the embedded relay (bench/fleet/fanout-fleet.ts, ratio
+ *    bus / relay), and the storm of 3. with the servers on the bus (0 gaps / 0 duplicates).
  *
  * Arms: bare — @grpc/grpc-js only (bench/fleet/bare-*.ts, no preload); streamlab — its
  * server (createServer + Ticker over local topics + admin services) and its client
@@ -20,15 +24,19 @@
  *
  * Env: BENCH_FLEET_STREAMS (10,000), BENCH_FLEET_NOTIFIES (3), BENCH_FLEET_STORM (3,000),
  * BENCH_FLEET_STORM_SERVERS (3), BENCH_FLEET_STORM_TICK_MS (100), BENCH_FLEET_ROUNDS (3;
- * the arms' order rotates every round, medians), BENCH_FLEET_PARTS (comma list of idle, storm; default both),
+ * the arms' order rotates every round, medians), BENCH_FLEET_PARTS (comma list of idle, storm, bus; default all),
+ * BENCH_FLEET_BUS_STREAMS (10,000),
  * BENCH_FLEET_ARMS (add sdk and/or off to the idle part, e.g. bare,sdk,off,streamlab),
  * BENCH_FLEET_HEAP_SNAPSHOTS (a directory: every memory reading also writes a heap snapshot).
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNatsBus } from '../../src/bus/nats-bus.ts';
 import { FLEET_SIZES, startChild } from './common.ts';
-import type { FanoutResult, MemoryReading, StormResult } from './common.ts';
+import type { BusFanoutResult, FanoutResult, MemoryReading, StormResult } from './common.ts';
 
 /**
  * bare and streamlab are the comparison; sdk (the bare code under the OTel SDK and
@@ -51,7 +59,7 @@ const LAUNCH: Record<Arm, { server: string; clients: string; storm?: string; exe
 const ARMS = ALL_ARMS.filter((arm) => (process.env.BENCH_FLEET_ARMS?.split(',') ?? ['bare', 'streamlab']).includes(arm) || arm === 'bare' || arm === 'streamlab');
 const EXTRA_ARMS = ARMS.filter((arm) => arm === 'sdk' || arm === 'off');
 const rounds = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
-const parts = new Set(process.env.BENCH_FLEET_PARTS?.split(',') ?? ['idle', 'storm']);
+const parts = new Set(process.env.BENCH_FLEET_PARTS?.split(',') ?? ['idle', 'storm', 'bus']);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** A storm arm that takes longer than this has hung. */
 const STORM_TIMEOUT_MS = 300_000;
@@ -104,15 +112,43 @@ async function runIdle(arm: Arm): Promise<IdleResult> {
   }
 }
 
-function runStorm(arm: Arm): StormResult {
-  const { storm, execArgv, env } = LAUNCH[arm];
-  if (!storm) throw new Error(`bench:fleet: arm ${arm} has no storm`);
-  const child = spawnSync(process.execPath, [...execArgv, storm], {
+/** Runs `script` (under the SDK, traces exporter none) to its end; its last stdout line, parsed. */
+function runScript<T>(script: string, execArgv: string[], env: Record<string, string>): T {
+  const child = spawnSync(process.execPath, [...execArgv, script], {
     cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: STORM_TIMEOUT_MS,
   });
   const last = child.stdout.trim().split('\n').at(-1) ?? '';
-  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`bench:fleet: storm ${arm} failed (exit ${child.status ?? child.signal}): ${child.error?.message ?? last}`);
-  return JSON.parse(last) as StormResult;
+  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`bench:fleet: ${script} failed (exit ${child.status ?? child.signal}): ${child.error?.message ?? last}`);
+  return JSON.parse(last) as T;
+}
+
+function runStorm(arm: Arm): StormResult {
+  const { storm, execArgv, env } = LAUNCH[arm];
+  if (!storm) throw new Error(`bench:fleet: arm ${arm} has no storm`);
+  return runScript<StormResult>(storm, execArgv, env);
+}
+
+/** One round of the bus arm: a fresh nats-server, the fan-out through the relay and through it (order rotating), the storm on it. */
+async function runBus(round: number): Promise<{ relay: BusFanoutResult; bus: BusFanoutResult; storm: StormResult | string }> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'streamlab-bench-bus-'));
+  const nats = await startNatsBus({ nodes: 1, dir });
+  try {
+    const { execArgv, env } = LAUNCH.streamlab;
+    const fanout = (through: 'relay' | 'bus') => runScript<BusFanoutResult>('bench/fleet/fanout-fleet.ts', execArgv, through === 'bus' ? { ...env, BENCH_FLEET_BUS: nats.urls } : env);
+    process.stderr.write(`  round ${round + 1}/${rounds}: bus arm: fan-out through the relay and the bus, storm on the bus…\n`);
+    const results: Partial<Record<'relay' | 'bus', BusFanoutResult>> = {};
+    for (const through of round % 2 === 0 ? ['relay', 'bus'] as const : ['bus', 'relay'] as const) results[through] = fanout(through);
+    let storm: StormResult | string;
+    try {
+      storm = runScript<StormResult>('bench/fleet/storm-streamlab.ts', execArgv, { ...env, BENCH_FLEET_BUS: nats.urls });
+    } catch (error) {
+      storm = (error as Error).message; // reported as a failed round, beside the fan-out figures
+    }
+    return { relay: results.relay!, bus: results.bus!, storm };
+  } finally {
+    await nats.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const median = (values: number[]) => {
@@ -128,6 +164,7 @@ const verdict = (value: number, bare: number, goal?: number) => `${ratio(value, 
 
 const idle: Record<Arm, IdleResult[]> = { bare: [], sdk: [], off: [], streamlab: [] };
 const storms: Record<Arm, StormResult[]> = { bare: [], sdk: [], off: [], streamlab: [] };
+const buses: Array<Awaited<ReturnType<typeof runBus>>> = [];
 const startedAt = performance.now();
 process.stderr.write(`bench:fleet: ${rounds} round(s), parts ${[...parts].join(', ')}; ${fmt(FLEET_SIZES.streams)} idle subscribers, storm ${fmt(FLEET_SIZES.storm)} over ${FLEET_SIZES.stormServers} servers\n`);
 for (let round = 0; round < rounds; round++) {
@@ -142,6 +179,7 @@ for (let round = 0; round < rounds; round++) {
       storms[arm].push(runStorm(arm));
     }
   }
+  if (parts.has('bus')) buses.push(await runBus(round));
 }
 
 console.log(`streamlab bench:fleet: node ${process.version}, ${os.availableParallelism()} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${rounds} round(s), each arm's processes fresh; medians; ratio = streamlab / bare`);
@@ -192,6 +230,21 @@ if (parts.has('storm')) {
     const goal = arm === 'streamlab' ? ` (goal 0 / 0: ${results.every((r) => r.gaps === 0 && r.duplicates === 0) ? 'met' : 'MISSED'})` : ' (no resume: events published while away)';
     console.log(`  ${arm.padEnd(9)} gaps ${gaps}, duplicates ${duplicates}${goal}; spread after: ${JSON.stringify(results.at(-1)?.spread ?? {})}`);
   }
+}
+if (parts.has('bus')) {
+  const m = (pick: (result: (typeof buses)[number]) => number) => median(buses.map(pick));
+  const row = (label: string, relay: number, bus: number) => console.log(`  ${label.padEnd(31)} relay ${relay.toFixed(3).padStart(8)}   bus ${bus.toFixed(3).padStart(8)}   ${(bus / relay).toFixed(2)}× (bus / relay)`);
+  console.log(`\nbus arm (issue 18): one Notify -> the last of ${fmt(FLEET_SIZES.busStreams)} subscribers over 3 servers, through the embedded relay (IPC) vs NATS JetStream (a local nats-server); median of ${FLEET_SIZES.notifies} Notify per round`);
+  row('notify -> last receipt, s', m((r) => median(r.relay.lastReceiptMs)) / 1000, m((r) => median(r.bus.lastReceiptMs)) / 1000);
+  row('notify -> reply, s', m((r) => median(r.relay.replyMs)) / 1000, m((r) => median(r.bus.replyMs)) / 1000);
+  for (const through of ['relay', 'bus'] as const) console.log(`  ${through.padEnd(9)} each Notify, s: ${buses.flatMap((r) => r[through].lastReceiptMs.map((ms) => (ms / 1000).toFixed(3))).join(', ')}`);
+  const failed = buses.flatMap((r) => (typeof r.storm === 'string' ? [r.storm] : []));
+  const storm = buses.flatMap((r) => (typeof r.storm === 'string' ? [] : [r.storm]));
+  const relayRecover = storms.streamlab.length ? `; the relay's (streamlab storm above) ${(median(storms.streamlab.map((r) => r.recoverMs)) / 1000).toFixed(2)} s` : '';
+  console.log(`reconnect storm on the bus: ${fmt(FLEET_SIZES.storm)} subscribers over ${FLEET_SIZES.stormServers} serve --bus, ticking every ${FLEET_SIZES.stormTickMs} ms, one server SIGKILLed`);
+  console.log(`  kill -> all streaming again, s  ${(median(storm.map((r) => r.recoverMs)) / 1000).toFixed(2)}${relayRecover}`);
+  console.log(`  gaps ${storm.map((r) => r.gaps).join('/')}, duplicates ${storm.map((r) => r.duplicates).join('/')} (goal 0 / 0: ${storm.length > 0 && storm.every((r) => r.gaps === 0 && r.duplicates === 0) ? 'met' : 'MISSED'}); spread after: ${JSON.stringify(storm.at(-1)?.spread ?? {})}`);
+  for (const message of failed) console.log(`  a storm round FAILED: ${message.split('\n')[0]}`);
 }
 console.log(`\nbench:fleet took ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
 process.exit(0);

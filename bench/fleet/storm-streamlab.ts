@@ -5,7 +5,8 @@
  * event id). Once every subscriber streams and has an event id, one server is SIGKILLed
  * (fleet.servers.stop(id, 'kill')); the figures come from the subscribers' own attempt
  * records. Slots = servers (the fleet's default adds 2 spare slots), so the channel
- * target has the same 3 addresses as the bare arm's.
+ * target has the same 3 addresses as the bare arm's. With BENCH_FLEET_BUS=nats://… (the bus
+ * arm, issue 18) its servers take their topics from NATS JetStream instead of the relay.
  *
  * Usage (a child of bench/fleet/run.ts; prints one JSON line, bench/fleet/common.ts StormResult):
  *   OTEL_TRACES_EXPORTER=none node --import ./src/instrumentation.ts bench/fleet/storm-streamlab.ts
@@ -24,6 +25,7 @@ const deps = createTelemetryDeps({ logger: { level: 'info', format: 'json', tran
 const fleet = await createFleet({ telemetry: deps, importSpans: (spans) => telemetry.importSpans(spans) }, {
   servers: FLEET_SIZES.stormServers, slots: FLEET_SIZES.stormServers, basePort: 0,
   clients: FLEET_SIZES.storm, topic: FLEET_TOPIC, tickMs: FLEET_SIZES.stormTickMs,
+  ...(process.env.BENCH_FLEET_BUS ? { bus: { bus: process.env.BENCH_FLEET_BUS, tickMs: FLEET_SIZES.stormTickMs, history: 1_000 } } : {}),
 });
 const views = () => fleet.listSubscribers();
 await until(() => views().every((s) => s.state === 'streaming' && s.last_event_id > 0), 'every subscriber streaming with an event id', undefined, 50);
@@ -46,7 +48,7 @@ const paths: StormPath[] = affected.map(({ id }) => {
   return { endedAtMs: ended?.endedAtMs ?? Number.NaN, restartedAtMs: last?.startedAtMs ?? Number.NaN, streamingAtMs: last?.streamingAtMs ?? Number.NaN };
 });
 // Gaps show on the first event after a resume: wait until everyone has one newer than now.
-const lastId = fleet.relay.lastId(FLEET_TOPIC);
+const lastId = await fleet.lastEventId(FLEET_TOPIC);
 await until(() => views().every((s) => s.last_event_id > lastId), 'every subscriber past the storm', undefined, 50);
 
 const all = views();

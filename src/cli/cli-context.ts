@@ -34,6 +34,8 @@ export interface CliContext {
   mockDefaults?: MockEnv;
   /** The fleet control API's bearer token from STREAMLAB_API_TOKEN (src/config.ts). */
   apiToken?: string;
+  /** Default of `serve --bus` and `fleet --bus` (STREAMLAB_BUS, validated). */
+  bus?: string;
   /**
    * Registers what to do on SIGTERM/SIGINT; main.ts calls it once, awaits it, flushes
    * telemetry and exits 0.

@@ -35,11 +35,12 @@ function parseScenarios(value: string): Scenario[] {
 }
 
 /**
- * The loop's default: the catalogue without the Kubernetes labs, which build a world of their
- * own (several server processes, subscribers, a DNS server) for a dozen seconds each; name them
- * (or `all`) to run them in the loop too.
+ * The driver's default round: the catalogue but the Kubernetes labs, which build a world of
+ * their own (several server processes, subscribers, a DNS server) for a dozen seconds each,
+ * and the bus scenarios, which start a NATS bus (a 3-node cluster for one) per run and take
+ * 5 to 15 s each; name them (or `all`) to drive them too.
  */
-const LOOP_SCENARIOS = CATALOGUE.filter((scenario) => scenario.server?.kind !== 'lab');
+const DRIVEN = CATALOGUE.filter((scenario) => scenario.server?.kind !== 'lab' && scenario.server?.kind !== 'bus');
 
 interface DriveOptions extends LogOptions {
   upstream: HostPort;
@@ -88,13 +89,13 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--upstream <host:port>', 'the streamlab server').argParser(parseHostPort).makeOptionMandatory())
     .addOption(new Option('--target <host:port>', 'with --toxiproxy-url: where clients dial Toxiproxy').argParser(parseHostPort))
     .addOption(new Option('--toxiproxy-url <url>', 'Toxiproxy HTTP API; without it the embedded fault proxy is used').argParser(parseUrl))
-    .addOption(new Option('--scenarios <list>', 'all, core, or names separated by commas (default: all but the Kubernetes labs)').argParser((value: string) => {
+    .addOption(new Option('--scenarios <list>', 'all, core, or names separated by commas (default: all but the Kubernetes labs and the bus scenarios)').argParser((value: string) => {
       try {
         return parseScenarios(value);
       } catch (error) {
         throw new InvalidArgumentError((error as Error).message);
       }
-    }).default(LOOP_SCENARIOS, 'all but the Kubernetes labs'))
+    }).default(DRIVEN, `all but ${CATALOGUE.filter((scenario) => !DRIVEN.includes(scenario)).map((scenario) => scenario.name).join(', ')}`))
     .addOption(new Option('--every-s <s>', 'seconds from the start of one round to the next').argParser(integerIn(1, 86_400)).default(20))
     .addOption(new Option('--runs <n>', 'rounds to run, 0 = until SIGTERM').argParser(integerIn(0, 1_000_000)).default(0))
     .addOption(new Option('--host <address>', 'address of /metrics and /healthz').default('0.0.0.0'))

@@ -21,8 +21,13 @@ import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+import { addBusOptions, busTopicsOptions } from './bus-options.ts';
+import type { BusOptions } from './bus-options.ts';
+import { parseBackendsTarget } from '../fleet/backends-target.ts';
+import type { BackendsTarget } from '../fleet/backends-target.ts';
 
-interface FleetCommandOptions extends LogOptions {
+interface FleetCommandOptions extends LogOptions, BusOptions {
+  backends?: BackendsTarget;
   servers: number;
   slots?: number;
   clients: number;
@@ -53,6 +58,15 @@ function numberIn(min: number, max: number): (value: string) => number {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** commander parser of --backends. */
+function backendsOption(value: string): BackendsTarget {
+  try {
+    return parseBackendsTarget(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 function topicName(value: string): string {
   const length = [...value].length;
   if (length < TOPIC_LIMITS.min || length > TOPIC_LIMITS.max) throw new InvalidArgumentError(`"${value}" has ${length} characters: allowed ${TOPIC_LIMITS.min} to ${TOPIC_LIMITS.max}`);
@@ -78,7 +92,11 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
         'Requests must name the API in Host (DNS rebinding is refused), a browser may change\n' +
         'state only from the API\'s own origin, bodies are application/json, and with a token\n' +
         '(--api-token or STREAMLAB_API_TOKEN; required when --api-host is not loopback) /api\n' +
-        'needs Authorization: Bearer TOKEN. See docs/security.md.',
+        'needs Authorization: Bearer TOKEN. See docs/security.md.\n\n' +
+        'Across machines (docs/fleet-bus.md): --bus nats://HOST:PORT starts the servers as\n' +
+        '`serve --bus`, numbering topic events in NATS JetStream instead of the relay; --backends\n' +
+        'dns:///NAME:PORT or ipv4:A:P,B:P starts no server: the subscribers and the API work\n' +
+        'against servers started elsewhere (listed as external, never killed or stopped here).',
     )
     .addOption(new Option('--servers <n>', 'servers to start').argParser(integerIn(1, 16)).default(3))
     .addOption(new Option('--slots <n>', 'addresses in the round-robin target: room for servers started later (default servers + 2)').argParser(integerIn(1, 32)))
@@ -96,7 +114,9 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--backoff-initial-ms <ms>', 'wait before the first re-subscribe').argParser(durationMs).default(GRPC_BACKOFF.initialMs))
     .addOption(new Option('--backoff-multiplier <x>', 'growth per consecutive failed attempt').argParser(numberIn(1, 10)).default(GRPC_BACKOFF.multiplier))
     .addOption(new Option('--backoff-jitter <fraction>', 'relative spread of each wait').argParser(numberIn(0, 1)).default(GRPC_BACKOFF.jitter))
-    .addOption(new Option('--backoff-max-ms <ms>', 'longest wait').argParser(durationMs).default(GRPC_BACKOFF.maxMs));
+    .addOption(new Option('--backoff-max-ms <ms>', 'longest wait').argParser(durationMs).default(GRPC_BACKOFF.maxMs))
+    .addOption(new Option('--backends <target>', 'servers this fleet did not start, dialed as given: dns:///NAME:PORT or ipv4:A:P,B:P (starts no server)').argParser(backendsOption));
+  addBusOptions(command, context);
   return addLogOptions(command, context, 'warn').action(async (options: FleetCommandOptions) => {
     let backoff;
     try {
@@ -106,15 +126,18 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       if (!isLoopbackHost(options.apiHost) && (options.apiToken ?? context.apiToken) === undefined) {
         throw new Error(`--api-host ${options.apiHost} is beyond loopback: the control API starts and kills processes, so give it a token (--api-token or STREAMLAB_API_TOKEN, ${TOKEN_RULE})`);
       }
+      if (options.backends && command.getOptionValueSource('servers') === 'cli') throw new Error(`--backends ${options.backends.target} runs against servers this fleet does not start: drop --servers`);
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
     const telemetry = createTelemetryDeps({ pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: FLEET_MESSAGE_EVENTS });
     const importSpans = context.spans.importSpans.bind(context.spans);
-    context.stderr.write(`starting ${options.servers} servers and ${options.clients} subscribers…\n`);
+    const bus = busTopicsOptions(options, options.tickMs, options.history);
+    context.stderr.write(`${options.backends ? `dialing ${options.backends.target}` : `starting ${options.servers} servers`}${bus ? ` on the bus ${bus.bus}` : ''} and ${options.clients} subscribers…\n`);
     const fleet = await createFleet({ telemetry, importSpans }, {
       servers: options.servers, clients: options.clients, topic: options.topic, basePort: options.basePort,
       tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
+      ...(bus ? { bus } : {}), ...(options.backends ? { backends: options.backends } : {}),
     });
     const metrics = createMetricsRequestListener(telemetry.metrics.registry);
     const token = options.apiToken ?? context.apiToken;
@@ -126,12 +149,12 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       await fleet.close();
       throw new Error(`control API cannot listen on ${options.apiHost}:${options.apiPort}: ${(error as Error).message}`);
     }
-    const servers = await fleet.servers.list();
+    const servers = [...await fleet.servers.list(), ...await fleet.external?.list() ?? []];
     const apiPort = (api.server.address() as { port: number }).port;
     const base = `http://${options.apiHost.includes(':') ? `[${options.apiHost}]` : options.apiHost}:${apiPort}`;
     context.stderr.write(
-      `servers: ${servers.map((s) => `${s.id} ${s.address} (pid ${s.pid}, metrics :${s.metrics_port})`).join(', ')}\n` +
-        `warmed ${fleet.warmed.length} of ${options.servers} backends; ${options.clients} subscribers on topic "${options.topic}"\n` +
+      `servers: ${servers.map((s) => `${s.id} ${s.address} (${s.pid === null ? 'external' : `pid ${s.pid}, metrics :${s.metrics_port}`})`).join(', ')}\n` +
+        `warmed ${fleet.warmed.length} of ${servers.length} backends; ${options.clients} subscribers on topic "${options.topic}"\n` +
         `control API ${base}/api (docs ${base}/api/docs, metrics ${base}/metrics); Ctrl-C stops everything\n`,
     );
     await new Promise<void>((resolve) => {

@@ -15,13 +15,17 @@ import { createTopicLog, DEFAULT_HISTORY_SIZE } from '../server/services/topic-l
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
 import { createParentTopicSource } from '../server/services/parent-topic-source.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
+import { createBusTopics } from '../bus/bus-topics.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { CliContext } from './cli-context.ts';
+import { addBusOptions, busTopicsOptions } from './bus-options.ts';
+import type { BusOptions } from './bus-options.ts';
 import { addLogOptions } from './log-options.ts';
 import { knownScenarioLabels } from './scenario-labels.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
 
-interface ServeOptions extends LogOptions {
+interface ServeOptions extends LogOptions, BusOptions {
   host: string;
   port: number;
   metricsPort: number;
@@ -34,10 +38,20 @@ interface ServeOptions extends LogOptions {
   tickMs: number;
   history: number;
   messageEvents: number;
+  reportEvents: boolean;
 }
 
-/** The Ticker's topics: numbered here, or by the fleet that started this server. */
-function topicsOf(options: ServeOptions, parent: ParentLink | undefined): TickerDeps {
+/**
+ * The Ticker's topics: numbered here, by the fleet that started this server, or by the bus.
+ * @returns them, and what closes them at shutdown
+ * @throws Error for --bus with --topics parent; BusUnavailableError when the bus is not reachable
+ */
+async function topicsOf(options: ServeOptions, parent: ParentLink | undefined, deps: TelemetryDeps): Promise<TickerDeps & { close?(): Promise<void> }> {
+  const bus = busTopicsOptions(options, options.tickMs, options.history);
+  if (bus) {
+    if (options.topics === 'parent') throw new Error('--bus and --topics parent both say who numbers topic events: keep one');
+    return createBusTopics(deps, bus);
+  }
   if (options.topics === 'local') return createLocalTopics({ tickMs: options.tickMs, historySize: options.history });
   if (!parent) throw new Error('--topics parent needs a parent process: it is set by `streamlab fleet`, which relays the topics');
   let source: ReturnType<typeof createParentTopicSource> | undefined;
@@ -70,7 +84,10 @@ export function registerServeCommand(program: Command, context: CliContext): Com
         'SIGINT drains: GOAWAY, in-flight streams get the grace period, the rest end with\n' +
         'UNAVAILABLE (end cause server_shutdown), telemetry is flushed, exit code 0.\n' +
         'Started by `streamlab run` for a process scenario, it also reports its port, stream\n' +
-        'ends and spans to the runner over IPC.',
+        'ends and spans to the runner over IPC.\n' +
+        'With --bus nats://HOST:PORT, NATS JetStream numbers topic events: servers on any host that\n' +
+        'share the bus hold the same ids, and a follower resumes on any of them (docs/fleet-bus.md).\n' +
+        'An unreachable bus is retried with backoff for --bus-connect-timeout-ms, then exit 1.',
     )
     .addOption(new Option('--host <address>', 'address to listen on').default('0.0.0.0'))
     .addOption(new Option('--port <port>', 'gRPC port (0 picks a free one)').argParser(port).default(50051))
@@ -80,10 +97,12 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs))
     .addOption(new Option('--max-connection-age-ms <ms>', 'GOAWAY a connection this old (±10 % jitter), so its client reconnects and re-resolves (grpc.max_connection_age_ms; default unlimited)').argParser(integerIn(1, 2_147_483_647)))
     .addOption(new Option('--max-connection-age-grace-ms <ms>', 'after that GOAWAY, cut calls still open this long (grpc.max_connection_age_grace_ms; default unlimited)').argParser(integerIn(0, 2_147_483_647)))
-    .addOption(new Option('--topics <source>', 'who numbers topic events: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
-    .addOption(new Option('--tick-ms <ms>', 'with --topics local: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
+    .addOption(new Option('--topics <source>', 'who numbers topic events without --bus: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
+    .addOption(new Option('--tick-ms <ms>', 'with --topics local or --bus: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
+    .addOption(new Option('--no-report-events', 'with a parent process: forward stream ends only, not every lifecycle event (the servers of a fleet on the bus)').hideHelp())
     .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
+  addBusOptions(command, context);
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
     let maxConnectionAge: Pick<ServerOptions, 'maxConnectionAge'>;
     try {
@@ -95,7 +114,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     const reporter = context.parent
       ? createParentReporter({
         link: context.parent, flushSpans: () => context.spans.forceFlush(),
-        activeStreams: () => openCalls(), events: options.topics !== 'parent',
+        activeStreams: () => openCalls(), events: options.topics !== 'parent' && options.reportEvents,
       })
       : undefined;
     if (context.parent) {
@@ -106,12 +125,13 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: options.messageEvents,
       pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), ...(reporter ? { runs: reporter.runs } : {}),
     });
+    const topics = await topicsOf(options, context.parent, deps);
     const server = createServer(deps, {
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       shutdownGraceMs: options.shutdownGraceMs,
       ...maxConnectionAge,
-      services: createStreamlabServices(deps, topicsOf(options, context.parent)),
+      services: createStreamlabServices(deps, topics),
     });
     openCalls = () => server.activeStreams;
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
@@ -126,6 +146,7 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       context.onShutdown(async () => {
         deps.logger.info('shutting down', { active_streams: server.activeStreams, grace_ms: options.shutdownGraceMs });
         await server.shutdown();
+        await topics.close?.();
         metricsHttp.close();
         metricsHttp.closeAllConnections();
         deps.logger.info('shut down');

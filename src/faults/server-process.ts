@@ -65,6 +65,8 @@ export interface ServerProcessOptions {
   command?: string[];
   /** Variables added to the child's environment. */
   env?: Record<string, string>;
+  /** More `serve` flags, appended (e.g. `--bus …` for a server on the bus). */
+  extraArgs?: readonly string[];
 }
 
 /** How a child process ended. */
@@ -123,6 +125,7 @@ function commandLine(options: ServerProcessOptions): string[] {
     ...(options.messageEvents !== undefined ? ['--message-events', String(options.messageEvents)] : []),
     ...(options.maxConnectionAge ? ['--max-connection-age-ms', String(options.maxConnectionAge.ageMs)] : []),
     ...(options.maxConnectionAge?.graceMs !== undefined ? ['--max-connection-age-grace-ms', String(options.maxConnectionAge.graceMs)] : []),
+    ...(options.extraArgs ?? []),
   ];
   return process.platform === 'linux' && existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...serve] : serve;
 }

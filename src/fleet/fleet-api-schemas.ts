@@ -28,10 +28,10 @@ export const serverSchema = {
   properties: {
     id: { type: 'string', examples: ['srv-1'] },
     address: { type: 'string', description: 'gRPC host:port.', examples: ['127.0.0.1:7071'] },
-    pid: { type: 'integer' },
-    state: { type: 'string', enum: ['running', 'draining', 'stopped', 'killed', 'exited'] },
-    streams: { type: ['integer', 'null'], description: 'Calls open on it now; null when it is gone.' },
-    metrics_port: { type: 'integer', description: 'Port of its /metrics.' },
+    pid: { type: ['integer', 'null'], description: 'Null for an external server.' },
+    state: { type: 'string', enum: ['running', 'draining', 'stopped', 'killed', 'exited', 'external'], description: 'external: a server this fleet did not start (--backends); it cannot be stopped or killed here.' },
+    streams: { type: ['integer', 'null'], description: 'Calls open on it now; null when it is gone or external.' },
+    metrics_port: { type: ['integer', 'null'], description: 'Port of its /metrics; null for an external server.' },
   },
 } as const;
 

@@ -98,13 +98,14 @@ export async function createFleetApi(deps: FleetApiDeps): Promise<FastifyInstanc
     });
   }
 
-  app.get('/api/servers', { schema: { summary: 'List the servers, gone ones included', tags: ['servers'], response: { 200: { type: 'array', items: ref('Server') } } } },
-    () => deps.fleet.servers.list());
+  const { external } = deps.fleet;
+  app.get('/api/servers', { schema: { summary: 'List the servers, gone ones included; servers it did not start (--backends) as external', tags: ['servers'], response: { 200: { type: 'array', items: ref('Server') } } } },
+    async () => [...await deps.fleet.servers.list(), ...await external?.list() ?? []]);
   app.post('/api/servers', { schema: { summary: 'Start a server in the first free slot', tags: ['servers'], response: { 201: ref('Server'), ...errors } } },
-    async (_request, reply) => reply.code(201).send(await deps.fleet.servers.start()));
+    async (_request, reply) => reply.code(201).send(external ? external.refuse('no server to start') : await deps.fleet.servers.start()));
   app.delete<{ Params: { id: string }; Querystring: { mode: 'kill' | 'stop' } }>('/api/servers/:id', {
     schema: { summary: 'Kill (SIGKILL) or stop (graceful drain) a server', tags: ['servers'], params: schemas.idParamsSchema, querystring: schemas.stopQuerySchema, response: { 200: ref('Server'), ...errors } },
-  }, (request) => deps.fleet.servers.stop(request.params.id, request.query.mode));
+  }, async (request) => (await external?.has(request.params.id) ? external!.refuse(`server ${request.params.id} is external`) : deps.fleet.servers.stop(request.params.id, request.query.mode)));
 
   app.get('/api/clients', { schema: { summary: 'List the subscribers', tags: ['clients'], response: { 200: { type: 'array', items: ref('Client') } } } },
     () => deps.fleet.listSubscribers());

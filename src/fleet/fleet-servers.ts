@@ -3,13 +3,16 @@
  * A slot is a fixed `127.0.0.1:port` in the subscribers' channel target
  * (`ipv4:addr1,addr2,…`), so a server started in a free slot joins the round robin by
  * itself once the channel's subchannel for that address reconnects. Each server is a member
- * of the topic relay while its process lives.
+ * of the topic relay while its process lives — or, with `bus`, a `serve --bus` that takes
+ * its topics from NATS JetStream instead (issue 18).
  */
 import { startServerProcess } from '../faults/server-process.ts';
 import type { ServerProcess } from '../faults/server-process.ts';
 import { unusedPort } from '../faults/unused-port.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
+import { busArgs } from '../bus/bus-serve-args.ts';
+import type { BusTopicsOptions } from '../bus/bus-topics.ts';
 import { FleetError } from './fleet-error.ts';
 import type { RelayMember, TopicRelay } from './topic-relay.ts';
 
@@ -63,6 +66,8 @@ export interface FleetServersOptions {
   maxConnectionAge?: { ageMs: number; graceMs?: number };
   /** Give up on a server that has not reported its port after this long, ms. Default 15,000. */
   startTimeoutMs?: number;
+  /** Servers on the bus (`serve --bus`) instead of members of the relay. */
+  bus?: BusTopicsOptions;
 }
 
 /**
@@ -72,6 +77,9 @@ export interface FleetServersOptions {
  * 100 s of ticks. The counts stay exact in the span's attributes.
  */
 export const FLEET_MESSAGE_EVENTS = 10;
+
+/** How long a server may take to report its port, ms: several start at once, on a busy host too. */
+const START_TIMEOUT_MS = 30_000;
 
 interface Entry {
   /** Start order: `srv-<n>`. */
@@ -126,6 +134,7 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
       if (slot < 0) throw new FleetError('conflict', `every one of the ${slotCount} slots (${ports.join(', ')}) runs a server: stop one first, or start the fleet with more --slots`);
       starting.add(slot);
       const n = nextId++;
+      const { bus } = options;
       const child = await startServerProcess({
         observer: deps.observer ?? {},
         importSpans: deps.importSpans,
@@ -134,17 +143,16 @@ export function createFleetServers(deps: FleetServersDeps, options: FleetServers
           else void deps.relay.publish(message.topic, message.text).then(({ delivered }) => child.send({ type: 'published', id: message.id, delivered }));
         },
       }, {
-        port: ports[slot]!, topics: 'parent', ...(options.host ? { host: options.host } : {}), messageEvents: options.messageEvents ?? FLEET_MESSAGE_EVENTS, keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
-        shutdownGraceMs: options.shutdownGraceMs ?? 1_000, ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
+        port: ports[slot]!, ...(bus ? { extraArgs: [...busArgs(bus), '--no-report-events'] } : { topics: 'parent' as const }), ...(options.host ? { host: options.host } : {}), messageEvents: options.messageEvents ?? FLEET_MESSAGE_EVENTS, keepaliveTimeMs: options.keepaliveTimeMs ?? 30_000, keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? 10_000,
+        shutdownGraceMs: options.shutdownGraceMs ?? 1_000, startTimeoutMs: options.startTimeoutMs ?? START_TIMEOUT_MS, ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
         ...(options.maxConnectionAge ? { maxConnectionAge: options.maxConnectionAge } : {}),
-        ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
       }).finally(() => starting.delete(slot));
       ports[slot] = child.address.port;
       const member: RelayMember = {
         deliver: async (topic, event) => (await child.request({ type: 'topic-event', topic, event }, 5_000))?.value ?? 0,
         sendHistory: (topics) => void child.send({ type: 'topic-history', id: 0, topics }),
       };
-      deps.relay.join(member);
+      if (!bus) deps.relay.join(member);
       const entry: Entry = { n, id: `srv-${n}`, slot, process: child, state: 'running' };
       entries.push(entry);
       entries.sort((a, b) => a.n - b.n); // start order, not the order they became ready

@@ -2,7 +2,9 @@
  * The long-lived fleet (issue 8): servers as child processes in fixed slots, the topic
  * relay between them, and long-lived subscribers sharing one round-robin channel over
  * every slot. The control API (src/fleet/fleet-api.ts) drives it; `streamlab fleet`
- * builds it.
+ * builds it. Across machines (issue 18): with `bus` the servers take their topics from
+ * NATS JetStream instead of the relay; with `backends` the fleet starts no server and its
+ * subscribers dial servers it did not start (docs/fleet-bus.md).
  */
 import { createStreamlabClient } from '../client/streamlab-client.ts';
 import { END_CAUSES } from '../core/end-cause.ts';
@@ -18,6 +20,9 @@ import { createSubscriber } from './subscriber.ts';
 import type { Subscriber, SubscriberView } from './subscriber.ts';
 import { createTopicRelay } from './topic-relay.ts';
 import { warmChannel } from './warm-up.ts';
+import { createExternalServers } from './external-servers.ts';
+import type { BackendsTarget } from './backends-target.ts';
+import { createBusTopicObserver } from '../bus/bus-topic-observer.ts';
 
 /** What the fleet needs from the process. */
 export interface FleetDeps {
@@ -44,6 +49,8 @@ export interface FleetOptions extends FleetServersOptions {
   /** Client keepalive PING interval and timeout of the subscribers' channel, ms. Defaults 30,000 and 10,000. */
   clientKeepaliveTimeMs?: number;
   clientKeepaliveTimeoutMs?: number;
+  /** Servers this fleet did not start (`--backends`): it starts none, and its subscribers dial this target. */
+  backends?: BackendsTarget;
 }
 
 /** Most subscribers one request may start. */
@@ -67,21 +74,25 @@ export async function createFleet(deps: FleetDeps, options: FleetOptions = {}) {
     ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
     onEvent: (topic, event) => fanout.published(topic, event),
   });
-  const servers = createFleetServers({ relay, importSpans: deps.importSpans }, { ...options, slots: options.slots ?? serverCount + 2 });
+  const external = options.backends ? createExternalServers(options.backends) : undefined;
+  // On the bus the relay stays idle: the bus numbers events, and the fleet watches its numbering.
+  const observer = options.bus ? await createBusTopicObserver(deps.telemetry, options.bus, (topic, event) => fanout.published(topic, event)) : undefined;
+  const servers = createFleetServers({ relay, importSpans: deps.importSpans }, { ...options, slots: external ? 0 : options.slots ?? serverCount + 2 });
   try {
-    await Promise.all(Array.from({ length: serverCount }, () => servers.start()));
+    if (!external) await Promise.all(Array.from({ length: serverCount }, () => servers.start()));
   } catch (error) {
     await servers.close();
     relay.close();
+    await observer?.close();
     throw error;
   }
   const client = createStreamlabClient(deps.telemetry, {
-    target: `ipv4:${(await servers.addresses()).join(',')}`,
+    target: external ? external.target : `ipv4:${(await servers.addresses()).join(',')}`,
     loadBalancing: 'round_robin',
     ...(options.clientKeepaliveTimeMs !== undefined ? { keepaliveTimeMs: options.clientKeepaliveTimeMs } : {}),
     ...(options.clientKeepaliveTimeoutMs !== undefined ? { keepaliveTimeoutMs: options.clientKeepaliveTimeoutMs } : {}),
   });
-  const warmed = await warmChannel(client.channel, serverCount);
+  const warmed = await warmChannel(client.channel, external ? Math.max(1, (await external.list()).length) : serverCount);
 
   function addSubscribers(count: number, topic: string): SubscriberView[] {
     if (!Number.isInteger(count) || count < 1 || count > MAX_CLIENTS_PER_REQUEST) {
@@ -92,12 +103,13 @@ export async function createFleet(deps: FleetDeps, options: FleetOptions = {}) {
       const id = `s-${nextSubscriber++}`;
       const subscriber = createSubscriber({
         client, metrics: deps.telemetry.metrics.fleet, backoff: createBackoff(options.backoff, deps.random),
-        onEvent: (event) => !event.replayed && fanout.received(event.topic, event.id),
+        onEvent: (event) => !event.replayed && event.text !== '' && fanout.received(event.topic, event.id),
       }, id, topic);
       subscribers.set(id, subscriber);
       subscriber.start();
       started.push(subscriber);
     }
+    void observer?.watch(topic);
     return started.map((subscriber) => subscriber.view());
   }
 
@@ -109,9 +121,16 @@ export async function createFleet(deps: FleetDeps, options: FleetOptions = {}) {
 
   addSubscribers(options.clients ?? 10, options.topic ?? 'fleet');
 
+  if (observer) await observer.watch(options.topic ?? 'fleet');
   return {
     servers,
     relay,
+    /** The servers it did not start (`--backends`), or undefined. */
+    external,
+    /** The fleet's watch on the bus (`--bus`), or undefined. */
+    observer,
+    /** The last event id of `topic`: the relay's, or the last the fleet saw numbered on the bus. */
+    lastEventId: async (topic: string): Promise<number> => (observer ? observer.lastId(topic) : relay.lastId(topic)),
     /** Backends that answered the warm-up, `host:port`. */
     warmed,
     /** Starts `count` subscribers on `topic`. @throws FleetError conflict when count is out of 1…10,000 */
@@ -150,6 +169,7 @@ export async function createFleet(deps: FleetDeps, options: FleetOptions = {}) {
       client.close();
       await servers.close();
       relay.close();
+      await observer?.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The scenario catalogue: data only (design §3). The shape of a scenario is in
  * scenario.ts; the core set and the delivery scenario are here, the process-level
- * liveness scenarios in liveness-scenarios.ts, the other endings in ending-scenarios.ts.
+ * liveness scenarios in liveness-scenarios.ts, the bus's failures in bus-scenarios.ts, the
+ * other endings in ending-scenarios.ts.
  */
 import { RPC_KINDS } from '../rpc/method-info.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
@@ -9,6 +10,7 @@ import type { Expectation, Scenario } from './scenario.ts';
 import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
 import { ENDING_SCENARIOS } from './ending-scenarios.ts';
 import { K8S_SCENARIOS } from './k8s/k8s-scenarios.ts';
+import { BUS_SCENARIOS } from './bus-scenarios.ts';
 import { CANCELLED, OK, UNAVAILABLE } from './grpc-codes.ts';
 
 export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scenario.ts';
@@ -110,7 +112,7 @@ export const ACK_RETRY: Scenario = {
 };
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS, ...K8S_SCENARIOS];
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...BUS_SCENARIOS, ...ENDING_SCENARIOS, ...K8S_SCENARIOS];
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);
@@ -156,7 +158,7 @@ function triggersOf(scenario: Scenario): number[] {
   const triggers: number[] = [];
   if (scenario.client.kind === 'cancel') triggers.push(scenario.client.afterMessages);
   if (scenario.network.kind === 'fault') triggers.push(scenario.network.afterMessages);
-  if (scenario.server?.kind === 'process') triggers.push(scenario.server.fault.afterMessages);
+  if (scenario.server?.kind === 'process' || scenario.server?.kind === 'bus') triggers.push(scenario.server.fault.afterMessages);
   return triggers;
 }
 

@@ -9,6 +9,7 @@ export function causeOf(scenario: Scenario): string {
   const plan = scenario.server;
   if (plan?.kind === 'absent') parts.push('no server');
   if (plan?.kind === 'lab') parts.push(plan.lab.cause);
+  if (plan?.kind === 'bus') parts.push(`${plan.fault.kind === 'restart' ? 'bus SIGKILL + restart' : 'bus stream leader SIGKILL'} after ${plan.fault.afterMessages}`);
   if (plan?.kind === 'process') {
     const { fault } = plan;
     if (fault.kind === 'kill') parts.push(`SIGKILL after ${fault.afterMessages}`);

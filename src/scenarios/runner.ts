@@ -27,6 +27,7 @@ import { awaitClientEnd } from './await-client-end.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { ScenarioRuns } from './run-directory.ts';
 import type { ServerProcessDeps } from '../faults/server-process.ts';
+import { runBusScenario } from './bus-run.ts';
 
 /** Run options; every field has a default. */
 export interface RunOptions {
@@ -117,6 +118,14 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           return await scenario.server.lab.run({ telemetry, run: labRun, importSpans: deps.importSpans ?? (() => {}) }, scenario);
         } finally {
           labRun.close();
+        }
+      }
+      if (scenario.server?.kind === 'bus') {
+        const busRun = deps.runs.open(scenario.name);
+        try {
+          return await runBusScenario({ telemetry, run: busRun, ...(deps.importSpans ? { importSpans: deps.importSpans } : {}) }, scenario, options);
+        } finally {
+          busRun.close();
         }
       }
       const expect = expectationFor(scenario, deps.faults.name);

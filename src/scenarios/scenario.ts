@@ -45,14 +45,25 @@ export type ProcessFault =
   | { kind: 'freeze'; afterMessages: number };
 
 /**
+ * What the runner does to the bus under a `serve --bus` child (issue 18; src/scenarios/bus-run.ts)
+ * after the follower has seen `afterMessages`:
+ * - `restart`: SIGKILL the one NATS server, then start it again on its port and store;
+ * - `leader-loss`: in a 3-node JetStream cluster (topic stream replicas 3), SIGKILL the
+ *   node that leads the topic's stream.
+ */
+export type BusFault = { kind: 'restart' | 'leader-loss'; afterMessages: number };
+
+/**
  * Where the server runs:
  * - `embedded`: the runner's own in-process server, reached through the fault proxy;
  * - `process`: a fresh `streamlab serve` child per run, dialed directly, that gets `fault`;
  * - `absent`: nothing listens on the port the client dials;
  * - `lab`: the scenario builds its own world (several servers, subscribers, a balancer, a DNS
  *   server) and runs it itself (scenario-lab.ts): the Kubernetes lessons.
+ * - `bus`: a fresh NATS JetStream bus and a `serve --bus` child on it; the client follows a
+ *   topic and the bus gets `fault`.
  */
-export type ServerPlan = { kind: 'embedded' } | { kind: 'process'; fault: ProcessFault } | { kind: 'absent' } | { kind: 'lab'; lab: ScenarioLab };
+export type ServerPlan = { kind: 'embedded' } | { kind: 'process'; fault: ProcessFault } | { kind: 'absent' } | { kind: 'lab'; lab: ScenarioLab } | { kind: 'bus'; fault: BusFault };
 
 /** How the client opens the call; every field has a default. */
 export interface CallPlan {

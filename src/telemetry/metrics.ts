@@ -10,6 +10,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OpenMetricsContentType } from 'prom-client';
 import * as names from './semconv.ts';
 import { fleetMetrics } from './fleet-metrics.ts';
+import { busMetrics } from './bus-metrics.ts';
 
 import type { Side } from './lifecycle-event.ts';
 
@@ -134,6 +135,7 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
       enableExemplars: true,
     }),
     fleet: fleetMetrics(registry),
+    bus: busMetrics(registry),
     connectionsActive: new Gauge({
       registers,
       name: names.METRIC_CONNECTIONS_ACTIVE,

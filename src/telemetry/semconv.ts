@@ -180,6 +180,36 @@ export const METRIC_FLEET_SUBSCRIBERS = 'streamlab_fleet_subscribers';
 /** Histogram, seconds: a Notify sent by the fleet → the last subscriber's receipt of it. */
 export const METRIC_FLEET_FANOUT_SECONDS = 'streamlab_fleet_fanout_seconds';
 
+/**
+ * The bus (`--bus`, issue 18): a server's connection to NATS JetStream, which numbers every
+ * topic's events for all servers. Recorded by each server on the bus.
+ */
+/** Gauge: 1 while this server is connected to the bus, 0 while it is not (reconnecting, or never connected). */
+export const METRIC_BUS_CONNECTED = 'streamlab_bus_connected';
+/** Counter: times this server lost its connection to the bus. */
+export const METRIC_BUS_DISCONNECTS = 'streamlab_bus_disconnects_total';
+/** Histogram, seconds: the bus lost → connected again (one observation per outage). */
+export const METRIC_BUS_OUTAGE_SECONDS = 'streamlab_bus_outage_seconds';
+/** Counter {kind}: ticks and Notify texts the bus did not accept (kind tick | notify). */
+export const METRIC_BUS_PUBLISH_FAILURES = 'streamlab_bus_publish_failures_total';
+/** Span of one outage of the bus connection (INTERNAL), from the disconnect to the reconnect, with events {@link EVENT_BUS_DISCONNECT} and {@link EVENT_BUS_RECONNECT}. */
+export const SPAN_BUS_OUTAGE = 'bus.outage';
+/** Span events of a bus outage. */
+export const EVENT_BUS_DISCONNECT = 'bus.disconnect';
+export const EVENT_BUS_RECONNECT = 'bus.reconnect';
+/** `messaging.system` (OTel messaging semconv) of the bus spans: `nats`. */
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+/** The NATS server a bus event is about (`host:port`). */
+export const ATTR_BUS_SERVER = 'streamlab.bus.server';
+/** Root span of a bus scenario: ms from the bus back (or its leader lost) to the follower's next event. */
+export const ATTR_BUS_RECOVERY_MS = 'streamlab.bus.recovery_ms';
+/** bus.outage: how long the bus was gone, ms. */
+export const ATTR_BUS_OUTAGE_MS = 'streamlab.bus.outage_ms';
+/** Label of {@link METRIC_BUS_PUBLISH_FAILURES}: tick | notify. */
+export const LABEL_KIND = 'kind';
+/** Label of the bus gauges: the server's --bus URL list as configured (bounded: one value per server). */
+export const LABEL_BUS = 'bus';
+
 /** Metric label names. */
 export const LABEL_SIDE = 'side';
 export const LABEL_END_CAUSE = 'end_cause';

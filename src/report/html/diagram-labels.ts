@@ -18,6 +18,7 @@ export function middleLaneOf(scenario: Scenario): { id: LaneId; label: string } 
   if (plan?.kind === 'process') return { id: 'process', label: 'process (streamlab serve)' };
   if (plan?.kind === 'absent') return { id: 'network', label: 'network (nothing listens)' };
   if (plan?.kind === 'lab') return { id: 'network', label: plan.lab.lane };
+  if (plan?.kind === 'bus') return { id: 'process', label: 'process (nats-server: the bus)' };
   return { id: 'network', label: 'network (fault proxy)' };
 }
 

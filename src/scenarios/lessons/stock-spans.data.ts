@@ -273,6 +273,62 @@ export const STOCK_SPANS: { grpcJs: string; instrumentationGrpc: string; scenari
         }
       }
     },
+    "bus-restart": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "grpcStatusCode": 0,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "completed",
+          "grpcCode": 0
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "grpcStatusCode": 0,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "completed",
+          "grpcCode": 0
+        }
+      }
+    },
+    "bus-leader-loss": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "grpcStatusCode": 0,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "completed",
+          "grpcCode": 0
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "grpcStatusCode": 0,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "completed",
+          "grpcCode": 0
+        }
+      }
+    },
     "deadline": {
       "client": {
         "stock": {

@@ -134,7 +134,13 @@ export function createTickerService(deps: TickerDeps): ServiceRegistration {
     handlers: {
       Subscribe: serverStream<SubscribeRequest__Output, Event>((call, context) => {
         validateSubscribeRequest(call.request);
-        return call.request.follow ? followTopic(call, context, deps.log) : streamEvents(call, context, deps.log);
+        if (!call.request.follow) return streamEvents(call, context, deps.log);
+        // A source shared across servers (the bus) first catches up with the topic, so the resume's replay and gap are right.
+        const ready = deps.source.ready?.(call.request.topic);
+        if (!ready) return followTopic(call, context, deps.log);
+        return ready.then(() => {
+          if (!context.finished) followTopic(call, context, deps.log);
+        });
       }),
       Notify: unary<NotifyRequest__Output, NotifyReply>(async (call, context) => {
         validateNotifyRequest(call.request);

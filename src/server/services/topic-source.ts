@@ -3,7 +3,9 @@
  * - {@link createLocalTopicSource}: a standalone server numbers its own events: a tick
  *   every `tickMs` on each topic somebody listens to, and every Notify;
  * - src/server/services/parent-topic-source.ts: a server of a fleet receives numbered
- *   events from the fleet's relay, so every server has the same ids (see src/fleet/topic-relay.ts).
+ *   events from the fleet's relay, so every server has the same ids (see src/fleet/topic-relay.ts);
+ * - src/bus/bus-topic-source.ts: a server on the bus (`serve --bus`) reads numbered events
+ *   from NATS JetStream, shared by servers on any host (docs/fleet-bus.md).
  */
 import type { TopicLog } from './topic-log.ts';
 
@@ -15,6 +17,12 @@ export interface TopicSource {
    * @throws Error when the source cannot publish (a fleet relay that did not answer)
    */
   publish(topic: string, text: string): Promise<number>;
+  /**
+   * Resolves once the server's log holds every event of `topic` the source still has, so a
+   * resume replays from it and counts gaps against it. Absent: the log is always complete.
+   * @throws Error (a gRPC status error) when the source cannot say within its bound
+   */
+  ready?(topic: string): Promise<void>;
   /** Stops ticking. Idempotent. */
   close(): void;
 }
