@@ -13,9 +13,13 @@
  *   `onCancel` came before any status; grpc-js's own deadline timer ends a call that way too;
  * - when a status comes after the request half-closed, it is held for one turn of the event
  *   loop: a client that cancels sends END_STREAM just before RST_STREAM (Node's
- *   Http2Stream.close), and a peer that vanishes ends the readable side too, so the handler
- *   answers a client that is gone; if `onCancel` or the connection's fate arrives meanwhile,
- *   that decides the end cause, whatever the handler answered (issue 16).
+ *   Http2Stream.close), Node's server stream ends its readable side on an RST_STREAM anyway
+ *   (checked with a grpcio client, which sends RST_STREAM alone), and a peer that vanishes
+ *   ends the readable side too, so the handler answers a client that is gone; if `onCancel`
+ *   or the connection's fate arrives meanwhile, that decides the end cause, whatever the
+ *   handler answered (issue 16). Unary and server-streaming calls half-close before their
+ *   handler runs, so their status is held only when no request came: then the status is
+ *   grpc-js's own "Received no request message" answering such an end.
  * The fate of the TCP connection (connection-tracker.ts) tells a client cancel from FIN,
  * RST and keepalive timeout (design §1).
  */
@@ -54,6 +58,8 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   #connection: TrackedConnection | undefined;
   #otelContext: Context | undefined;
   #halfClosed = false;
+  /** A request message arrived (unary and server streaming: the handler has run or will). */
+  #requested = false;
   /** onCancel arrived: the call is over, whatever comes after. */
   #cancelled = false;
   /** The end is decided (a status went out, or a cancel is being classified). */
@@ -93,6 +99,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   }
 
   onReceiveMessage(message: unknown): void {
+    this.#requested = true;
     if (!this.#decided) {
       if (this.#recorder) this.#recorder.receivedMessage(message);
       else (this.#early ??= []).push(message);
@@ -125,7 +132,8 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
 
   override sendStatus(status: PartialStatusObject): void {
     if (this.#decided || this.#held) return this.#next.sendStatus(status);
-    if (this.#connection?.fate || !(this.#halfClosed && this.#method.kind !== 'unary' && this.#method.kind !== 'server_stream')) {
+    const streamingRequest = this.#method.kind === 'client_stream' || this.#method.kind === 'bidi_stream';
+    if (this.#connection?.fate || !(this.#halfClosed && (streamingRequest || !this.#requested))) {
       return this.#settle(status);
     }
     this.#held = status;
