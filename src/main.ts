@@ -67,6 +67,7 @@ const context: CliContext = {
   stderr: process.stderr,
   logFormat: env.logFormat,
   mockDefaults: env.mock,
+  serveDefaults: env.serve,
   scenarioLabels: env.scenarioLabels,
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),

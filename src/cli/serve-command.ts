@@ -12,6 +12,7 @@ import { createLocalTopics, createStreamlabServices } from '../server/services/s
 import type { TickerDeps } from '../server/services/ticker-service.ts';
 import { createTopicLog, DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
+import { DEFAULT_MAX_QUEUED_BYTES } from '../server/services/bounded-writes.ts';
 import { createParentTopicSource } from '../server/services/parent-topic-source.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
 import type { CliContext } from './cli-context.ts';
@@ -31,6 +32,8 @@ interface ServeOptions extends LogOptions {
   tickMs: number;
   history: number;
   messageEvents: number;
+  maxQueuedBytes: number;
+  maxConcurrentStreams: number;
 }
 
 /** The Ticker's topics: numbered here, or by the fleet that started this server. */
@@ -65,7 +68,11 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--topics <source>', 'who numbers topic events: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
     .addOption(new Option('--tick-ms <ms>', 'with --topics local: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
-    .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
+    .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE))
+    .addOption(new Option('--max-queued-bytes <bytes>', 'bytes of fanned-out events (Notify texts, live follow events) a Subscribe stream may have queued for a reader that does not keep up; past it the stream ends RESOURCE_EXHAUSTED (env STREAMLAB_MAX_QUEUED_BYTES)')
+      .argParser(integerIn(1, 2 ** 31 - 1)).default(context.serveDefaults?.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES))
+    .addOption(new Option('--max-concurrent-streams <n>', 'streams a client may open at once on one connection, advertised in HTTP/2 SETTINGS (env STREAMLAB_MAX_CONCURRENT_STREAMS)')
+      .argParser(integerIn(1, 2 ** 31 - 1)).default(context.serveDefaults?.maxConcurrentStreams ?? SERVER_DEFAULTS.maxConcurrentStreams));
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
     let openCalls = (): number => 0;
     const reporter = context.parent
@@ -86,7 +93,8 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       keepaliveTimeMs: options.keepaliveTimeMs,
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       shutdownGraceMs: options.shutdownGraceMs,
-      services: createStreamlabServices(deps, topicsOf(options, context.parent)),
+      maxConcurrentStreams: options.maxConcurrentStreams,
+      services: createStreamlabServices(deps, topicsOf(options, context.parent), { maxQueuedBytes: options.maxQueuedBytes }),
     });
     openCalls = () => server.activeStreams;
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);

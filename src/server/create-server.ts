@@ -38,6 +38,14 @@ export interface ServerOptions {
   /** See ServerObservationOptions.settleMs. Default 50 ms. */
   settleMs?: number;
   /**
+   * Streams a client may have open at once on one connection, advertised in the HTTP/2
+   * SETTINGS (SETTINGS_MAX_CONCURRENT_STREAMS, `grpc.max_concurrent_streams`); a client
+   * queues its calls past it. Default 10,000: as many as `streamlab load --streams` and a
+   * fleet request's subscribers may put on one channel. grpc-js advertises none (Node's
+   * 2^32-1) unless told.
+   */
+  maxConcurrentStreams?: number;
+  /**
    * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
    * `createStreamlabServices`.
    */
@@ -53,7 +61,7 @@ export interface ServerOptions {
 }
 
 /** Defaults of {@link ServerOptions}. */
-export const SERVER_DEFAULTS = { keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 10_000, shutdownGraceMs: 5_000 } as const;
+export const SERVER_DEFAULTS = { keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 10_000, shutdownGraceMs: 5_000, maxConcurrentStreams: 10_000 } as const;
 
 /** After the grace period, how long the last statuses may take to flush before connections are destroyed, ms. */
 const FORCE_CLOSE_AFTER_MS = 1_000;
@@ -93,6 +101,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const grpcServer = new grpc.Server({
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs,
+    'grpc.max_concurrent_streams': options.maxConcurrentStreams ?? SERVER_DEFAULTS.maxConcurrentStreams,
     // grpc-js servers enforce no client PING policy (gRFC A8's min_ping_interval and
     // ping strikes are grpc-core/grpc-go features), so clients may ping every second, as
     // the blackhole scenario's clients do.

@@ -80,6 +80,10 @@ export const ATTR_DELIVERY_MESSAGE_ID = 'streamlab.delivery.message_id';
 export const ATTR_DELIVERY_ATTEMPT = 'streamlab.delivery.attempt';
 /** delivery.ack: ms from the first send to the ACK. */
 export const ATTR_DELIVERY_ACK_LATENCY_MS = 'streamlab.delivery.ack_latency_ms';
+/** backpressure.overflow: bytes queued for the stream, the message that did not fit, and the bound, bytes. */
+export const ATTR_BACKPRESSURE_QUEUED_BYTES = 'streamlab.backpressure.queued_bytes';
+export const ATTR_BACKPRESSURE_MESSAGE_BYTES = 'streamlab.backpressure.message_bytes';
+export const ATTR_BACKPRESSURE_LIMIT_BYTES = 'streamlab.backpressure.limit_bytes';
 
 /** W3C baggage key that carries the scenario name from client to server. */
 export const BAGGAGE_SCENARIO = 'streamlab.scenario';
@@ -111,6 +115,8 @@ export const EVENT_DELIVERY_REDELIVER = 'delivery.redeliver';
 export const EVENT_DELIVERY_EXHAUSTED = 'delivery.exhausted';
 /** Client side: a message id arrived again after it was delivered (not delivered twice). */
 export const EVENT_DELIVERY_DUPLICATE = 'delivery.duplicate';
+/** Server side: a stream's reader fell so far behind that its queue passed the bound; the stream ends RESOURCE_EXHAUSTED. */
+export const EVENT_BACKPRESSURE_OVERFLOW = 'backpressure.overflow';
 
 /** Span names of our own. */
 export const SPAN_BACKPRESSURE_WAIT = 'backpressure.wait';
@@ -138,6 +144,8 @@ export const METRIC_STREAM_MESSAGES = 'streamlab_stream_messages_total';
 export const METRIC_DETECTION_SECONDS = 'streamlab_detection_seconds';
 /** Histogram {side, scenario, grpc_service}, seconds: write() returned false → 'drain'. */
 export const METRIC_BACKPRESSURE_WAIT_SECONDS = 'streamlab_backpressure_wait_seconds';
+/** Counter {side, scenario, grpc_service}: streams ended RESOURCE_EXHAUSTED because their queue passed its bound. */
+export const METRIC_BACKPRESSURE_OVERFLOWS = 'streamlab_backpressure_overflows_total';
 /** Gauge: TCP connections the server holds. */
 export const METRIC_CONNECTIONS_ACTIVE = 'streamlab_connections_active';
 /** Counter {close_kind}: server TCP connections closed, by how (fin, rst, local). */
