@@ -115,7 +115,7 @@ test('run --all --json runs every catalogue scenario, all ok', async () => {
   assert.match(byName.get('server-kill')?.server.note ?? '', /^gone: SIGKILL/);
   assert.equal(byName.get('server-kill')?.server.end_cause, null);
   assert.equal(byName.get('server-suspend-no-keepalive')?.silent_for_ms, 1500);
-  assert.match(result.stderr, new RegExp(`\\[${CATALOGUE.length}/${CATALOGUE.length}\\] slow-consumer: ok`), 'progress lines');
+  assert.match(result.stderr, new RegExp(`\\[${CATALOGUE.length}/${CATALOGUE.length}\\] ${CATALOGUE.at(-1)?.name}: ok`), 'progress lines');
 });
 
 test('client with no server prints connect_failed with the OS error and exits 1', async () => {

@@ -8,6 +8,7 @@ import type { RpcKind } from '../rpc/method-info.ts';
 import type { Expectation, Scenario } from './scenario.ts';
 import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
 import { ENDING_SCENARIOS } from './ending-scenarios.ts';
+import { PEER_SCENARIOS } from './peer-scenarios.ts';
 import { CANCELLED, OK, UNAVAILABLE } from './grpc-codes.ts';
 
 export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scenario.ts';
@@ -109,7 +110,7 @@ export const ACK_RETRY: Scenario = {
 };
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS];
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...ENDING_SCENARIOS, ...PEER_SCENARIOS];
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);
@@ -150,12 +151,13 @@ export function selectScenarios(names: readonly string[], catalogue: readonly Sc
   });
 }
 
-/** The "after N messages" triggers of `scenario` (cancel, network fault, process fault). */
+/** The "after N messages" triggers of `scenario` (cancel, network fault, process fault, attack). */
 function triggersOf(scenario: Scenario): number[] {
   const triggers: number[] = [];
   if (scenario.client.kind === 'cancel') triggers.push(scenario.client.afterMessages);
   if (scenario.network.kind === 'fault') triggers.push(scenario.network.afterMessages);
   if (scenario.server?.kind === 'process') triggers.push(scenario.server.fault.afterMessages);
+  if (scenario.attack) triggers.push(scenario.attack.afterMessages);
   return triggers;
 }
 

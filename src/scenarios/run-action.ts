@@ -16,6 +16,8 @@ export const RUN_ACTIONS = {
   'resume': { char: 'R', legend: 'SIGCONT (resume)' },
   'deadline': { char: 'D', legend: 'deadline' },
   'no-server': { char: 'N', legend: 'no server' },
+  'flood': { char: '#', legend: 'rapid-reset flood' },
+  'goaway': { char: 'G', legend: 'GOAWAY to the flood' },
 } as const;
 
 /** One kind of runner action. */

@@ -7,12 +7,12 @@
  * listens: the caller decides when and where with `listen()`.
  */
 import net from 'node:net';
-import http2 from 'node:http2';
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { StreamlabError } from '../core/errors.ts';
 import { withTimeout } from '../core/deferred.ts';
 import { createConnectionTracker } from '../rpc/server/connection-tracker.ts';
+import { createHttp2Sessions } from '../rpc/server/http2-sessions.ts';
 import { createServerObservation } from '../rpc/server/server-observation.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from './service-registration.ts';
@@ -45,6 +45,13 @@ export interface ServerOptions {
    * 2^32-1) unless told.
    */
   maxConcurrentStreams?: number;
+  /**
+   * Streams a client may reset before the server answered them, within 1 s of opening them
+   * ("premature resets"), before its connection gets GOAWAY ENHANCE_YOUR_CALM (when they are
+   * at least half of its streams): the rapid-reset bound (src/rpc/server/http2-sessions.ts).
+   * Default 500; 0 leaves it to Node (GOAWAY INTERNAL_ERROR after 1,000 resets in a burst).
+   */
+  maxPrematureResets?: number;
   /**
    * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
    * `createStreamlabServices`.
@@ -91,9 +98,12 @@ function addService(grpcServer: grpc.Server, service: ServiceRegistration): void
  */
 export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const connections = createConnectionTracker(deps);
+  const sessions = createHttp2Sessions({ ...deps, connectionId: (peer) => connections.byPeer(peer)?.id }, {
+    ...(options.maxPrematureResets !== undefined ? { maxPrematureResets: options.maxPrematureResets } : {}),
+  });
   let shuttingDown = false;
   const observation = createServerObservation(deps, {
-    connections,
+    connections, sessions,
     isShuttingDown: () => shuttingDown,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
   });
@@ -113,6 +123,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const listener = net.createServer({ noDelay: true }, (socket) => {
     connections.track(socket);
+    sessions.accept(socket);
     injector.injectConnection(socket);
   });
 
@@ -134,22 +145,13 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
       return { host: address.host, port: bound.port };
     },
     /**
-     * Sends GOAWAY on the HTTP/2 session whose peer is `peer` (grpc-js `call.getPeer()`) and
-     * closes it once its streams have ended (the mock's scripted `goaway`). grpc-js has no
-     * public API for one session: it keeps them in a private map (`sessions`, server.ts),
-     * read here; should that change, this returns false and nothing breaks.
+     * Sends GOAWAY (NO_ERROR) on the HTTP/2 session whose peer is `peer` (grpc-js
+     * `call.getPeer()`) and closes it once its streams have ended (the mock's scripted
+     * `goaway`); the calls cancelled on it from then on end `server_shutdown`.
      * @returns false when no session has that peer
      */
     goaway(peer: string): boolean {
-      const sessions = (grpcServer as unknown as { sessions?: Map<http2.ServerHttp2Session, unknown> }).sessions;
-      for (const session of sessions?.keys() ?? []) {
-        const socket = session.socket;
-        if (`${socket.remoteAddress}:${socket.remotePort}` !== peer) continue;
-        session.goaway(http2.constants.NGHTTP2_NO_ERROR);
-        session.close();
-        return true;
-      }
-      return false;
+      return sessions.goaway(peer);
     },
     /**
      * Graceful shutdown: health NOT_SERVING (open Watch calls see it), stop accepting,
@@ -176,6 +178,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
       await withTimeout(connections.allClosed(), FORCE_CLOSE_AFTER_MS);
       grpcServer.forceShutdown();
       observation.close();
+      sessions.close();
     },
   };
 }

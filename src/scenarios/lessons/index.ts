@@ -3,7 +3,7 @@
  * lesson of a matrix run (`run --rpc KIND`) is its base scenario's.
  *
  * The data lives in one file per group of the catalogue: core.ts, delivery.ts, liveness.ts,
- * endings.ts. A scenario added to the catalogue needs its lesson in one of them:
+ * endings.ts, peers.ts. A scenario added to the catalogue needs its lesson in one of them:
  * test/lessons.test.ts fails until it has one, and `npm run readme:tour` puts it in the README.
  */
 import type { Lesson } from '../lesson.ts';
@@ -11,6 +11,7 @@ import { CORE_LESSONS } from './core.ts';
 import { DELIVERY_LESSONS } from './delivery.ts';
 import { ENDING_LESSONS } from './endings.ts';
 import { LIVENESS_LESSONS } from './liveness.ts';
+import { PEER_LESSONS } from './peers.ts';
 
 /**
  * The groups merged into one map.
@@ -28,7 +29,7 @@ function merge(groups: ReadonlyArray<Readonly<Record<string, Lesson>>>): Map<str
 }
 
 /** Lessons by scenario name; filled by the data files of this folder. */
-export const LESSONS: ReadonlyMap<string, Lesson> = merge([CORE_LESSONS, DELIVERY_LESSONS, LIVENESS_LESSONS, ENDING_LESSONS]);
+export const LESSONS: ReadonlyMap<string, Lesson> = merge([CORE_LESSONS, DELIVERY_LESSONS, LIVENESS_LESSONS, ENDING_LESSONS, PEER_LESSONS]);
 
 /** The lesson of scenario `name` (a matrix name like `cancel` run over another RPC kind is the same scenario), or undefined. */
 export function lessonOf(name: string): Lesson | undefined {
