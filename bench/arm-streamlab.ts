@@ -1,11 +1,13 @@
 /**
- * The `off` and `full` arms: streamlab's server (createServer) and client
+ * The `off`, `full` and `contrib` arms: streamlab's server (createServer) and client
  * (createStreamlabClient) in one process, preloaded with src/instrumentation.ts.
  * - off: STREAMLAB_TELEMETRY=off — no OTel SDK (spans are API no-ops), logs silent;
  *   the observation layer, prom-client metrics and lifecycle records still run.
  * - full: telemetry on, OTEL_TRACES_EXPORTER=none, every finished span captured in memory
  *   (reset every second and between runs, so memory stays bounded), every log record
  *   formatted as JSON and thrown away.
+ * - contrib: as full, with STREAMLAB_RPC_SPANS=contrib (instrumentation-grpc creates the
+ *   RPC spans, streamlab decorates them).
  * Throughput of the four RPC kinds, then cancel → server detection latency per kind: the
  * client cancels mid-call and the server's end record (client_cancelled) carries
  * detectionMs, measured from the cause clock's mark just before cancel().
@@ -155,5 +157,5 @@ clearInterval(resetTimer);
 client.close();
 await server.shutdown(0);
 await telemetry.shutdown();
-printResult({ arm: on ? 'full' : 'off', throughput, cancel });
+printResult({ arm: on ? (telemetry.rpcSpans === 'contrib' ? 'contrib' : 'full') : 'off', throughput, cancel });
 process.exit(0);

@@ -11,8 +11,11 @@ import type { Writable } from 'node:stream';
 export const KINDS = ['unary', 'client_stream', 'server_stream', 'bidi_stream'] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** The arms: bare grpc-js, bare + OTel SDK, streamlab with telemetry off, streamlab in full. */
-export const ARMS = ['bare', 'sdk', 'off', 'full'] as const;
+/**
+ * The arms: bare grpc-js, bare + OTel SDK and instrumentation-grpc, streamlab with telemetry
+ * off, streamlab in full (span mode streamlab), streamlab in full with span mode contrib.
+ */
+export const ARMS = ['bare', 'sdk', 'off', 'full', 'contrib'] as const;
 export type Arm = (typeof ARMS)[number];
 
 /** Workload sizes; the runner sets them, an arm started by hand gets the defaults. */

@@ -6,8 +6,9 @@
  *   node --import ./src/instrumentation.ts src/main.ts <command> [options]
  * `npx streamlab` (bin/streamlab.js) and the npm scripts do exactly that.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadEnvConfig } from './config.ts';
+import { RPC_SPAN_MODES } from './telemetry/telemetry-deps.ts';
 import type { CliContext } from './cli/cli-context.ts';
 import { REPORT_TO_PARENT_ENV } from './faults/server-process-protocol.ts';
 import type { ParentLink, ParentMessage } from './faults/server-process-protocol.ts';
@@ -104,7 +105,10 @@ registerFleetCommand(program, context);
 registerMockCommand(program, context);
 registerLoadCommand(program, context);
 registerAlertsCommand(program, context);
-program.commands.forEach((command) => command.exitOverride());
+// Span mode, on every command: src/instrumentation.ts reads it from argv before grpc-js loads;
+// here it is only validated and shown in --help.
+const spanModeOption = () => new Option('--rpc-spans <mode>', `who creates the RPC spans: streamlab (its interceptors) or contrib (@opentelemetry/instrumentation-grpc, decorated by streamlab); default STREAMLAB_RPC_SPANS or streamlab (now: ${telemetry.rpcSpans})`).choices([...RPC_SPAN_MODES]);
+program.commands.forEach((command) => command.exitOverride().addOption(spanModeOption()));
 
 try {
   await program.parseAsync(process.argv);

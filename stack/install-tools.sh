@@ -8,6 +8,7 @@
 #                         does not serve it, v1.76.0 (= Jaeger v2.13.0) built from its module
 #     toxiproxy-server    Toxiproxy v2.12.0 (+ toxiproxy-cli)
 #     grpcurl             grpcurl v1.9.4 (go install), for the admin services test (npm test)
+#     ghz                 ghz v0.121.0 (go install), the load baseline of npm run bench:load (not in all)
 #     prometheus promtool symlinks to Debian's prometheus package (2.42 on Debian 12, not v3)
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
 #     chromium            symlink to Debian's chromium, the browser the HTML report tests drive
@@ -17,7 +18,7 @@
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|chromium|grpcio|prometheus|compose|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|chromium|grpcio|prometheus|compose|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
 #        optional, for checking the configs against the version compose runs)
 # Env:   STREAMLAB_TOOLS_DIR   cache dir (default $HOME/.cache/streamlab-tools)
@@ -43,6 +44,7 @@ JAEGER_FALLBACK_REF="${STREAMLAB_JAEGER_FALLBACK_REF-v1.76.0}"
 TOXIPROXY_VERSION="v2.12.0"  # = ghcr.io/shopify/toxiproxy:2.12.0 in compose
 PROMETHEUS3_MODULE_VERSION="v0.315.0"  # = prom/prometheus:v3.15.0 in compose (optional target)
 GRPCURL_VERSION="v1.9.4"     # the latest fullstorydev/grpcurl release on the Go module proxy when pinned
+GHZ_VERSION="v0.121.0"       # bojand/ghz, the load baseline of `npm run bench:load` (issue 15)
 
 mkdir -p "$BIN" "$LOGS"
 # One install at a time per cache (two test runs starting together would share src/ dirs).
@@ -200,6 +202,18 @@ apt_install() {
   if ((rc != 0)); then log "$pkg: apt-get install failed, see $LOGS/apt-$pkg.log"; return "$rc"; fi
 }
 
+# ghz: the load baseline `npm run bench:load` compares `streamlab load` with (not in `all`:
+# neither the tests nor CI need it).
+install_ghz() {
+  if have ghz "$GHZ_VERSION"; then log "ghz: cached ($GHZ_VERSION)"; return; fi
+  need_go
+  local gobin="$TOOLS_DIR/gobin/ghz"
+  timed ghz env GOBIN="$gobin" go install "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
+  install -m 0755 "$gobin/ghz" "$BIN/ghz"
+  mark ghz "$GHZ_VERSION"
+  log "ghz: $("$BIN/ghz" --version 2>&1)"
+}
+
 # apt_tool PKG BIN...: link Debian package binaries into $BIN, installing PKG if missing.
 apt_tool() {
   local pkg="$1"; shift
@@ -280,6 +294,7 @@ main() {
       jaeger) install_jaeger ;;
       toxiproxy) install_toxiproxy ;;
       grpcurl) install_grpcurl ;;
+      ghz) install_ghz ;;
       chromium) install_chromium ;;
       grpcio) install_grpcio ;;
       prometheus) install_prometheus ;;

@@ -4,6 +4,8 @@
  * they name exist; the README's tour is what `npm run readme:tour` generates; and
  * `streamlab scenarios --explain` prints a lesson, or exits 2 with one line for an unknown name.
  */
+import { STOCK_SPANS } from '../src/scenarios/lessons/stock-spans.data.ts';
+import { spanComparison } from '../src/scenarios/lessons/span-comparison.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -19,6 +21,8 @@ import { causesOf } from '../src/scenarios/scenario.ts';
 import * as semconv from '../src/telemetry/semconv.ts';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+/** The installed version of `pkg`. */
+const installedVersion = (pkg: string): string => (JSON.parse(read(`node_modules/${pkg}/package.json`)) as { version: string }).version;
 
 /** Every text of `lesson`, one string per field (wire steps one each). */
 function textsOf(lesson: Lesson): string[] {
@@ -119,6 +123,18 @@ test('the Jaeger text names real services, span and event names, and end causes 
   }
 });
 
+test('every catalogue scenario has its measured span comparison (npm run lessons:stock), both sides where the side records', () => {
+  assert.equal(STOCK_SPANS.grpcJs, installedVersion('@grpc/grpc-js'), 'measured with the installed grpc-js: run npm run lessons:stock');
+  assert.equal(STOCK_SPANS.instrumentationGrpc, installedVersion('@opentelemetry/instrumentation-grpc'), 'measured with the installed instrumentation-grpc');
+  for (const scenario of CATALOGUE) {
+    const measured = STOCK_SPANS.scenarios[scenario.name];
+    assert.ok(measured?.client?.stock && measured.client.streamlab, `${scenario.name}: the client side is measured`);
+    const serverRecords = scenario.expect.server !== 'gone' && scenario.expect.server !== 'none';
+    assert.equal(Boolean(measured.server?.stock), serverRecords, `${scenario.name}: the server side is measured when it records`);
+    assert.equal(spanComparison(scenario.name)?.length, 2);
+  }
+});
+
 test('the README tour is what npm run readme:tour generates from the lessons', () => {
   assert.equal(tourSection(read('README.md')), tourMarkdown(CATALOGUE, lessonOf), 'README.md is out of date: run npm run readme:tour');
 });
@@ -154,7 +170,7 @@ test('scenarios --explain blackhole prints its summary, expectations and lesson,
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '');
   const lesson = lessonOf('blackhole') as Lesson;
-  for (const heading of ['Expected', 'On the wire', 'What grpc-js reports', 'How streamlab tells', 'In Jaeger', 'In Grafana', 'Alert']) {
+  for (const heading of ['Expected', 'On the wire', 'What grpc-js reports', 'How streamlab tells', 'In Jaeger', 'RPC spans: instrumentation-grpc vs streamlab', 'In Grafana', 'Alert']) {
     assert.match(result.stdout, new RegExp(`^${heading}$`, 'm'), `heading ${heading}`);
   }
   for (const text of textsOf(lesson)) assert.ok(squeezed(result.stdout).includes(squeezed(text)), `the output holds: ${text}`);

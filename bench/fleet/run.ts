@@ -43,9 +43,10 @@ const PRELOAD = ['--import', './src/instrumentation.ts'];
 const SDK_ENV = { STREAMLAB_TELEMETRY: 'on', OTEL_TRACES_EXPORTER: 'none' };
 const LAUNCH: Record<Arm, { server: string; clients: string; storm?: string; execArgv: string[]; env: Record<string, string> }> = {
   bare: { server: 'bench/fleet/bare-server.ts', clients: 'bench/fleet/bare-clients.ts', storm: 'bench/fleet/storm-bare.ts', execArgv: [], env: {} },
-  sdk: { server: 'bench/fleet/bare-server.ts', clients: 'bench/fleet/bare-clients.ts', execArgv: PRELOAD, env: SDK_ENV },
+  // instrumentation-grpc is loaded only in span mode contrib (src/instrumentation.ts).
+  sdk: { server: 'bench/fleet/bare-server.ts', clients: 'bench/fleet/bare-clients.ts', execArgv: PRELOAD, env: { ...SDK_ENV, STREAMLAB_RPC_SPANS: 'contrib' } },
   off: { server: 'bench/fleet/streamlab-server.ts', clients: 'bench/fleet/streamlab-clients.ts', execArgv: PRELOAD, env: { STREAMLAB_TELEMETRY: 'off' } },
-  streamlab: { server: 'bench/fleet/streamlab-server.ts', clients: 'bench/fleet/streamlab-clients.ts', storm: 'bench/fleet/storm-streamlab.ts', execArgv: PRELOAD, env: SDK_ENV },
+  streamlab: { server: 'bench/fleet/streamlab-server.ts', clients: 'bench/fleet/streamlab-clients.ts', storm: 'bench/fleet/storm-streamlab.ts', execArgv: PRELOAD, env: { ...SDK_ENV, STREAMLAB_RPC_SPANS: 'streamlab' } },
 };
 const ARMS = ALL_ARMS.filter((arm) => (process.env.BENCH_FLEET_ARMS?.split(',') ?? ['bare', 'streamlab']).includes(arm) || arm === 'bare' || arm === 'streamlab');
 const EXTRA_ARMS = ARMS.filter((arm) => arm === 'sdk' || arm === 'off');
@@ -156,8 +157,9 @@ if (parts.has('idle')) {
   row('client rss', (r) => r.client.rss, kib);
   row('client heapUsed', (r) => r.client.heapUsed, kib);
   row('both sides rss', (r) => r.server.rss + r.client.rss, kib, 1.25);
-  row('both sides heapUsed', (r) => r.server.heapUsed + r.client.heapUsed, kib, 1.25);
-  row('open all, s (last headers)', (r) => r.openMs / 1000, (n) => n.toFixed(2));
+  // Goals of issue 15: RSS ≤ 1.25×, heapUsed ≤ 1.5×, opening ≤ 1.3×, one Notify ≤ 1.2×.
+  row('both sides heapUsed', (r) => r.server.heapUsed + r.client.heapUsed, kib, 1.5);
+  row('open all, s (last headers)', (r) => r.openMs / 1000, (n) => n.toFixed(2), 1.3);
   console.log(`\nfan-out: one Notify -> the last of ${fmt(FLEET_SIZES.streams)} subscribers received it (median of ${FLEET_SIZES.notifies} Notify per round)`);
   row('notify -> last receipt, s', (r) => median(r.fanouts.map((f) => f.lastReceiptMs)) / 1000, (n) => n.toFixed(3), 1.2);
   row('notify -> reply, s', (r) => median(r.fanouts.map((f) => f.replyMs)) / 1000, (n) => n.toFixed(3));

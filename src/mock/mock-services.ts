@@ -102,7 +102,9 @@ function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, r
   }
   return ((rawCall: unknown, callback?: sendUnaryData<unknown>) => {
     const call = rawCall as AnyCall;
-    const engine = createMockStream(runtime, script, ioOf(kind, call, serverCallContext(), runtime, check, callback));
+    const context = serverCallContext();
+    context.bindHandler(call, callback);
+    const engine = createMockStream(runtime, script, ioOf(kind, call, context, runtime, check, callback));
     if (kind === 'unary' || kind === 'server_stream') return engine.start(messageView(call.request));
     engine.start();
     call.on('data', (message: unknown) => engine.message(messageView(message)));

@@ -25,6 +25,8 @@ export interface JsonSide {
   connect_error?: string;
   /** Why this side has no record when it cannot have one (the server was killed, or there is none). */
   note?: string;
+  /** Span mode contrib: what the stock instrumentation (instrumentation-grpc) recorded on this side's RPC span. */
+  stock_span?: { name: string; ended_by: 'instrumentation' | 'streamlab'; status_code: number; grpc_status_code?: number };
 }
 
 /** A delivery account in the `--json` document. */
@@ -68,6 +70,12 @@ function side(end: StreamEnd | undefined, note?: string): JsonSide {
     detection_ms: round(end?.detectionMs),
     ...(end?.connectError ? { connect_error: end.connectError } : {}),
     ...(note ? { note } : {}),
+    ...(end?.stockSpan ? {
+      stock_span: {
+        name: end.stockSpan.name, ended_by: end.stockSpan.endedBy, status_code: end.stockSpan.statusCode,
+        ...(end.stockSpan.grpcStatusCode !== undefined ? { grpc_status_code: end.stockSpan.grpcStatusCode } : {}),
+      },
+    } : {}),
   };
 }
 

@@ -112,7 +112,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
     async run(scenario: Scenario): Promise<ScenarioResult> {
       const expect = expectationFor(scenario, deps.faults.name);
       const plan = scenario.server ?? { kind: 'embedded' };
-      const pace = { intervalMs: scenario.call?.intervalMs ?? options.intervalMs, count: scenario.count };
+      const pace = { intervalMs: paceOf(scenario, options.intervalMs), count: scenario.count };
       const run = deps.runs.open(scenario.name);
       const endpointDeps = {
         faults: deps.faults, upstream: deps.upstream,
@@ -223,6 +223,24 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
       }
     },
   };
+}
+
+/**
+ * A SIGSTOP, or a SIGTERM with no grace, waits for an IPC round trip to the child (it learns
+ * the cause time first): the pace leaves at least this long between two messages, so no
+ * further message (or the end of the stream) goes out before the signal, even on a loaded
+ * machine, ms. A SIGTERM with grace is left at the run's pace: its stream finishes within the
+ * grace either way, and a drain longer than the client's keepalive interval would be cut by
+ * grpc-js's own keepalive after the GOAWAY (grpc/grpc-node#3068; the shutdown lesson).
+ */
+const SIGNALLED_PROCESS_MIN_INTERVAL_MS = 500;
+
+/** The pause between two data messages of `scenario`'s run, ms. */
+function paceOf(scenario: Scenario, intervalMs: number): number {
+  const own = scenario.call?.intervalMs ?? intervalMs;
+  const fault = scenario.server?.kind === 'process' ? scenario.server.fault : undefined;
+  const signalled = fault?.kind === 'freeze' || (fault?.kind === 'terminate' && fault.graceMs === 0);
+  return signalled ? Math.max(own, SIGNALLED_PROCESS_MIN_INTERVAL_MS) : own;
 }
 
 /**

@@ -170,7 +170,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
       const callsEnded = () => Promise.all([...active].map((call) => call.ended));
       await withTimeout(callsEnded(), graceMs);
       for (const call of active) {
-        call.fail(new StreamlabError(grpc.status.UNAVAILABLE, 'server shutting down'), 'server_shutdown');
+        call.cut(new StreamlabError(grpc.status.UNAVAILABLE, 'server shutting down'), 'server_shutdown');
       }
       await callsEnded();
       // The last statuses are flushing and the sessions close once they are out; a peer

@@ -45,16 +45,17 @@ export class LogWriter implements CallWriter {
 
   phase(call: CallView, phase: LifecyclePhase, _atMs: number, detail: string | undefined): void {
     const record = PHASE_RECORDS[phase];
-    if (!record) return;
+    if (!record || !this.#logger.isLevelEnabled(record.level)) return;
     this.#logger.log(record.level, record.message, { ...fields(call, phase), ...(phase === 'transport.close' && detail ? { close_kind: detail } : {}) });
   }
 
   event(call: CallView, name: string, attributes: Attributes, level: EventLevel): void {
-    if (level === 'debug' && !this.#logger.isDebugEnabled()) return;
+    if (!this.#logger.isLevelEnabled(level)) return;
     this.#logger.log(level, name, { ...fields(call, name), ...attributes });
   }
 
   end(call: CallView, end: StreamEnd, input: EndInput): void {
+    if (!this.#logger.isInfoEnabled()) return;
     this.#logger.info('stream end', {
       ...fields(call, 'stream.end'),
       end_cause: input.cause,

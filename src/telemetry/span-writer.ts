@@ -31,6 +31,20 @@ const PHASE_EVENTS: Partial<Record<LifecyclePhase, string>> = {
   goaway: sc.EVENT_GOAWAY,
 };
 
+/**
+ * streamlab's identity attributes of a call's span: stream id, scenario (the raw value when
+ * it is not the label), RPC kind, connection id. Set when the span ends, not while it is
+ * open: a long-lived idle stream then holds a smaller span.
+ */
+function identity(call: CallView): Attributes {
+  return {
+    [sc.ATTR_STREAM_ID]: call.streamId,
+    [sc.ATTR_SCENARIO]: call.scenarioRaw ?? call.scenario,
+    [sc.ATTR_RPC_KIND]: call.method.kind,
+    ...(call.connectionId ? { [sc.ATTR_CONNECTION_ID]: call.connectionId } : {}),
+  };
+}
+
 /** The status of an RPC span per the OTel RPC semconv: any non-OK code on a CLIENT span, only server errors on a SERVER span. */
 export function rpcSpanStatus(side: 'client' | 'server', code: number, details: string): { code: SpanStatusCode; message?: string } {
   const error = side === 'client' ? code !== 0 : isServerError(code);
@@ -56,7 +70,7 @@ export class SpanWriter implements CallWriter {
       // The stock instrumentation ends a unary or client-streaming SERVER span on the handler's
       // callback, before the status reaches streamlab's interceptor: what is known so far goes on now.
       if (call && !this.#endedHere.has(span)) {
-        span.setAttributes({ [sc.ATTR_MESSAGES_SENT]: call.sent, [sc.ATTR_MESSAGES_RECEIVED]: call.received });
+        span.setAttributes({ ...identity(call), [sc.ATTR_MESSAGES_SENT]: call.sent, [sc.ATTR_MESSAGES_RECEIVED]: call.received });
         if (facts.grpcStatusCode !== undefined) {
           const cause = causeOfStatus(facts.grpcStatusCode);
           span.setAttribute(sc.ATTR_END_CAUSE, cause);
@@ -69,12 +83,7 @@ export class SpanWriter implements CallWriter {
   open(call: CallView): void {
     if (!call.recording) return;
     if (this.#contrib) this.#calls.set(call.span, call);
-    call.span.setAttributes({
-      [sc.ATTR_STREAM_ID]: call.streamId,
-      [sc.ATTR_SCENARIO]: call.scenarioRaw ?? call.scenario,
-      [sc.ATTR_RPC_KIND]: call.method.kind,
-      ...(call.connectionId ? { [sc.ATTR_CONNECTION_ID]: call.connectionId } : {}),
-    });
+    // streamlab's own attributes go on at the end (identity()): an open span holds less.
     call.span.addEvent(sc.EVENT_STREAM_OPEN, undefined, call.openedAtMs);
   }
 
@@ -120,6 +129,7 @@ export class SpanWriter implements CallWriter {
     if (!call.recording) return;
     if (span.isRecording()) {
       span.setAttributes({
+        ...identity(call),
         [sc.ATTR_END_CAUSE]: input.cause,
         [sc.ATTR_RPC_GRPC_STATUS_CODE]: input.grpcCode,
         [sc.ATTR_MESSAGES_SENT]: end.sent,

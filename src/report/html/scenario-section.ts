@@ -12,6 +12,8 @@ import { grpcCodeName } from '../../telemetry/grpc-status.ts';
 import { diagramData } from './diagram-data.ts';
 import { escapeHtml, fragmentId, jsonForScript } from './escape.ts';
 import { renderLesson } from './lesson-html.ts';
+import type { SpanComparisonView } from './lesson-html.ts';
+import { spanComparison, spanComparisonSource } from '../../scenarios/lessons/span-comparison.ts';
 
 /** Options of a section. */
 export interface SectionOptions {
@@ -48,6 +50,14 @@ function traceLine(traceId: string, name: string, jaegerUrl: string | undefined)
   return `<p class="trace">Trace <code class="trace-id">${escapeHtml(traceId)}</code> (root span <code>scenario ${escapeHtml(name)}</code>)${link}</p>`;
 }
 
+/** The span comparison of `result`: from the run itself in span mode contrib, else the measured data. */
+function comparisonOf(result: ScenarioResult): SpanComparisonView | undefined {
+  const live = { ...(result.client ? { client: result.client } : {}), ...(result.server ? { server: result.server } : {}) };
+  const rows = spanComparison(result.scenario.name, live);
+  if (!rows) return undefined;
+  return { rows, source: spanComparisonSource(Boolean(result.client?.stockSpan || result.server?.stockSpan)) };
+}
+
 /** The `<section class="scenario">` of `result`. */
 export function renderScenarioSection(result: ScenarioResult, options: SectionOptions = {}): string {
   const { scenario } = result;
@@ -77,6 +87,6 @@ ${silence}
 <figcaption>Sequence diagram of <code>${escapeHtml(scenario.name)}</code>: time runs down, in ms since the scenario started; lanes left to right: ${data.lanes.map((lane) => escapeHtml(lane.label)).join(', ')}. Messages are one band per side (a tick per recorded message); red brackets mark how long each side took to notice the cause.</figcaption>
 </figure>
 ${traceLine(result.traceId, scenario.name, options.jaegerUrl)}
-${renderLesson(scenario.name, lessonOf(scenario.name))}
+${renderLesson(scenario.name, lessonOf(scenario.name), comparisonOf(result))}
 </section>`;
 }

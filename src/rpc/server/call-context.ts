@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
 import type { Attributes, Context } from '@opentelemetry/api';
+import type { StatusObject } from '@grpc/grpc-js';
 import type { EndCause } from '../../core/end-cause.ts';
 import type { EndAttachment } from '../../telemetry/call-recorder.ts';
 import type { EventLevel } from '../../telemetry/call-writer.ts';
@@ -26,6 +27,12 @@ export interface ServerCallContext {
    * reply now goes nowhere. Cheaper than `signal.aborted` when the signal is not needed.
    */
   readonly finished: boolean;
+  /**
+   * Calls `listener` once, as soon as the call is over (cancelled, or its status on the way):
+   * a cleanup hook that allocates no AbortController or promise (a long-lived, idle stream
+   * keeps what it holds for its whole life). Called at once when the call is already over.
+   */
+  onEnd(listener: () => void): void;
   /** Resolves with the end record once the call has ended on this side (every writer done). Never rejects. */
   readonly ended: Promise<StreamEnd>;
   /** The `scenario` label of the call (a known scenario, `none` or `other`). */
@@ -58,11 +65,25 @@ export interface ServerCallContext {
    */
   waitForDrain(stream: Writable): Promise<void>;
   /**
+   * Hands over grpc-js's own call object (and, for unary and client-streaming calls, its
+   * callback) so `fail` ends the call the way a handler does: the callback's error, or an
+   * 'error' emitted on the stream — grpc-js's own path, which the stock instrumentation sees
+   * too (span mode contrib). The adapters (handlers.ts) do it; without it `fail` sends the
+   * status directly. Nothing is patched: the call is only used through its public API.
+   */
+  bindHandler(call: { emit(event: 'error', error: unknown): boolean }, callback?: (error: StatusObject) => void): void;
+  /**
    * Ends the call with the status `error` maps to (core/errors.ts `toStatus`); `cause`
    * defaults to what that status means (failed; deadline_exceeded for DEADLINE_EXCEEDED).
    * Records the exception on the span unless it is a StreamlabError. No-op once ended.
    */
   fail(error: unknown, cause?: EndCause): void;
+  /**
+   * Ends the call now with the status `error` maps to, past grpc-js's own path (which would
+   * send it only after what the handler wrote has gone out: never, to a reader that stopped).
+   * `cause` as for `fail`. No-op once ended.
+   */
+  cut(error: unknown, cause: EndCause): void;
 }
 
 const storage = new AsyncLocalStorage<ServerCallContext>();

@@ -32,6 +32,7 @@ function guard<T>(context: ServerCallContext, body: () => Awaitable<T>, done: (v
 export function unary<Request, Response>(fn: (call: ServerUnaryCall<Request, Response>, context: ServerCallContext) => Awaitable<Response>): handleUnaryCall<Request, Response> {
   return (call, callback) => {
     const context = serverCallContext();
+    context.bindHandler(call, callback);
     guard(context, () => fn(call, context), (response) => reply(context, callback, response));
   };
 }
@@ -54,6 +55,7 @@ function reply<Response>(context: ServerCallContext, callback: (error: null, val
 export function clientStream<Request, Response>(fn: (call: ServerReadableStream<Request, Response>, context: ServerCallContext) => Awaitable<Response>): handleClientStreamingCall<Request, Response> {
   return (call, callback) => {
     const context = serverCallContext();
+    context.bindHandler(call, callback);
     guard(context, () => fn(call, context), (response) => setImmediate(() => reply(context, callback, response)));
   };
 }
@@ -62,6 +64,7 @@ export function clientStream<Request, Response>(fn: (call: ServerReadableStream<
 export function serverStream<Request, Response>(fn: (call: ServerWritableStream<Request, Response>, context: ServerCallContext) => Awaitable<void>): handleServerStreamingCall<Request, Response> {
   return (call) => {
     const context = serverCallContext();
+    context.bindHandler(call);
     guard(context, () => fn(call, context), () => {});
   };
 }
@@ -70,6 +73,7 @@ export function serverStream<Request, Response>(fn: (call: ServerWritableStream<
 export function bidiStream<Request, Response>(fn: (call: ServerDuplexStream<Request, Response>, context: ServerCallContext) => Awaitable<void>): handleBidiStreamingCall<Request, Response> {
   return (call) => {
     const context = serverCallContext();
+    context.bindHandler(call);
     guard(context, () => fn(call, context), () => {});
   };
 }

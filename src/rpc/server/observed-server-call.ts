@@ -26,7 +26,7 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { ServerInterceptingCall, Metadata, status as Status } from '@grpc/grpc-js';
-import type { ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import type { ServerInterceptingCallInterface, StatusObject } from '@grpc/grpc-js';
 import { trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { nowMs } from '../../core/clock.ts';
@@ -72,6 +72,11 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   #abort: AbortController | undefined;
   #end: StreamEnd | undefined;
   #endWaiters: Array<(end: StreamEnd) => void> | undefined;
+  /** onEnd listeners, called once when the call is over (a single one kept without an array). */
+  #onEnd: (() => void) | Array<() => void> | undefined;
+  /** grpc-js's own call object and callback, handed over by the handler adapter (bindHandler). */
+  #handlerCall: { emit(event: 'error', error: unknown): boolean } | undefined;
+  #callback: ((error: StatusObject) => void) | undefined;
   /** A reply counted when the handler gave it (replying()), not again when it is sent. */
   #replied: unknown;
   /** Span mode contrib: requests received before the stock span started (at most one: unary, server streaming). */
@@ -119,6 +124,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   onCancel(): void {
     this.#cancelled = true;
     this.#abort?.abort();
+    this.#over();
     if (!this.#decided) {
       this.#decided = true;
       void this.#classifyCancel();
@@ -136,8 +142,8 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
 
   override sendStatus(status: PartialStatusObject): void {
     if (this.#decided || this.#held) return this.#next.sendStatus(status);
-    const streamingRequest = this.#method.kind === 'client_stream' || this.#method.kind === 'bidi_stream';
-    if (this.#connection?.fate || !(this.#halfClosed && (streamingRequest || !this.#requested))) {
+    // Held also for a unary or server-streaming call half-closed without its request (issue 16).
+    if (this.#connection?.fate || !(this.#requestHalfClosed() || (this.#halfClosed && !this.#requested))) {
       return this.#settle(status);
     }
     this.#held = status;
@@ -229,8 +235,18 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     this.#end = end;
     this.#shared.active.delete(this);
     this.#abort?.abort();
+    this.#over();
     for (const waiter of this.#endWaiters ?? []) waiter(end);
     this.#endWaiters = undefined;
+  }
+
+  /** The call is over: the onEnd listeners run, once. */
+  #over(): void {
+    const listeners = this.#onEnd;
+    if (!listeners) return;
+    this.#onEnd = undefined;
+    if (typeof listeners === 'function') listeners();
+    else for (const listener of listeners) listener();
   }
 
   #inContext(fn: () => void): void {
@@ -246,7 +262,19 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   }
 
   get finished(): boolean {
-    return this.#decided || this.#held !== undefined;
+    // A request half-closed at the deadline is the client's deadline timer cancelling (see sendStatus).
+    return this.#decided || this.#held !== undefined || (this.#requestHalfClosed() && deadlinePassed(this.#next.getDeadline(), Date.now()));
+  }
+
+  /** Whether the request stream (client streaming, bidi) has half-closed. */
+  #requestHalfClosed(): boolean {
+    return this.#halfClosed && this.#method.kind !== 'unary' && this.#method.kind !== 'server_stream';
+  }
+
+  onEnd(listener: () => void): void {
+    if (this.#cancelled || this.#end) return listener();
+    const listeners = this.#onEnd;
+    this.#onEnd = listeners === undefined ? listener : typeof listeners === 'function' ? [listeners, listener] : [...listeners, listener];
   }
 
   get ended(): Promise<StreamEnd> {
@@ -295,11 +323,26 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     this.#recorder?.backpressureWaited(startMs);
   }
 
+  bindHandler(call: { emit(event: 'error', error: unknown): boolean }, callback?: (error: StatusObject) => void): void {
+    this.#handlerCall = call;
+    this.#callback = callback;
+  }
+
   fail(error: unknown, cause?: EndCause): void {
     if (this.#decided || this.#held) return;
     if (!(error instanceof StreamlabError)) this.#shared.spans.recordException(this.#recorder?.span, this.#method, this.#recorder?.streamId, error);
     const status = toStatus(error);
     this.#pendingCause = cause;
-    this.sendStatus({ code: status.code, details: status.details, metadata: status.metadata });
+    // grpc-js's own path when the adapter handed it over: the status reaches sendStatus below.
+    if (this.#callback) this.#callback(status);
+    else if (this.#handlerCall) this.#handlerCall.emit('error', status);
+    else this.sendStatus(status);
+  }
+
+  cut(error: unknown, cause: EndCause): void {
+    if (this.#decided || this.#held) return;
+    const status = toStatus(error);
+    this.#pendingCause = cause;
+    this.sendStatus(status);
   }
 }

@@ -12,7 +12,11 @@ import type { ServerSpans } from './server-spans.ts';
 /** An open call, as the server's shutdown sees it. */
 export interface OpenServerCall {
   readonly ended: Promise<StreamEnd>;
-  fail(error: unknown, cause?: EndCause): void;
+  /**
+   * Ends the call now with the status `error` maps to, as `cause` (server_shutdown), sending
+   * the status directly: a handler blocked on a full stream cannot hold it back.
+   */
+  cut(error: unknown, cause: EndCause): void;
 }
 
 /** Shared by the calls of one server. */

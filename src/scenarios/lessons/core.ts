@@ -23,7 +23,7 @@ export const CORE_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'Nothing misleads here, but note the server\'s `\'cancelled\'`: code that counts it as "the client cancelled" counts every successful stream too.',
     },
     streamlab: 'Both sides receive or send an OK status: `completed`. Nobody caused the end, so there is no cause time and no `streamlab.detection_ms`. This is the baseline the other scenarios differ from.',
-    jaeger: 'Service `streamlab-driver`, operation `scenario completion`: the CLIENT span `grpc.streamlab.v1.Ticker/Subscribe` and the SERVER span of the same name (service `streamlab-server`), both `streamlab.end_cause=completed`, status unset, with events `stream.open`, one `message` per message and `stream.end`.',
+    jaeger: 'Service `streamlab-driver`, operation `scenario completion`: the CLIENT span `streamlab.v1.Ticker/Subscribe` and the SERVER span of the same name (service `streamlab-server`), both `streamlab.end_cause=completed`, status unset, with events `stream.open`, one `message` per message and `stream.end`.',
     grafana: `Dashboard ${LIFECYCLE}, panels "completion · end causes (5m)" (only \`completed\`, on both sides) and "completion · messages/s"; the "completion · detection latency" panel says why it has nothing to show.`,
     alert: null,
     quiet: 'A completed stream is the stream SLO\'s good event. Scenario `completion` is one of the two the SLO counts (with real traffic, `none`), so StreamSLOErrorBudgetBurnFast and StreamSLOErrorBudgetBurnSlow fire if these streams start ending any other way.',

@@ -19,7 +19,7 @@ export const DELIVERY_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'gRPC knows nothing of delivery: an OK stream does not say whether every message was processed once. Retries, duplicates and losses live above gRPC, in the protocol\'s own ids and ACKs.',
     },
     streamlab: 'The end cause is plain `completed`; the lesson is in the accounting both sides keep: server sent = acked + exhausted + unacked (10 = 10 + 0 + 0), 2 redelivered, no duplicates at the client. The verdict checks both sides\' accounts as well as the end causes.',
-    jaeger: 'Operation `scenario ack-retry`: the SERVER span `grpc.streamlab.v1.Delivery/Exchange` has a `delivery.ack` event per ACK and a `delivery.redeliver` event (`streamlab.delivery.attempt` 2) for ids 2 and 10, and the `streamlab.delivery.*` counts as attributes; both RPC spans say `streamlab.end_cause=completed`.',
+    jaeger: 'Operation `scenario ack-retry`: the SERVER span `streamlab.v1.Delivery/Exchange` has a `delivery.ack` event per ACK and a `delivery.redeliver` event (`streamlab.delivery.attempt` 2) for ids 2 and 10, and the `streamlab.delivery.*` counts as attributes; both RPC spans say `streamlab.end_cause=completed`.',
     grafana: 'Dashboard "Stream lifecycle — scenarios side by side", Delivery row: "Delivery · redelivery ratio" sits at 0.2 (2 redeliveries per 10 first sends) and "Delivery · ACK latency" has its p95 in seconds (the 2 s ack timeout).',
     alert: {
       rule: 'StreamlabDeliveryRedeliveryRatioHigh',

@@ -57,7 +57,7 @@ export const ENDING_LESSONS: Readonly<Record<string, Lesson>> = {
     library: {
       client: '`OK`, as if nothing had happened.',
       server: 'The handler ends OK; `\'cancelled\'` fires as on every end.',
-      misleads: 'Nothing misleads, and that is the point: a good drain is invisible. grpc-js does not tell the client application that a GOAWAY came.',
+      misleads: 'Nothing misleads, and that is the point: a good drain is invisible. grpc-js does not tell the client application that a GOAWAY came. One trap: a grpc-js client with keepalive sends its next PING after the GOAWAY, Node refuses to send it on a closing session, and grpc-js drops the connection with every stream still draining (`UNAVAILABLE: Connection dropped`, grpc/grpc-node#3068, open in 1.14). This run\'s stream ends within one keepalive interval; a drain longer than the client\'s keepalive interval is cut by the client itself.',
     },
     streamlab: 'Both sides end `completed`. The only trace of the drain is `streamlab.detection_ms` on both spans, measured from the SIGTERM to the end: the time the rest of the stream took.',
     jaeger: 'Operation `scenario shutdown`: both RPC spans end with `streamlab.end_cause=completed`, status unset. There is no `goaway` event: streamlab records one only on streams the drain ended, so the drain shows as `streamlab.detection_ms` and a SERVER span in service `streamlab-server-process`.',
@@ -98,7 +98,7 @@ export const ENDING_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'Both sides say OK, so the waiting is invisible: gRPC has no metric for time blocked on flow control, and a server that ignores `write()` returning `false` just buffers in memory instead.',
     },
     streamlab: 'Both ends are `completed`; the difference is the server\'s waits. Each `write()` that returned `false` until `\'drain\'` is a `backpressure.wait` span and a `streamlab_backpressure_wait_seconds` observation, and the verdict requires at least one.',
-    jaeger: 'Operation `scenario slow-consumer`: the SERVER span `grpc.streamlab.v1.Ticker/Subscribe` has `backpressure.wait` child spans, one per wait; both RPC spans end `streamlab.end_cause=completed`, their `message` events capped at 100 (the exact counts are in `streamlab.messages.sent` and `streamlab.messages.received`).',
+    jaeger: 'Operation `scenario slow-consumer`: the SERVER span `streamlab.v1.Ticker/Subscribe` has `backpressure.wait` child spans, one per wait; both RPC spans end `streamlab.end_cause=completed`, their `message` events capped at 100 (the exact counts are in `streamlab.messages.sent` and `streamlab.messages.received`).',
     grafana: `Dashboard ${FAILURE_MODES}, panel ${END_CAUSES}: \`completed\` on both sides. No panel draws this scenario's waits: the "Backpressure waits" row of "Stream lifecycle — scenarios side by side" has the four core columns only ("completion · backpressure waits/s" and its neighbours), so graph \`side_scenario:streamlab_backpressure_wait_seconds:rate5m{scenario="slow-consumer"}\` in Prometheus.`,
     alert: {
       rule: 'StreamBackpressureStalls',

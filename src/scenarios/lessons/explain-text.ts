@@ -7,6 +7,7 @@ import { alertsMatrixHint } from '../lesson.ts';
 import type { Lesson } from '../lesson.ts';
 import type { Scenario } from '../scenario.ts';
 import { capitalized, expectationView, sentence } from './expectation-view.ts';
+import { spanComparison, spanComparisonSource } from './span-comparison.ts';
 import { wrap } from './wrap.ts';
 
 const INDENT = '  ';
@@ -33,6 +34,16 @@ function alertLines(scenario: string, lesson: Lesson, width: number): string[] {
   const hint = paragraph(alertsMatrixHint(scenario), width);
   if (lesson.alert) return [paragraph(`${lesson.alert.rule}: ${lesson.alert.when}`, width), hint];
   return [paragraph(`None. ${lesson.quiet ?? ''}`.trim(), width), hint];
+}
+
+/** The span comparison's lines: per side, what the stock instrumentation records, then streamlab. */
+function spanLines(scenario: string, width: number): string[] {
+  const rows = spanComparison(scenario);
+  if (!rows) return [paragraph('Not measured yet: run `npm run lessons:stock`.', width)];
+  return [
+    paragraph(`${capitalized(spanComparisonSource(false))}.`, width),
+    ...rows.flatMap((row) => [labelled(row.side, `instrumentation-grpc: ${row.stock}.`, width), labelled('', `streamlab: ${row.streamlab}.`, width)]),
+  ];
 }
 
 /**
@@ -67,6 +78,7 @@ export function explainText(scenario: Scenario, lesson: Lesson, core: boolean, w
     ]),
     section('How streamlab tells', [paragraph(lesson.streamlab, columns)]),
     section('In Jaeger', [paragraph(lesson.jaeger, columns)]),
+    section('RPC spans: instrumentation-grpc vs streamlab', spanLines(scenario.name, columns)),
     section('In Grafana', [paragraph(lesson.grafana, columns)]),
     section('Alert', alertLines(scenario.name, lesson, columns)),
   ];

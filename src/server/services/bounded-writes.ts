@@ -48,6 +48,10 @@ export class BoundedWrites<T> {
   readonly #maxBytes: number;
   /** Bytes offered and not yet taken by the transport. */
   #offered = 0;
+  /** The sizes of those messages, oldest first: grpc-js calls their write callbacks in order. */
+  readonly #sizes: number[] = [];
+  /** One callback for every offered write (no closure per message). */
+  readonly #taken = (): void => void (this.#offered -= this.#sizes.shift() ?? 0);
   #overflowed = false;
 
   /**
@@ -83,7 +87,8 @@ export class BoundedWrites<T> {
       return false;
     }
     this.#offered += bytes;
-    this.#call.write(message, () => void (this.#offered -= bytes));
+    this.#sizes.push(bytes);
+    this.#call.write(message, this.#taken);
     return true;
   }
 
@@ -105,11 +110,12 @@ export class BoundedWrites<T> {
     const service = this.#call.getPath().split('/')[1] ?? '';
     overflowCounterOf(context.metrics.registry).inc({ side: 'server', scenario: context.scenario, grpc_service: service });
     const why = reason ?? `${queued} bytes are queued for this stream and a message of ${bytes} would pass the bound of ${this.#maxBytes} (--max-queued-bytes)`;
-    // Drop what grpc-js still holds for the stream (the history keeps it for the resume):
-    // a status sent while its writable buffer holds messages never goes out (grpc-js 1.14
-    // ends the HTTP/2 stream, then writes the next buffered message after its end). Only
-    // the message the transport is sending stays, then the trailers.
+    // Drop what grpc-js still holds for the stream (the history keeps it for the resume) and
+    // send the status at once (cut): grpc-js's own path sends it after the buffered messages,
+    // never for a reader that stopped; and a status sent while the buffer holds messages never
+    // goes out (grpc-js 1.14 ends the HTTP/2 stream, then writes the next buffered message
+    // after its end). Only the message the transport is sending stays, then the trailers.
     this.#call.destroy();
-    context.fail(new StreamlabError(Status.RESOURCE_EXHAUSTED, `the client reads too slowly: ${why}; resume after the last event id received`));
+    context.cut(new StreamlabError(Status.RESOURCE_EXHAUSTED, `the client reads too slowly: ${why}; resume after the last event id received`), 'failed');
   }
 }

@@ -27,7 +27,6 @@ import type { ServerCallContext } from '../../rpc/server/call-context.ts';
 import { clientStream, serverStream, unary } from '../../rpc/server/handlers.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { toTimestamp } from '../../core/timestamp.ts';
-import { createDeferred } from '../../core/deferred.ts';
 import { validateNotifyRequest, validatePublishRequest, validateSubscribeRequest } from '../validate-request.ts';
 import { BoundedWrites, DEFAULT_MAX_QUEUED_BYTES } from './bounded-writes.ts';
 import type { TopicEvent, TopicLog } from './topic-log.ts';
@@ -69,7 +68,7 @@ async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output,
   let id = 0;
   // Notify texts: offered (they wait for nobody), so bounded.
   const unsubscribe = log.listen(topic, (event) => {
-    if (!signal.aborted) writes.offer({ id: ++id, sentAt: toTimestamp(Date.now()), topic, payload: Buffer.alloc(0), text: event.text }, eventBytes(topic, 0, event.text));
+    if (!signal.aborted) writes.offer({ id: ++id, sentAt: toTimestamp(Date.now()), topic, payload: NO_PAYLOAD, text: event.text }, eventBytes(topic, 0, event.text));
   }, { ticks: false });
   signal.addEventListener('abort', unsubscribe, { once: true });
   try {
@@ -85,58 +84,81 @@ async function streamEvents(call: ServerWritableStream<SubscribeRequest__Output,
   }
 }
 
+/** The payload of events without one (shared: a follower holds no buffer of its own). */
+const NO_PAYLOAD = Buffer.alloc(0);
+
 /**
  * Follows the topic's log: response headers at once (the subscriber is streaming again),
  * the kept events after `resume_after_id` paced by backpressure (a catch-up, however long
  * the history), then live events, until `count` or the call ends. Live events are offered:
  * a follower that does not keep up ends RESOURCE_EXHAUSTED past the bound and resumes from
  * the history (bounded-writes.ts), instead of growing the server.
+ *
+ * Event-driven, not async: a follower is usually long-lived and idle, so it holds only its
+ * listener and counters — no promise, generator or AbortController for its whole life (a
+ * catch-up waits on 'drain' while it lasts).
  */
-async function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>, context: ServerCallContext, log: TopicLog, maxQueuedBytes: number): Promise<void> {
+function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>, context: ServerCallContext, log: TopicLog, maxQueuedBytes: number): void {
   const { topic, count, payloadBytes, resumeAfterId } = call.request;
-  const { signal } = context;
-  const payload = Buffer.alloc(payloadBytes, 0x61);
+  const payload = payloadBytes > 0 ? Buffer.alloc(payloadBytes, 0x61) : NO_PAYLOAD;
   const limit = count === 0 ? Infinity : count;
   const writes = new BoundedWrites<Event>(call, context, maxQueuedBytes);
   let lastSent = resumeAfterId;
   let sent = 0;
   /** False while catching up: live events are read from the log afterwards, in order. */
   let live = false;
-  const done = createDeferred<void>();
+  let over = false;
+  const stop = (): void => {
+    if (over) return;
+    over = true;
+    follow.unfollow();
+  };
   const eventOf = (event: TopicEvent, replayed: boolean): Event => ({ id: event.id, sentAt: toTimestamp(Date.now()), topic, payload, text: event.text, replayed });
-  const sentOne = (event: TopicEvent): void => {
+  /** Counts `event` as sent; at `count` ends the call. @returns false when the stream is done */
+  const sentOne = (event: TopicEvent): boolean => {
     lastSent = event.id;
     sent += 1;
-    if (sent >= limit) done.resolve();
+    if (sent < limit) return true;
+    stop();
+    call.end();
+    return false;
   };
   const follow = log.follow(topic, resumeAfterId, (event) => {
     // A live event the replay already carried (or the client had) is not sent twice.
-    if (!live || event.id <= lastSent || sent >= limit || signal.aborted) return;
+    if (!live || over || event.id <= lastSent) return;
     if (writes.offer(eventOf(event, false), eventBytes(topic, payloadBytes, event.text))) sentOne(event);
+    else stop(); // overflowed: the stream is ending
   });
-  signal.addEventListener('abort', () => done.resolve(), { once: true });
-  try {
-    const headers = new Metadata();
-    if (follow.gap > 0) headers.set(RESUME_GAP_HEADER, String(follow.gap));
-    call.sendMetadata(headers);
-    for (let batch = follow.replay; batch.length > 0 && sent < limit && !signal.aborted; batch = log.after(topic, lastSent)) {
+  context.onEnd(stop);
+  const headers = new Metadata();
+  if (follow.gap > 0) headers.set(RESUME_GAP_HEADER, String(follow.gap));
+  call.sendMetadata(headers);
+  // The kept events, then whatever arrived meanwhile, until the log has nothing newer: live
+  // from the same turn as that last look, so no event falls between.
+  const catchUp = (batch: readonly TopicEvent[]): void => {
+    for (; !over; batch = log.after(topic, lastSent)) {
+      if (batch.length === 0) {
+        live = true;
+        return;
+      }
       // Events that arrived during the catch-up and left the history before it reached them.
-      if (batch !== follow.replay && (batch[0] as TopicEvent).id > lastSent + 1) {
+      if ((batch[0] as TopicEvent).id > lastSent + 1 && lastSent !== resumeAfterId) {
+        stop();
         return writes.overflow(`the catch-up fell behind the topic's history (next kept id ${(batch[0] as TopicEvent).id}, last sent ${lastSent})`);
       }
-      for (const event of batch) {
-        if (sent >= limit || signal.aborted) break;
+      for (let i = 0; i < batch.length; i++) {
+        const event = batch[i] as TopicEvent;
         const more = writes.write(eventOf(event, true));
-        sentOne(event);
-        if (!more) await context.waitForDrain(call);
+        if (!sentOne(event)) return;
+        if (!more) {
+          const rest = batch.slice(i + 1);
+          void context.waitForDrain(call).then(() => catchUp(rest));
+          return;
+        }
       }
     }
-    live = true; // in the same turn as the last look at the log: no event falls between
-    await done.promise;
-    if (!signal.aborted) call.end();
-  } finally {
-    follow.unfollow();
-  }
+  };
+  catchUp(follow.replay);
 }
 
 /**
@@ -174,9 +196,9 @@ export function createTickerService(deps: TickerDeps, options: TickerOptions = {
     name: TICKER_SERVICE,
     definition: loadStreamlabProto().streamlab.v1.Ticker.service,
     handlers: {
-      Subscribe: serverStream<SubscribeRequest__Output, Event>(async (call, context) => {
+      Subscribe: serverStream<SubscribeRequest__Output, Event>((call, context) => {
         validateSubscribeRequest(call.request);
-        await (call.request.follow ? followTopic(call, context, deps.log, maxQueuedBytes) : streamEvents(call, context, deps.log, maxQueuedBytes));
+        return call.request.follow ? followTopic(call, context, deps.log, maxQueuedBytes) : streamEvents(call, context, deps.log, maxQueuedBytes);
       }),
       Notify: unary<NotifyRequest__Output, NotifyReply>(async (call, context) => {
         validateNotifyRequest(call.request);
