@@ -16,10 +16,14 @@
  * | STREAMLAB_MOCK_SEED              | integer ≥ 0    | none (`mock --seed`)                     |
  * | STREAMLAB_MAX_QUEUED_BYTES       | integer ≥ 1    | 1048576 (`serve --max-queued-bytes`)     |
  * | STREAMLAB_MAX_CONCURRENT_STREAMS | integer ≥ 1    | 10000 (`serve --max-concurrent-streams`) |
+ * | STREAMLAB_MOCK_MAX_STATE_BYTES   | integer ≥ 1    | 1048576 (`mock --max-state-bytes`)       |
+ * | STREAMLAB_MOCK_MAX_MESSAGE_BYTES | integer ≥ 1    | 4194304 (`mock --max-message-bytes`)     |
+ * | STREAMLAB_API_TOKEN              | ≥ 16 of A-Z a-z 0-9 - . _ ~ + / | none (`fleet --api-token`; empty: none) |
  * OTEL_* variables are read by the OpenTelemetry SDK (src/instrumentation.ts).
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
 import type { LogFormat, LogLevel } from './telemetry/logger.ts';
+import { isValidToken, TOKEN_RULE } from './fleet/api-access.ts';
 
 /** The validated environment configuration. */
 export interface EnvConfig {
@@ -32,6 +36,8 @@ export interface EnvConfig {
   scenarioLabels: string[];
   /** `STREAMLAB_MAX_*` defaults of `streamlab serve`'s bounds; absent variables are absent here. */
   serve: ServeEnv;
+  /** STREAMLAB_API_TOKEN: the fleet control API's bearer token (`fleet --api-token` wins). */
+  apiToken?: string;
 }
 
 /** The `streamlab serve` bounds from the environment (see the table above). */
@@ -82,6 +88,8 @@ export interface MockEnv {
   latencyMinMs?: number;
   latencyMaxMs?: number;
   seed?: number;
+  maxStateBytes?: number;
+  maxMessageBytes?: number;
 }
 
 const MOCK_VARIABLES: Array<[keyof MockEnv, string, number]> = [
@@ -90,6 +98,8 @@ const MOCK_VARIABLES: Array<[keyof MockEnv, string, number]> = [
   ['latencyMinMs', 'STREAMLAB_MOCK_LATENCY_MIN_MS', 0],
   ['latencyMaxMs', 'STREAMLAB_MOCK_LATENCY_MAX_MS', 0],
   ['seed', 'STREAMLAB_MOCK_SEED', 0],
+  ['maxStateBytes', 'STREAMLAB_MOCK_MAX_STATE_BYTES', 1],
+  ['maxMessageBytes', 'STREAMLAB_MOCK_MAX_MESSAGE_BYTES', 1],
 ];
 
 /** @throws ConfigError naming the variable when it is not an integer ≥ min */
@@ -98,8 +108,8 @@ function mockEnv(env: Record<string, string | undefined>): MockEnv {
   for (const [key, name, min] of MOCK_VARIABLES) {
     const value = env[name];
     if (value === undefined) continue;
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min) throw new ConfigError(`${name}="${value}" is not allowed: use an integer ≥ ${min}`);
+    const parsed = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN; // digits only: "1e3", "0x10", "5.0" are refused
+    if (!Number.isSafeInteger(parsed) || parsed < min) throw new ConfigError(`${name}="${value}" is not allowed: use an integer ≥ ${min}`);
     mock[key] = parsed;
   }
   return mock;
@@ -130,11 +140,15 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
   if (telemetry !== undefined) oneOf('STREAMLAB_TELEMETRY', telemetry, ['on', 'off']);
   const rpcSpans = env.STREAMLAB_RPC_SPANS;
   if (rpcSpans !== undefined) oneOf('STREAMLAB_RPC_SPANS', rpcSpans, ['streamlab', 'contrib']);
+  const apiToken = env.STREAMLAB_API_TOKEN === '' ? undefined : env.STREAMLAB_API_TOKEN;
+  // The value is a secret: the message does not repeat it.
+  if (apiToken !== undefined && !isValidToken(apiToken)) throw new ConfigError(`STREAMLAB_API_TOKEN is not allowed: use ${TOKEN_RULE}`);
   return {
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
     mock: mockEnv(env),
     serve: serveEnv(env),
     scenarioLabels: env.STREAMLAB_SCENARIO_LABELS === undefined ? [] : parseScenarioLabels('STREAMLAB_SCENARIO_LABELS', env.STREAMLAB_SCENARIO_LABELS),
+    ...(apiToken === undefined ? {} : { apiToken }),
   };
 }

@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadEnvConfig } from './config.ts';
 import { RPC_SPAN_MODES } from './telemetry/telemetry-deps.ts';
 import type { CliContext } from './cli/cli-context.ts';
+import { watchLauncher } from './cli/launcher-watch.ts';
 import { REPORT_TO_PARENT_ENV } from './faults/server-process-protocol.ts';
 import type { ParentLink, ParentMessage } from './faults/server-process-protocol.ts';
 import { registerAlertsCommand } from './cli/alerts-command.ts';
@@ -70,6 +71,7 @@ const context: CliContext = {
   mockDefaults: env.mock,
   serveDefaults: env.serve,
   scenarioLabels: env.scenarioLabels,
+  ...(env.apiToken ? { apiToken: env.apiToken } : {}),
   ...(env.logLevel ? { logLevel: env.logLevel } : {}),
   onShutdown: (handler) => void (shutdownHandler = handler),
   setExitCode: (code) => void (exitCode = code),
@@ -78,15 +80,28 @@ const context: CliContext = {
 };
 
 let signalled = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (signalled) return void exit(130); // a second signal: stop now
-    signalled = true;
-    if (!shutdownHandler) return void exit(0);
-    shutdownHandler().then(() => exit(exitCode), (error: unknown) => {
-      process.stderr.write(`shutdown failed: ${String(error)}\n`);
-      return exit(1);
-    });
+/** SIGTERM, SIGINT or the launcher gone: drain through the command's handler, then exit; a second time: exit now. */
+function stop(): void {
+  if (signalled) return void exit(130); // a second signal: stop now
+  signalled = true;
+  if (!shutdownHandler) return void exit(0);
+  shutdownHandler().then(() => exit(exitCode), (error: unknown) => {
+    process.stderr.write(`shutdown failed: ${String(error)}\n`);
+    return exit(1);
+  });
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, stop);
+
+// Started by npm (`npx streamlab`, `npm run`, `npm start`): a signal to npm never reaches this
+// process (npm forwards it to the shell between us, which dies alone), so watch for the launcher
+// going away and stop as on SIGTERM (src/cli/launcher-watch.ts).
+if (process.env.npm_lifecycle_event !== undefined) {
+  watchLauncher({
+    onGone: (reason) => {
+      if (signalled) return;
+      process.stderr.write(`streamlab: ${reason}: stopping as on SIGTERM\n`);
+      stop();
+    },
   });
 }
 

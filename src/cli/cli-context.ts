@@ -34,6 +34,8 @@ export interface CliContext {
   mockDefaults?: MockEnv;
   /** Defaults of `streamlab serve`'s bounds from `STREAMLAB_MAX_*` (src/config.ts). */
   serveDefaults?: ServeEnv;
+  /** The fleet control API's bearer token from STREAMLAB_API_TOKEN (src/config.ts). */
+  apiToken?: string;
   /**
    * Registers what to do on SIGTERM/SIGINT; main.ts calls it once, awaits it, flushes
    * telemetry and exits 0.

@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createFleet, MAX_CLIENTS_PER_REQUEST } from '../fleet/fleet.ts';
 import { createFleetApi } from '../fleet/fleet-api.ts';
+import { isLoopbackHost, isValidToken, TOKEN_RULE } from '../fleet/api-access.ts';
 import { createFleetScenarios } from '../fleet/fleet-scenarios.ts';
 import { FLEET_MESSAGE_EVENTS } from '../fleet/fleet-servers.ts';
 import { GRPC_BACKOFF, backoffParameters } from '../fleet/backoff.ts';
@@ -28,6 +29,8 @@ interface FleetCommandOptions extends LogOptions {
   topic: string;
   apiHost: string;
   apiPort: number;
+  apiToken?: string;
+  apiAllowedHost: string[];
   advertiseHost: string;
   serverHost: string;
   basePort: number;
@@ -47,6 +50,8 @@ function numberIn(min: number, max: number): (value: string) => number {
     return parsed;
   };
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function topicName(value: string): string {
   const length = [...value].length;
@@ -69,7 +74,11 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
         'subscriptions go to it.\n\n' +
         'Control API on http://API_HOST:API_PORT (127.0.0.1 unless told otherwise: it starts and\n' +
         'kills processes): /api/servers, /api/clients, /api/notify, /api/scenarios; the OpenAPI\n' +
-        'document at /api/openapi.json, a browsable page at /api/docs; /metrics and /healthz.',
+        'document at /api/openapi.json, a browsable page at /api/docs; /metrics and /healthz.\n' +
+        'Requests must name the API in Host (DNS rebinding is refused), a browser may change\n' +
+        'state only from the API\'s own origin, bodies are application/json, and with a token\n' +
+        '(--api-token or STREAMLAB_API_TOKEN; required when --api-host is not loopback) /api\n' +
+        'needs Authorization: Bearer TOKEN. See docs/security.md.',
     )
     .addOption(new Option('--servers <n>', 'servers to start').argParser(integerIn(1, 16)).default(3))
     .addOption(new Option('--slots <n>', 'addresses in the round-robin target: room for servers started later (default servers + 2)').argParser(integerIn(1, 32)))
@@ -77,6 +86,8 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--topic <name>', 'topic of the subscribers').argParser(topicName).default('fleet'))
     .addOption(new Option('--api-host <address>', 'address of the control API').default('127.0.0.1'))
     .addOption(new Option('--api-port <port>', 'port of the control API').argParser(port).default(7080))
+    .addOption(new Option('--api-token <token>', `bearer token the /api routes require (default STREAMLAB_API_TOKEN; needed when --api-host is not loopback): ${TOKEN_RULE}`)) // checked in the action: commander's own message would echo the secret
+    .addOption(new Option('--api-allowed-host <name>', 'a name clients reach the API by, accepted in Host besides loopback, the bound address and --advertise-host (repeat)').argParser(collect).default([]))
     .addOption(new Option('--server-host <address>', "address the servers' gRPC and /metrics listen on (0.0.0.0 in a container)").default('127.0.0.1'))
     .addOption(new Option('--advertise-host <host>', "host in /api/prometheus-targets, where Prometheus reaches the servers' /metrics").default('127.0.0.1'))
     .addOption(new Option('--base-port <port>', 'gRPC port of the first slot, the others follow (0: free ports)').argParser(port).default(7071))
@@ -91,6 +102,10 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     try {
       backoff = backoffParameters({ initialMs: options.backoffInitialMs, multiplier: options.backoffMultiplier, jitter: options.backoffJitter, maxMs: options.backoffMaxMs });
       if (options.slots !== undefined && options.slots < options.servers) throw new Error(`--slots ${options.slots} is less than --servers ${options.servers}: every server needs a slot`);
+      if (options.apiToken !== undefined && !isValidToken(options.apiToken)) throw new Error(`--api-token is not allowed: use ${TOKEN_RULE}`);
+      if (!isLoopbackHost(options.apiHost) && (options.apiToken ?? context.apiToken) === undefined) {
+        throw new Error(`--api-host ${options.apiHost} is beyond loopback: the control API starts and kills processes, so give it a token (--api-token or STREAMLAB_API_TOKEN, ${TOKEN_RULE})`);
+      }
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
@@ -102,7 +117,9 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
     });
     const metrics = createMetricsRequestListener(telemetry.metrics.registry);
-    const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans, pipeline: context.spans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost });
+    const token = options.apiToken ?? context.apiToken;
+    const access = { allowedHosts: [options.advertiseHost, ...options.apiAllowedHost], ...(token !== undefined ? { token } : {}) };
+    const api = await createFleetApi({ fleet, scenarios: createFleetScenarios({ logger: telemetry.logger, importSpans, pipeline: context.spans }), topic: options.topic, metrics, advertiseHost: options.advertiseHost, access });
     try {
       await api.listen({ host: options.apiHost, port: options.apiPort });
     } catch (error) {

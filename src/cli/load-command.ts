@@ -7,7 +7,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createDynamicClient, MethodNotFoundError } from '../client/dynamic-client.ts';
 import type { DynamicClient } from '../client/dynamic-client.ts';
-import { MessageCheckError } from '../client/message-check.ts';
+import { ProtoJsonError } from '../client/proto-json.ts';
 import { ReflectionError } from '../client/reflection-client.ts';
 import { createDeferred } from '../core/deferred.ts';
 import { parseDuration } from '../load/duration.ts';
@@ -88,9 +88,12 @@ holds. At the end, half-closed streams get --grace to end by themselves; the
 rest are cancelled (client_cancelled, "ended by the run"). It stops by itself.
 
 The schema comes from --proto (imports resolved in -I dirs) or, without it,
-from the server's reflection (v1, else v1alpha). --data uses the proto's field
-names (interval_ms), enums by name, 64-bit integers as numbers or strings; a
-field the message does not have is refused.
+from the server's reflection (v1, else v1alpha). --data is the request in the
+proto3 JSON mapping: field names as in the proto (interval_ms) or in JSON
+(intervalMs), enums by name or number, 64-bit integers as numbers or strings,
+bytes as base64, a Timestamp as RFC 3339 text ("2024-05-01T12:00:00Z"), a
+Duration as "1.5s", wrappers as plain values; a field the message does not have
+is refused.
 Latencies (p50/p95/p99 from HdrHistograms, 3 significant digits): connect =
 to the response headers (unary: to the response; a client stream's headers
 come with its response), time to first message, inter-arrival of received
@@ -159,7 +162,7 @@ export function registerLoadCommand(program: Command, context: CliContext): Comm
       client.checkRequest(options.data);
     } catch (error) {
       client.close();
-      if (!(error instanceof MessageCheckError)) throw error;
+      if (!(error instanceof ProtoJsonError)) throw error;
       return command.error(`error: --data: ${error.message}`, { exitCode: 2, code: 'streamlab.badData' });
     }
     const interrupt = new AbortController();

@@ -29,6 +29,8 @@ interface MockCommandOptions extends LogOptions {
   maxMessages: number;
   latencyMinMs: number;
   latencyMaxMs: number;
+  maxStateBytes: number;
+  maxMessageBytes: number;
   keepaliveTimeMs: number;
   keepaliveTimeoutMs: number;
 }
@@ -49,9 +51,12 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
         '"regex","response":{...}} answers a client message; "condition", state keys, "close",\n' +
         '"error"+"code" and "fault": reset|close|blackhole|goaway. Templates: {{uuid}}, {{now}},\n' +
         '{{randInt 1 10}}, {{request.field}}, {{request.ws.message.field}},\n' +
-        '{{request.ws.state.key + 1}}. See README "Mock and load" for the whole format.\n' +
+        '{{request.ws.state.key + 1}}. A message may also be a JSON string with templates\n' +
+        'inside ("text":"{\\"topic\\":\\"{{request.topics[0]}}\\"}"). Messages follow the proto3 JSON\n' +
+        'mapping: a Timestamp as RFC 3339 text ({{now}}), a Duration as "1.5s", 64-bit integers as\n' +
+        'strings or numbers. See README "Mock and load" for the whole format.\n' +
         'Reflection, health and channelz are on: `grpcurl -plaintext HOST:PORT list` works.\n' +
-        'Limits default to the STREAMLAB_MOCK_* variables when set.',
+        'Limits default to the STREAMLAB_MOCK_* variables when set; docs/security.md lists every bound.',
     )
     .addOption(new Option('--proto <path>', '.proto file to serve (repeat for several)').argParser(collect).makeOptionMandatory())
     .addOption(new Option('-I, --include <dir>', 'import path for the protos (repeat)').argParser(collect).default([]))
@@ -64,6 +69,8 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
     .addOption(new Option('--max-messages <n>', 'messages the server sends per stream; one more ends it with RESOURCE_EXHAUSTED').argParser(integerIn(1, 100_000_000)).default(env.maxMessages ?? MOCK_LIMIT_DEFAULTS.maxMessages))
     .addOption(new Option('--latency-min-ms <ms>', 'least latency added to each message the server sends').argParser(integerIn(0, 600_000)).default(env.latencyMinMs ?? MOCK_LIMIT_DEFAULTS.latencyMinMs))
     .addOption(new Option('--latency-max-ms <ms>', 'most latency added to each message the server sends').argParser(integerIn(0, 600_000)).default(env.latencyMaxMs ?? MOCK_LIMIT_DEFAULTS.latencyMaxMs))
+    .addOption(new Option('--max-state-bytes <bytes>', "a stream's state as JSON after a line's updates; more ends it with RESOURCE_EXHAUSTED").argParser(integerIn(1, 2 ** 30)).default(env.maxStateBytes ?? MOCK_LIMIT_DEFAULTS.maxStateBytes))
+    .addOption(new Option('--max-message-bytes <bytes>', 'a rendered message as JSON; more ends its stream with RESOURCE_EXHAUSTED').argParser(integerIn(1, 2 ** 30)).default(env.maxMessageBytes ?? MOCK_LIMIT_DEFAULTS.maxMessageBytes))
     .addOption(new Option('--keepalive-time-ms <ms>', 'server keepalive PING interval').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeoutMs));
   return addLogOptions(command, context, 'info').action(async (options: MockCommandOptions) => {
@@ -76,7 +83,8 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
     try {
       mock = createMockServer(deps, {
         protos: options.proto, includeDirs: options.include, scriptsDir: options.scripts, ...(seed !== undefined ? { seed } : {}),
-        limits: { streamTimeoutMs: options.streamTimeoutMs, maxMessages: options.maxMessages, latencyMinMs: options.latencyMinMs, latencyMaxMs: options.latencyMaxMs },
+        limits: { streamTimeoutMs: options.streamTimeoutMs, maxMessages: options.maxMessages, latencyMinMs: options.latencyMinMs, latencyMaxMs: options.latencyMaxMs,
+          maxStateBytes: options.maxStateBytes, maxMessageBytes: options.maxMessageBytes },
         keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       });
     } catch (error) {

@@ -6,10 +6,11 @@
  * sizes both ways), and the end cause on the client side. The RPC kind comes from the
  * method definition.
  *
- * Messages are plain objects with the proto's own field names (keepCase), enums as names,
- * 64-bit integers as decimal strings (longs: String, exact beyond 2^53; a request may give
- * them as numbers or strings), default values filled in and a oneof's member named by the
- * oneof's field (oneofs).
+ * Messages are in the proto3 JSON mapping (proto-json.ts). Requests: proto or json field
+ * names, Timestamp as RFC 3339, Duration as "1.5s", wrappers as plain values, Struct/Value as
+ * JSON, 64-bit integers as numbers or strings, bytes as base64. Responses: the view of
+ * proto-json.ts — proto field names, enums as names, defaults included, well-known types in
+ * their JSON form, 64-bit integers as numbers while exact (strings beyond).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ClientDuplexStream, ClientReadableStream, ClientUnaryCall, ClientWritableStream, MethodDefinition } from '@grpc/grpc-js';
@@ -17,13 +18,14 @@ import * as protoLoader from '@grpc/proto-loader';
 import { methodInfoOf } from '../rpc/method-info.ts';
 import type { MethodInfo } from '../rpc/method-info.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
-import { checkMessage } from './message-check.ts';
+import { createDescriptorRegistry } from './descriptor-registry.ts';
+import { createProtoJson } from './proto-json.ts';
 import { createObservedChannel, createWatchedSockets, observedChannelOptions, openObservedCall, responseSlot } from './observed-channel.ts';
 import { reflectService } from './reflection-client.ts';
 import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, ObservedUnaryCall, StreamlabClientOptions } from './client-options.ts';
 
-/** How the dynamic client loads protos (see the module comment). */
+/** How the dynamic client loads protos: for its definitions and descriptors; messages go through proto-json.ts. */
 export const DYNAMIC_LOADER_OPTIONS: protoLoader.Options = { keepCase: true, enums: String, longs: String, defaults: true, oneofs: true };
 
 /** Options of {@link createDynamicClient}; the channel settings are streamlab's client's. */
@@ -57,17 +59,6 @@ export function parseMethodName(name: string): { service: string; method: string
 
 const isService = (entry: unknown) => typeof entry === 'object' && entry !== null && !('format' in entry);
 const servicesOf = (definition: protoLoader.PackageDefinition) => Object.keys(definition).filter((key) => isService(definition[key]));
-
-/** The full name of a method's request type: the message of that name and shape, preferably in the service's package. */
-function requestTypeName(definition: protoLoader.PackageDefinition, method: Definition, service: string): string {
-  const { type } = method.requestType;
-  const shape = JSON.stringify(type);
-  const candidates = Object.entries(definition)
-    .filter(([, entry]) => (entry as { type?: { name?: string } }).type?.name === type.name && JSON.stringify((entry as { type: unknown }).type) === shape)
-    .map(([key]) => key);
-  const pkg = service.slice(0, service.lastIndexOf('.') + 1);
-  return candidates.find((key) => key === `${pkg}${type.name}`) ?? candidates[0] ?? type.name;
-}
 
 /** Loads the package definition and finds the method. @throws MethodNotFoundError; ReflectionError when reflection fails */
 async function resolveMethod(options: DynamicClientOptions) {
@@ -103,8 +94,19 @@ async function resolveMethod(options: DynamicClientOptions) {
  */
 export async function createDynamicClient(deps: TelemetryDeps, options: DynamicClientOptions) {
   const { definition, service, method, serviceDefinition, found, source } = await resolveMethod(options);
-  const info: MethodInfo = methodInfoOf(found);
-  const requestType = requestTypeName(definition, found, service);
+  // Requests are written in the proto3 JSON mapping (Timestamp as RFC 3339, int64 as a string, json names, …).
+  const json = createProtoJson(createDescriptorRegistry(definition));
+  const described = json.registry.getService(service)?.methods.find((entry) => entry.name === method);
+  const requestType = described?.input.typeName ?? 'unknown';
+  const responseType = described?.output.typeName ?? 'unknown';
+  serviceDefinition[method] = {
+    ...found,
+    requestSerialize: (request: unknown) => Buffer.from(json.encode(requestType, request)),
+    // The response serializer only measures received messages (method-info.ts): it must take the view.
+    responseSerialize: (response: unknown) => Buffer.from(json.encode(responseType, response)),
+    responseDeserialize: (bytes: Buffer) => json.decode(responseType, bytes),
+  };
+  const info: MethodInfo = methodInfoOf(serviceDefinition[method]);
   const sockets = createWatchedSockets();
   // grpc.loadPackageDefinition's constructors are the ones instrumentation-grpc patches (CLIENT spans, context propagation).
   const Stub = grpc.loadPackageDefinition({ [service]: serviceDefinition } as protoLoader.PackageDefinition) as unknown as Record<string, grpc.ServiceClientConstructor>;
@@ -122,9 +124,9 @@ export async function createDynamicClient(deps: TelemetryDeps, options: DynamicC
     requestType,
     /** Where the schema came from: the proto paths, or `reflection v1` / `reflection v1alpha`. */
     source,
-    /** Checks a request (parsed JSON). @throws MessageCheckError naming the field */
+    /** Checks a request (parsed JSON, proto3 JSON mapping). @throws ProtoJsonError naming the field */
     checkRequest(request: unknown): void {
-      checkMessage(definition, requestType, request);
+      json.encode(requestType, request);
     },
     /** A unary call. Call it inside the context whose baggage carries the scenario; likewise below. */
     unary(request: unknown, callOptions: ClientCallOptions = {}): ObservedUnaryCall<ClientUnaryCall, unknown> {

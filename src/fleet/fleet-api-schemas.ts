@@ -15,7 +15,7 @@ export const errorSchema = {
   type: 'object',
   required: ['error', 'message'],
   properties: {
-    error: { type: 'string', description: 'bad_request, not_found, conflict, unavailable or internal.' },
+    error: { type: 'string', description: 'bad_request, unauthorized, forbidden, not_found, conflict, unsupported_media_type, unavailable or internal.' },
     message: { type: 'string', description: 'One line naming the bad value and what is allowed.' },
   },
 } as const;

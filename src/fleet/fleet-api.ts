@@ -16,6 +16,8 @@ import type { createFleetScenarios } from './fleet-scenarios.ts';
 import { CATALOGUE } from '../scenarios/catalogue.ts';
 import { toJsonScenario } from '../scenarios/scenario-json.ts';
 import * as schemas from './fleet-api-schemas.ts';
+import { registerApiGuard } from './fleet-api-guard.ts';
+import type { ApiAccess } from './api-access.ts';
 
 /** What the API drives. */
 export interface FleetApiDeps {
@@ -31,6 +33,8 @@ export interface FleetApiDeps {
    * everywhere streamlab serves /metrics.
    */
   metrics: http.RequestListener;
+  /** Extra allowed Host names and the bearer token (fleet-api-guard.ts). Default: loopback names only, no token. */
+  access?: ApiAccess;
 }
 
 const ref = (id: string) => ({ $ref: `${id}#` });
@@ -50,10 +54,21 @@ function validationMessage(error: FastifyError): string {
   return `${where} ${first.message ?? 'is invalid'}${allowed}`;
 }
 
-/** Builds (does not listen) the API. */
+/** The `error` of a 4xx answer, by status. */
+const ERROR_NAMES: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+
+/**
+ * Builds (does not listen) the API, its requests guarded by fleet-api-guard.ts.
+ * @throws Error from @fastify/bearer-auth for a token it cannot use
+ */
 export async function createFleetApi(deps: FleetApiDeps): Promise<FastifyInstance> {
   // removeAdditional false: an unknown field is a 400 naming it, not silently dropped.
-  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  // coerceTypes false: types are strict, {"count":"10"} is a 400, not 10 subscribers (every
+  // query and path parameter is a string, so nothing needs coercing).
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
+  // Bodies are JSON or nothing: without the text/plain parser any other type is a 415.
+  app.removeContentTypeParser('text/plain');
+  await registerApiGuard(app, deps.access ?? {});
   app.addSchema(schemas.errorSchema);
   app.addSchema(schemas.serverSchema);
   app.addSchema(schemas.clientSchema);
@@ -61,7 +76,8 @@ export async function createFleetApi(deps: FleetApiDeps): Promise<FastifyInstanc
     // Components named by their $id (Server, Client, Error) rather than def-0, def-1, ….
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     openapi: {
-      info: { title: 'streamlab fleet control API', version: '1', description: 'Start and stop servers and long-lived subscribers, notify a topic, run scenarios. Binds 127.0.0.1 unless told otherwise: it starts and kills processes.' },
+      info: { title: 'streamlab fleet control API', version: '1', description: 'Start and stop servers and long-lived subscribers, notify a topic, run scenarios. Binds 127.0.0.1 unless told otherwise: it starts and kills processes. Requests must name the API in Host, state changes from a browser must come from its own origin, bodies are application/json, and with --api-token (required beyond loopback) the /api routes need Authorization: Bearer.' },
+      ...(deps.access?.token !== undefined ? { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] } : {}),
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -70,7 +86,7 @@ export async function createFleetApi(deps: FleetApiDeps): Promise<FastifyInstanc
     if (error instanceof FleetError) return reply.code(FLEET_ERROR_STATUS[error.code]).send({ error: error.code, message: error.message });
     if ('validation' in error && error.validation) return reply.code(400).send({ error: 'bad_request', message: validationMessage(error) });
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    return reply.code(status).send({ error: status === 500 ? 'internal' : 'bad_request', message: error.message });
+    return reply.code(status).send({ error: status === 500 ? 'internal' : ERROR_NAMES[status] ?? 'bad_request', message: error.message });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}: see /api/docs` }));
 

@@ -1,36 +1,61 @@
 /**
- * The user's protos for `streamlab mock`, loaded at run time (no code generation) with the
- * options that decode messages into the JSON view scripts see (message-view.ts).
+ * The user's protos for `streamlab mock`, loaded at run time (no code generation): proto-loader
+ * for the service definitions and reflection, their messages read and written in the proto3
+ * JSON mapping (src/client/proto-json.ts), the view scripts see.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import { createDescriptorRegistry } from '../client/descriptor-registry.ts';
+import { createProtoJson } from '../client/proto-json.ts';
+import type { ProtoJson } from '../client/proto-json.ts';
 import { MOCK_PROTO_OPTIONS } from './message-view.ts';
 
 /** One service of the loaded protos. */
 export interface LoadedService {
   /** `package.Service`. */
   name: string;
+  /**
+   * Its grpc-js definition, messages in the proto3 JSON mapping both ways (proto-json.ts):
+   * a request arrives as its view; a response is written as JSON, or as bytes already encoded.
+   */
   definition: ServiceDefinition;
-  /** The whole package definition the service came from (to check messages against their types). */
-  packageDefinition: protoLoader.PackageDefinition;
-  /** Full name of each method's response type (`package.Message`), by method name. */
+  /** The messages of the loaded protos in proto3 JSON. */
+  json: ProtoJson;
+  /** Full name of each method's request type (`package.Message`), by method name. */
+  requestTypes: Record<string, string>;
+  /** Full name of each method's response type, by method name. */
   responseTypes: Record<string, string>;
 }
 
-/**
- * The full name (`package.Message`) of a method's request or response type. proto-loader
- * builds a fresh object for each method's types, so the type is found by its descriptor:
- * its name, and when several types share it, the whole descriptor (types that equal in both
- * check the same way).
- */
-function typeNameOf(definition: protoLoader.PackageDefinition, type: protoLoader.MessageTypeDefinition<unknown, unknown>): string {
-  const nameOf = (message: protoLoader.MessageTypeDefinition<unknown, unknown>) => (message.type as { name?: string }).name;
-  const named = Object.entries(definition).filter(([, value]) => 'format' in value && nameOf(value as protoLoader.MessageTypeDefinition<unknown, unknown>) === nameOf(type));
-  if (named.length === 1) return named[0]![0];
-  const descriptor = JSON.stringify(type.type);
-  return named.find(([, value]) => JSON.stringify((value as protoLoader.MessageTypeDefinition<unknown, unknown>).type) === descriptor)?.[0] ?? 'unknown';
+/** grpc-js serializers of `typeName` through `json`: JSON in, the view out; bytes pass as they are. */
+function serializers(json: ProtoJson, typeName: string) {
+  return {
+    serialize: (value: unknown): Buffer => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(json.encode(typeName, value))),
+    deserialize: (bytes: Buffer): unknown => json.decode(typeName, bytes),
+  };
+}
+
+/** The service `name` of `definition` with its messages in proto3 JSON. */
+function serviceOf(name: string, definition: protoLoader.ServiceDefinition, json: ProtoJson): LoadedService {
+  const methods = json.registry.getService(name)?.methods ?? [];
+  const typeOf = (method: string, side: 'input' | 'output'): string => methods.find((entry) => entry.name === method)?.[side].typeName ?? 'unknown';
+  const requestTypes: Record<string, string> = {};
+  const responseTypes: Record<string, string> = {};
+  const service: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [method, loaded] of Object.entries(definition)) {
+    requestTypes[method] = typeOf(method, 'input');
+    responseTypes[method] = typeOf(method, 'output');
+    const request = serializers(json, requestTypes[method]);
+    const response = serializers(json, responseTypes[method]);
+    service[method] = {
+      ...(loaded as unknown as MethodDefinition<unknown, unknown>),
+      requestSerialize: request.serialize, requestDeserialize: request.deserialize,
+      responseSerialize: response.serialize, responseDeserialize: response.deserialize,
+    };
+  }
+  return { name, definition: service, json, requestTypes, responseTypes };
 }
 
 /**
@@ -61,15 +86,11 @@ function locate(paths: readonly string[], includeDirs: readonly string[]): { fil
 export function loadMockProtos(paths: readonly string[], includeDirs: readonly string[] = []): LoadedService[] {
   const located = locate(paths, includeDirs);
   const definition = protoLoader.loadSync(located.files, { ...MOCK_PROTO_OPTIONS, includeDirs: located.includeDirs });
+  const json = createProtoJson(createDescriptorRegistry(definition));
   const services = Object.entries(definition)
     // Message and enum definitions carry `format`; a service is a map of method definitions.
     .filter(([, value]) => !('format' in value) && Object.values(value).every((method) => typeof (method as MethodDefinition<unknown, unknown>).path === 'string'))
-    .map(([name, value]) => ({
-      name,
-      definition: value as unknown as ServiceDefinition,
-      packageDefinition: definition,
-      responseTypes: Object.fromEntries(Object.entries(value).map(([method, def]) => [method, typeNameOf(definition, (def as protoLoader.MethodDefinition<unknown, unknown>).responseType as protoLoader.MessageTypeDefinition<unknown, unknown>)])),
-    }))
+    .map(([name, value]) => serviceOf(name, value as protoLoader.ServiceDefinition, json))
     .sort((a, b) => a.name.localeCompare(b.name));
   if (services.length === 0) throw new Error(`${paths.join(', ')} define no service: nothing to mock`);
   return services;

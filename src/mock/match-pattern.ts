@@ -1,9 +1,11 @@
 /**
  * Whether an incoming message matches an `in` line's pattern (script-line.ts): a JSON
  * object's fields must be present with equal values (nested objects compared the same way,
- * arrays element by element), or a regular expression must match the message's JSON.
- * Messages are compared in their JSON view (message-view.ts): proto field names, enums as
- * names, defaults included — so `{"type":"TEXT"}` matches the zero value TEXT.
+ * arrays element by element), or a regular expression (RE2, linear-regex.ts) must match the
+ * message's JSON.
+ * Messages are compared in their JSON view (src/client/proto-json.ts): proto field names,
+ * enums as names, defaults included — so `{"type":"TEXT"}` matches the zero value TEXT; a
+ * fields pattern was put in the same form at load (field-pattern.ts).
  */
 import type { InPattern } from './script-line.ts';
 
@@ -13,7 +15,10 @@ function matchesValue(expected: unknown, actual: unknown): boolean {
     return Array.isArray(actual) && actual.length === expected.length && expected.every((item, index) => matchesValue(item, actual[index]));
   }
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-  return Object.entries(expected).every(([key, value]) => Object.hasOwn(actual, key) && matchesValue(value, (actual as Record<string, unknown>)[key]));
+  // undefined: a field the pattern leaves unset (`null` for a message field), which the view leaves out.
+  return Object.entries(expected).every(([key, value]) => (value === undefined
+    ? (actual as Record<string, unknown>)[key] === undefined
+    : Object.hasOwn(actual, key) && matchesValue(value, (actual as Record<string, unknown>)[key])));
 }
 
 /**

@@ -15,10 +15,16 @@ export interface MockLimits {
   /** Latency added to every message the server sends: uniform in [min, max] ms. Defaults 0 and 0. */
   latencyMinMs: number;
   latencyMaxMs: number;
+  /** A stream's state as JSON, bytes, after a line's updates; past it the stream ends RESOURCE_EXHAUSTED naming the line. Default 1 MiB. */
+  maxStateBytes: number;
+  /** A rendered message (or status message) as JSON, bytes; past it the stream ends RESOURCE_EXHAUSTED naming the line. Default 4 MiB, grpc-js's default receive limit. */
+  maxMessageBytes: number;
 }
 
 /** Defaults of {@link MockLimits}. */
-export const MOCK_LIMIT_DEFAULTS: MockLimits = { streamTimeoutMs: 300_000, maxMessages: 10_000, latencyMinMs: 0, latencyMaxMs: 0 };
+export const MOCK_LIMIT_DEFAULTS: MockLimits = {
+  streamTimeoutMs: 300_000, maxMessages: 10_000, latencyMinMs: 0, latencyMaxMs: 0, maxStateBytes: 1_048_576, maxMessageBytes: 4_194_304,
+};
 
 /** Ends a call's connection the way a network or a dying server would (src/mock/transport-faults.ts). */
 export interface TransportFaults {

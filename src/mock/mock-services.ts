@@ -15,7 +15,6 @@ import { serverCallContext } from '../rpc/server/call-context.ts';
 import type { ServerCallContext } from '../rpc/server/call-context.ts';
 import type { ServiceRegistration } from '../server/service-registration.ts';
 import type { LoadedService } from './load-protos.ts';
-import { messageView } from './message-view.ts';
 import type { MockRuntime } from './mock-runtime.ts';
 import { createMockStream } from './mock-stream.ts';
 import type { StreamIo } from './mock-stream.ts';
@@ -23,21 +22,22 @@ import { parseScript } from './parse-script.ts';
 import { createTemplateHelpers } from './template/index.ts';
 import type { Script } from './script-line.ts';
 import { ScriptError } from './script-error.ts';
-import { checkMessage, MessageCheckError } from '../client/message-check.ts';
-import type { PackageDefinition } from '@grpc/proto-loader';
+import { ProtoJsonError } from '../client/proto-json.ts';
+import type { ProtoJson } from '../client/proto-json.ts';
+import { fieldsPattern } from './field-pattern.ts';
 
 /** Helpers for rendering constant templates at load time, which never call them (and must not use up a stream's seed). */
 const UNUSED_HELPERS = createTemplateHelpers({});
 
-/** Checks a message the mock is about to send against its type: protobufjs would drop an unknown field without a word. */
-type CheckResponse = (message: unknown) => void;
+/** Encodes a message the mock is about to send (proto3 JSON) to its wire bytes. @throws Error "the message does not fit TYPE: …" naming the field */
+type EncodeResponse = (message: unknown) => Uint8Array;
 
-function responseCheck(definition: PackageDefinition, typeName: string): CheckResponse {
+function responseEncoder(json: ProtoJson, typeName: string): EncodeResponse {
   return (message) => {
     try {
-      checkMessage(definition, typeName, message);
+      return json.encode(typeName, message);
     } catch (error) {
-      if (error instanceof MessageCheckError) throw new Error(`the message does not fit ${typeName}: ${error.message}`, { cause: error });
+      if (error instanceof ProtoJsonError) throw new Error(`the message does not fit ${typeName}: ${error.message}`, { cause: error });
       throw error;
     }
   };
@@ -45,16 +45,23 @@ function responseCheck(definition: PackageDefinition, typeName: string): CheckRe
 
 /**
  * Checks the messages of `script` that have no template (their value is known now) against
- * the response type, so a typo in a field name refuses the script at start.
- * @throws ScriptError at the line of the first message that does not fit
+ * the response type, and turns its fields patterns into the view's form against the request
+ * type (field-pattern.ts), so a typo in a field name refuses the script at start.
+ * @throws ScriptError at the line of the first message or pattern that does not fit
  */
-function checkConstantMessages(script: Script, check: CheckResponse): void {
+function checkScript(script: Script, service: LoadedService, method: string, encode: EncodeResponse): void {
   for (const line of script.lines) {
+    try {
+      if (line.pattern?.kind === 'fields') line.pattern = { kind: 'fields', fields: fieldsPattern(service.json, service.requestTypes[method] ?? 'unknown', line.pattern.fields) };
+    } catch (error) {
+      if (!(error instanceof ProtoJsonError)) throw error;
+      throw new ScriptError({ file: script.file, line: line.lineNumber }, `text: the pattern does not fit ${service.requestTypes[method]}: ${error.message}`, { cause: error });
+    }
     const payload = line.dir === 'out' ? line.message : line.response;
     if (!payload?.constant) continue;
     try {
       // A constant template reads neither the scope nor the helpers.
-      check(payload.render({ request: {}, state: {} }, UNUSED_HELPERS));
+      encode(payload.render({ request: {}, state: {} }, UNUSED_HELPERS));
     } catch (error) {
       throw new ScriptError({ file: script.file, line: line.lineNumber }, (error as Error).message, { cause: error });
     }
@@ -68,8 +75,8 @@ export function scriptPath(scriptsDir: string, service: string, method: string):
   return join(scriptsDir, service, `${method}.jsonl`);
 }
 
-/** The engine's view of `call`. */
-function ioOf(kind: RpcKind, call: AnyCall, context: ServerCallContext, runtime: MockRuntime, check: CheckResponse, callback?: sendUnaryData<unknown>): StreamIo {
+/** The engine's view of `call`; messages are encoded here, so one that does not fit fails its line. */
+function ioOf(kind: RpcKind, call: AnyCall, context: ServerCallContext, runtime: MockRuntime, encode: EncodeResponse, callback?: sendUnaryData<unknown>): StreamIo {
   const fail = (code: Status, message: string): void => {
     // The mock's own stream timeout is a handler status, not the client's deadline.
     context.fail(new StreamlabError(code, message), code === Status.DEADLINE_EXCEEDED ? 'failed' : undefined);
@@ -77,14 +84,8 @@ function ioOf(kind: RpcKind, call: AnyCall, context: ServerCallContext, runtime:
   return {
     kind,
     signal: context.signal,
-    send: (message) => {
-      check(message);
-      call.write(message);
-    },
-    reply: (message) => {
-      check(message);
-      callback?.(null, message);
-    },
+    send: (message) => void call.write(encode(message)),
+    reply: (message) => callback?.(null, encode(message)),
     finish: () => call.end(),
     fail,
     // A fault breaks the whole connection: every stream on it ends. When another stream's
@@ -94,7 +95,7 @@ function ioOf(kind: RpcKind, call: AnyCall, context: ServerCallContext, runtime:
 }
 
 /** The handler of one method from its script (or UNIMPLEMENTED when it has none). */
-function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, runtime: MockRuntime, check: CheckResponse): UntypedHandleCall {
+function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, runtime: MockRuntime, encode: EncodeResponse): UntypedHandleCall {
   if (!script) {
     return (() => {
       serverCallContext().fail(new StreamlabError(Status.UNIMPLEMENTED, `no mock script for this method: looked for ${missing}`));
@@ -104,10 +105,11 @@ function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, r
     const call = rawCall as AnyCall;
     const context = serverCallContext();
     context.bindHandler(call, callback);
-    const engine = createMockStream(runtime, script, ioOf(kind, call, context, runtime, check, callback));
-    if (kind === 'unary' || kind === 'server_stream') return engine.start(messageView(call.request));
+    const engine = createMockStream(runtime, script, ioOf(kind, call, context, runtime, encode, callback));
+    // Requests arrive as their view: the service's deserializers are proto-json's (load-protos.ts).
+    if (kind === 'unary' || kind === 'server_stream') return engine.start(call.request);
     engine.start();
-    call.on('data', (message: unknown) => engine.message(messageView(message)));
+    call.on('data', (message: unknown) => engine.message(message));
     call.on('end', () => engine.halfClose());
   }) as UntypedHandleCall;
 }
@@ -115,7 +117,7 @@ function handlerOf(kind: RpcKind, script: Script | undefined, missing: string, r
 /**
  * Builds the registrations of `services`, reading every method's script now.
  * @throws ScriptError at `file:line:column` for the first script that does not parse, or at
- *   the line of a message without templates that does not fit its type
+ *   the line of a message without templates or a fields pattern that does not fit its type
  */
 export function createMockServices(services: readonly LoadedService[], scriptsDir: string, runtime: MockRuntime): ServiceRegistration[] {
   return services.map((service) => {
@@ -123,9 +125,9 @@ export function createMockServices(services: readonly LoadedService[], scriptsDi
     for (const [method, definition] of Object.entries(service.definition)) {
       const file = scriptPath(scriptsDir, service.name, method);
       const script = existsSync(file) ? parseScript(file, readFileSync(file, 'utf8')) : undefined;
-      const check = responseCheck(service.packageDefinition, service.responseTypes[method] ?? 'unknown');
-      if (script) checkConstantMessages(script, check);
-      handlers[method] = handlerOf(methodInfoOf(definition).kind, script, file, runtime, check);
+      const encode = responseEncoder(service.json, service.responseTypes[method] ?? 'unknown');
+      if (script) checkScript(script, service, method, encode);
+      handlers[method] = handlerOf(methodInfoOf(definition).kind, script, file, runtime, encode);
     }
     return { name: service.name, definition: service.definition, handlers };
   });

@@ -9,7 +9,8 @@
  *   (`close`, `error`, `fault`). A server stream ends with OK after its timeline; a bidi
  *   stream once the client half-closed and nothing is pending.
  * A template that fails at run time ends the call with INTERNAL naming the line and the
- * expression; the server goes on serving.
+ * expression; a state or message past its cap (resource-limits.ts) with RESOURCE_EXHAUSTED
+ * naming the line; the server goes on serving.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { status as Status } from '@grpc/grpc-js';
@@ -20,6 +21,7 @@ import type { MockRuntime } from './mock-runtime.ts';
 import type { Script, ScriptLine } from './script-line.ts';
 import { LineFailure, statusOfFailure } from './stream-io.ts';
 import { delayMs, latencyMs } from './line-timing.ts';
+import { checkMessageSize, checkStateSize } from './resource-limits.ts';
 import type { StreamIo } from './stream-io.ts';
 
 export type { StreamIo } from './stream-io.ts';
@@ -74,13 +76,16 @@ export function createMockStream(runtime: MockRuntime, script: Script, io: Strea
   /** Applies `line` (its condition already held): updates, message, then its ending. */
   function apply(line: ScriptLine, payload: ScriptLine['message']): void {
     for (const update of line.updates) scope.state[update.key] = update.value.render(scope, helpers);
+    if (line.updates.length > 0) checkStateSize(scope.state, runtime.limits, line);
     const message = payload?.render(scope, helpers);
     if (message !== undefined) {
+      checkMessageSize(message, runtime.limits, line);
       if (streaming) emit(message);
       else answer = message;
     }
     if (line.error) {
       const text = String(line.error.message.render(scope, helpers));
+      checkMessageSize(text, runtime.limits, line);
       const code = line.error.code;
       end(() => io.fail(code, text));
     } else if (line.fault) {

@@ -4,8 +4,11 @@
  * bad script is refused when the mock starts, not when a client first calls it.
  */
 import { status as Status } from '@grpc/grpc-js';
-import { compileExpression, compileJsonTemplate, compileTemplate, containsTemplate, TemplateError } from './template/index.ts';
+import { compileExpression, compileJsonTemplate, compileJsonText, compileTemplate, containsTemplate, TemplateError } from './template/index.ts';
+import type { CompiledJsonTemplate } from './template/index.ts';
+import { jsonNestingPastLimit, MAX_NESTING_DEPTH } from './template/nesting-limit.ts';
 import { ScriptError } from './script-error.ts';
+import { compileLinearRegex, LinearRegexError } from './linear-regex.ts';
 import { SCRIPT_FAULTS } from './script-line.ts';
 import type { InPattern, Script, ScriptFault, ScriptLine } from './script-line.ts';
 
@@ -28,16 +31,35 @@ function statusCode(value: unknown, fail: Locate): Status {
   throw fail(`code ${JSON.stringify(value)} is not a gRPC status: use a name (${CODES.map(([name]) => name).join(', ')}) or 0 to 16`, '"code"');
 }
 
+/**
+ * An `in` line's pattern. A string is a regular expression in RE2's syntax, matched in
+ * linear time (linear-regex.ts); one RE2 refuses (a backreference, a lookahead) is refused
+ * here, the column at the offending part of the pattern when it can be found in the line.
+ */
 function pattern(text: unknown, fail: Locate): InPattern {
   if (typeof text === 'string') {
     try {
-      return { kind: 'regex', regex: new RegExp(text) };
+      return { kind: 'regex', regex: compileLinearRegex(text) };
     } catch (error) {
-      throw fail(`text ${JSON.stringify(text)} is not a regular expression: ${(error as Error).message}`, '"text"');
+      if (!(error instanceof LinearRegexError)) throw error;
+      const problem = `text ${JSON.stringify(text)} is not a regular expression RE2 accepts (no backreferences, lookahead or lookbehind: matching must take linear time): ${error.message}`;
+      const literal = JSON.stringify(text);
+      // The offending part's column: the pattern's opening quote, plus the escaped length of what precedes the part.
+      const offset = error.index === undefined ? 0 : JSON.stringify(text.slice(0, error.index)).length - 1;
+      const located = fail(problem, literal, offset, error);
+      throw located.column === undefined ? fail(problem, '"text"', 0, error) : located;
     }
   }
   if (typeof text === 'object' && text !== null && !Array.isArray(text)) return { kind: 'fields', fields: text as Record<string, unknown> };
   throw fail('text of an "in" line must be a JSON object (fields to match) or a string (a regular expression over the message\'s JSON)', '"text"');
+}
+
+/**
+ * A message (`text` of an `out` line, `response`): a JSON object with templates in its
+ * strings, or that object written as a JSON string (json-text-template.ts).
+ */
+function compileMessage(value: unknown): CompiledJsonTemplate {
+  return typeof value === 'string' ? compileJsonText(value) : compileJsonTemplate(value);
 }
 
 /** Compiles one template-bearing value, turning a TemplateError into a ScriptError at the value. */
@@ -46,9 +68,11 @@ function compiled<T>(value: unknown, compile: () => T, fail: Locate): T {
     return compile();
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    // The column counts within the template string that failed (for a JSON value, the inner string).
+    // The column counts within the template string that failed (for a JSON value, the inner
+    // string); in the line that string is JSON-escaped, so the escaped length of what precedes it.
     const inner = error.source ?? (typeof value === 'string' ? value : undefined);
-    throw fail(error.message, inner === undefined ? undefined : JSON.stringify(inner), error.column, error);
+    const offset = inner === undefined || error.column === undefined ? 0 : JSON.stringify(inner.slice(0, error.column - 1)).length - 1;
+    throw fail(error.message, inner === undefined ? undefined : JSON.stringify(inner), offset, error);
   }
 }
 
@@ -65,10 +89,10 @@ function lineOf(object: Record<string, unknown>, where: string, lineNumber: numb
   }
   if (dir === 'out') {
     if (response !== undefined) throw fail('response belongs to "in" lines; an "out" line sends its text', '"response"');
-    if (text !== undefined) line.message = compiled(text, () => compileJsonTemplate(text), fail);
+    if (text !== undefined) line.message = compiled(text, () => compileMessage(text), fail);
   } else {
     line.pattern = pattern(text ?? '.*', fail);
-    if (response !== undefined) line.response = compiled(response, () => compileJsonTemplate(response), fail);
+    if (response !== undefined) line.response = compiled(response, () => compileMessage(response), fail);
   }
   if (condition !== undefined) {
     if (typeof condition !== 'string') throw fail('condition must be an expression string, e.g. "request.ws.state.authenticated === true"', '"condition"');
@@ -96,7 +120,8 @@ function lineOf(object: Record<string, unknown>, where: string, lineNumber: numb
 /**
  * Parses the script `source` read from `file`.
  * @throws ScriptError at the first bad line: JSON that does not parse, a line that is not an
- *   object, an unknown dir or fault, a bad code, ts, pattern, template or expression
+ *   object, a value or expression nested past MAX_NESTING_DEPTH, an unknown dir or fault, a
+ *   bad code, ts, pattern, template or expression
  */
 export function parseScript(file: string, source: string): Script {
   const lines: ScriptLine[] = [];
@@ -118,6 +143,8 @@ export function parseScript(file: string, source: string): Script {
       throw new ScriptError({ file, line: lineNumber, ...(position ? { column: Number(position[1]) + 1 } : {}) }, `not JSON: ${message}`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('a script line must be one JSON object');
+    const deep = jsonNestingPastLimit(raw, -1); // the line's own object is level 0, its values start at 1
+    if (deep !== undefined) throw new ScriptError({ file, line: lineNumber, column: deep + 1 }, `a value is nested more than ${MAX_NESTING_DEPTH} deep (objects and arrays)`);
     lines.push(lineOf(value as Record<string, unknown>, `${file}:${lineNumber}`, lineNumber, fail));
   }
   return { file, lines };

@@ -6,8 +6,8 @@
  * |---|---|
  * | `dir` | `out`: the server sends `text`; `in`: a rule matched against each client message |
  * | `ts` | ms after the stream opened (`out`) or after the matched message (`in`); number or template |
- * | `text` | `out`: the message (JSON, templates inside); `in`: a pattern — a JSON object whose fields must be present with those values, or a regular expression over the message's JSON |
- * | `response` | `in`: the message sent back when the rule matches |
+ * | `text` | `out`: the message — a JSON object with templates in its strings, or the same as a JSON string (`"{\"topic\":\"{{request.topics[0]}}\"}"`); in the proto3 JSON mapping; `in`: a pattern — a JSON object whose fields must be present with those values, or a regular expression (RE2 syntax, linear time) over the message's JSON |
+ * | `response` | `in`: the message sent back when the rule matches (an object or a JSON string, as `text`) |
  * | `condition` | an expression: the line applies only when it is true |
  * | `close` | end the stream with OK after this line |
  * | `error`, `code` | end it with this status (message, code name or number; default UNKNOWN) |
@@ -15,6 +15,7 @@
  * | `state` and any other key | updates of the stream's state |
  */
 import type { status as Status } from '@grpc/grpc-js';
+import type { LinearRegex } from './linear-regex.ts';
 import type { CompiledExpression, CompiledJsonTemplate, CompiledTemplate } from './template/index.ts';
 
 /** The transport endings a script line can ask for. */
@@ -24,7 +25,7 @@ export type ScriptFault = (typeof SCRIPT_FAULTS)[number];
 /** What an `in` line matches. */
 export type InPattern =
   | { kind: 'fields'; fields: Record<string, unknown> }
-  | { kind: 'regex'; regex: RegExp };
+  | { kind: 'regex'; regex: LinearRegex };
 
 /** One checked, compiled script line. */
 export interface ScriptLine {

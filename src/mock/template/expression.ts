@@ -24,7 +24,8 @@ import type { Run } from './compile-node.ts';
 import { callHelper, checkArity } from './helper-call.ts';
 import { parenthesized, splitHelperCall } from './helper-syntax.ts';
 import type { TemplateHelpers } from './helpers.ts';
-import { compileError, parseExpression, spanText } from './parse-expression.ts';
+import { compileError, nodePastDepth, parseExpression, spanText } from './parse-expression.ts';
+import { expressionNestingPastLimit, MAX_NESTING_DEPTH } from './nesting-limit.ts';
 import type { Span } from './parse-expression.ts';
 import type { TemplateScope } from './scope.ts';
 
@@ -46,8 +47,8 @@ export interface CompiledExpression {
 /**
  * Compiles an expression: a helper call in the handlebars form (`randInt 1 10`) or a
  * JavaScript-like expression (`request.ws.state.count === undefined || request.ws.state.count < 3`).
- * @throws TemplateError (with `column`, 1-based in `source`) on a syntax error or anything
- *   not allowed: names other than `request`, `undefined` and the helpers; `this`; the
+ * @throws TemplateError (with `column`, 1-based in `source`) on a syntax error, nesting past
+ *   MAX_NESTING_DEPTH (nesting-limit.ts), or anything not allowed: names other than `request`, `undefined` and the helpers; `this`; the
  *   members `constructor`, `__proto__`, `prototype`; calls of anything but a helper; a helper
  *   with the wrong number of arguments or an argument-taking helper used as a value
  */
@@ -55,9 +56,14 @@ export function compileExpression(source: string): CompiledExpression {
   return compileSpan({ source, start: 0, end: source.length });
 }
 
+const NESTED_TOO_DEEP = `the expression is nested more than ${MAX_NESTING_DEPTH} deep (brackets, unary operators, operations and members each count a level)`;
+
 /** Compiles the expression in `span` (for templates: the inside of one `{{ }}`). */
 export function compileSpan(span: Span): CompiledExpression {
   const label = spanText(span);
+  // Before parsing: jsep recurses once per bracket and unary operator (3,000 overflowed the stack).
+  const past = expressionNestingPastLimit(span.source.slice(span.start, span.end));
+  if (past !== undefined) throw compileError(span, NESTED_TOO_DEEP, past, label);
   const run = compileRun(span, label);
   return { source: label, evaluate: run };
 }
@@ -68,6 +74,8 @@ function compileRun(span: Span, label: string): Run {
   const call = splitHelperCall(text);
   if (!call) {
     const parsed = parseExpression(span, label);
+    const deepest = nodePastDepth(parsed.root, MAX_NESTING_DEPTH);
+    if (deepest) throw compileError(span, NESTED_TOO_DEEP, parsed.startOf(deepest), label);
     return compileNode(parsed.root, { span, parsed, label });
   }
   const runs = call.args.map((arg) => {

@@ -10,4 +10,5 @@ export type { HelperName, TemplateHelperOptions, TemplateHelpers } from './helpe
 export { compileExpression } from './expression.ts';
 export type { CompiledExpression } from './expression.ts';
 export { compileJsonTemplate, compileTemplate, containsTemplate } from './template.ts';
+export { compileJsonText } from './json-text-template.ts';
 export type { CompiledJsonTemplate, CompiledTemplate } from './template.ts';

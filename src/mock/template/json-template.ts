@@ -5,6 +5,7 @@
 import type { TemplateHelpers } from './helpers.ts';
 import type { TemplateScope } from './scope.ts';
 import { compileTemplate } from './template.ts';
+import type { TemplateOptions } from './template.ts';
 import { TemplateError } from './template-error.ts';
 
 /** A compiled JSON value. */
@@ -23,21 +24,21 @@ export interface CompiledJsonTemplate {
 type Render = CompiledJsonTemplate['render'];
 
 /**
- * Compiles every string of `value` (object keys stay literal).
+ * Compiles every string of `value` (object keys stay literal); `options` apply to each.
  * @throws TemplateError from a string's template (its `source` is that string, its `column`
  *   counts in it), or for an object key "__proto__"
  * @throws TypeError for something that is not JSON data (a function, undefined, a class instance)
  */
-export function compileJsonTemplate(value: unknown): CompiledJsonTemplate {
-  const compiled = compileValue(value);
+export function compileJsonTemplate(value: unknown, options: TemplateOptions = {}): CompiledJsonTemplate {
+  const compiled = compileValue(value, options);
   return { constant: compiled.constant, render: compiled.render };
 }
 
-function compileValue(value: unknown): { constant: boolean; render: Render } {
-  if (typeof value === 'string') return compileTemplate(value);
+function compileValue(value: unknown, options: TemplateOptions): { constant: boolean; render: Render } {
+  if (typeof value === 'string') return compileTemplate(value, options);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return { constant: true, render: () => value };
   if (Array.isArray(value)) {
-    const items = value.map(compileValue);
+    const items = value.map((item) => compileValue(item, options));
     return {
       constant: items.every((item) => item.constant),
       render(scope, helpers) {
@@ -50,7 +51,7 @@ function compileValue(value: unknown): { constant: boolean; render: Render } {
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const keys = Object.keys(value);
     if (keys.includes('__proto__')) throw new TemplateError('an object key "__proto__" is not allowed', '__proto__');
-    const fields = keys.map((key) => compileValue((value as Record<string, unknown>)[key]));
+    const fields = keys.map((key) => compileValue((value as Record<string, unknown>)[key], options));
     return {
       constant: fields.every((field) => field.constant),
       render(scope, helpers) {

@@ -134,3 +134,20 @@ function leftmostChild(node: Node): Node | undefined {
   const list = node['body'] ?? node['expressions'];
   return Array.isArray(list) ? (list[0] as Node | undefined) : undefined;
 }
+
+/**
+ * The first node, in source order, deeper than `limit` (the root is level 1), or undefined.
+ * Iterative, so a tree of any depth is measured without recursion.
+ */
+export function nodePastDepth(root: Node, limit: number): Node | undefined {
+  const stack: Array<[Node, number]> = [[root, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, level] = top;
+    if (level > limit) return node;
+    const children = Object.values(node).flatMap((value) => (Array.isArray(value) ? value : [value]))
+      .filter((child): child is Node => Boolean(child) && typeof child === 'object' && typeof (child as Node).type === 'string');
+    // Pushed last to first, so the leftmost child is visited first.
+    for (let index = children.length - 1; index >= 0; index--) stack.push([children[index] as Node, level + 1]);
+  }
+  return undefined;
+}

@@ -3,6 +3,11 @@
  * parse or uses something not allowed) and at run time (a forbidden member, a type error).
  */
 
+/** `text` as a JSON string, cut to its first 100 characters (a hostile 6,000-character expression makes no readable message). */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
 /**
  * A template or expression that cannot be compiled or evaluated.
  *
@@ -14,7 +19,7 @@
  *   `compileTemplate` / found by `compileJsonTemplate`, or the `compileExpression` source.
  *
  * `message` reads `<problem> in "<expression>"`, plus ` (column N of "<source>")` when a
- * column is known.
+ * column is known; an expression or source longer than 100 characters is shown cut, with `…`.
  */
 export class TemplateError extends Error {
   readonly problem: string;
@@ -23,8 +28,8 @@ export class TemplateError extends Error {
   readonly source?: string;
 
   constructor(problem: string, expression: string, column?: number, source?: string) {
-    const where = column === undefined ? '' : ` (column ${column} of ${JSON.stringify(source ?? expression)})`;
-    super(`${problem} in ${JSON.stringify(expression)}${where}`);
+    const where = column === undefined ? '' : ` (column ${column} of ${quoted(source ?? expression)})`;
+    super(`${problem} in ${quoted(expression)}${where}`);
     this.name = 'TemplateError';
     this.problem = problem;
     this.expression = expression;

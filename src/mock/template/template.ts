@@ -41,12 +41,22 @@ export function containsTemplate(text: string): boolean {
   return false;
 }
 
+/** How a template renders. */
+export interface TemplateOptions {
+  /**
+   * Always a string, even when the template is one `{{ }}` alone (`"{{randInt 1 5}}"` gives
+   * `"3"`): the templates of a message written as JSON text (json-text-template.ts), which
+   * render as text substitution would. Default false.
+   */
+  text?: boolean;
+}
+
 /**
  * Compiles a template string.
  * @throws TemplateError with the column (1-based, in `source`) of an unclosed `{{`, an empty
  *   `{{ }}`, or of the problem inside an expression (see compileExpression)
  */
-export function compileTemplate(source: string): CompiledTemplate {
+export function compileTemplate(source: string, options: TemplateOptions = {}): CompiledTemplate {
   const literals: string[] = [];
   const expressions: CompiledExpression[] = [];
   let literal = '';
@@ -74,7 +84,7 @@ export function compileTemplate(source: string): CompiledTemplate {
     return { source, constant: true, render: () => text };
   }
   const only = expressions[0];
-  if (expressions.length === 1 && only && literals.every((part) => part.trim() === '')) {
+  if (!options.text && expressions.length === 1 && only && literals.every((part) => part.trim() === '')) {
     return { source, constant: false, render: (scope, helpers) => only.evaluate(scope, helpers) };
   }
   return {
@@ -89,6 +99,27 @@ export function compileTemplate(source: string): CompiledTemplate {
       return text;
     },
   };
+}
+
+/**
+ * `source` with each `{{ … }}` replaced by `replacement` (`\{{` stays as written), e.g. to
+ * check that JSON text with templates outside its strings parses once they are rendered.
+ */
+export function replaceTemplates(source: string, replacement: string): string {
+  let result = '';
+  let index = 0;
+  for (let open = source.indexOf(OPEN); open !== -1; open = source.indexOf(OPEN, index)) {
+    if (source.charAt(open - 1) === '\\') {
+      result += source.slice(index, open + OPEN.length);
+      index = open + OPEN.length;
+      continue;
+    }
+    const close = closingBraces(source, open + OPEN.length);
+    if (close === -1) break;
+    result += source.slice(index, open) + replacement;
+    index = close + 2;
+  }
+  return result + source.slice(index);
 }
 
 /** The index of the `}}` that closes an expression starting at `from`, skipping quoted strings; -1 if none. */
