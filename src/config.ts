@@ -14,6 +14,8 @@
  * | STREAMLAB_MOCK_LATENCY_MIN_MS    | integer ms ≥ 0 | 0 (`mock --latency-min-ms`)              |
  * | STREAMLAB_MOCK_LATENCY_MAX_MS    | integer ms ≥ 0 | 0 (`mock --latency-max-ms`)              |
  * | STREAMLAB_MOCK_SEED              | integer ≥ 0    | none (`mock --seed`)                     |
+ * | STREAMLAB_MAX_QUEUED_BYTES       | integer ≥ 1    | 1048576 (`serve --max-queued-bytes`)     |
+ * | STREAMLAB_MAX_CONCURRENT_STREAMS | integer ≥ 1    | 10000 (`serve --max-concurrent-streams`) |
  * | STREAMLAB_MOCK_MAX_STATE_BYTES   | integer ≥ 1    | 1048576 (`mock --max-state-bytes`)       |
  * | STREAMLAB_MOCK_MAX_MESSAGE_BYTES | integer ≥ 1    | 4194304 (`mock --max-message-bytes`)     |
  * | STREAMLAB_API_TOKEN              | ≥ 16 of A-Z a-z 0-9 - . _ ~ + / | none (`fleet --api-token`; empty: none) |
@@ -34,10 +36,38 @@ export interface EnvConfig {
   mock: MockEnv;
   /** STREAMLAB_SCENARIO_LABELS: scenario names that label series besides the catalogue's. */
   scenarioLabels: string[];
+  /** `STREAMLAB_MAX_*` defaults of `streamlab serve`'s bounds; absent variables are absent here. */
+  serve: ServeEnv;
   /** STREAMLAB_API_TOKEN: the fleet control API's bearer token (`fleet --api-token` wins). */
   apiToken?: string;
   /** `STREAMLAB_BUS`: the default of `--bus` (validated); absent when unset. */
   bus?: string;
+}
+
+/** The `streamlab serve` bounds from the environment (see the table above). */
+export interface ServeEnv {
+  maxQueuedBytes?: number;
+  maxConcurrentStreams?: number;
+}
+
+const SERVE_VARIABLES: Array<[keyof ServeEnv, string]> = [
+  ['maxQueuedBytes', 'STREAMLAB_MAX_QUEUED_BYTES'],
+  ['maxConcurrentStreams', 'STREAMLAB_MAX_CONCURRENT_STREAMS'],
+];
+
+/** @throws ConfigError naming the variable when it is not an integer from 1 to 2^31-1 */
+function serveEnv(env: Record<string, string | undefined>): ServeEnv {
+  const serve: ServeEnv = {};
+  for (const [key, name] of SERVE_VARIABLES) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < 1 || parsed > 2 ** 31 - 1) {
+      throw new ConfigError(`${name}="${value}" is not allowed: use an integer from 1 to 2147483647`);
+    }
+    serve[key] = parsed;
+  }
+  return serve;
 }
 
 /** A scenario name that may become a label value: letters, digits, `.`, `_`, `-`, 1 to 64 characters. */
@@ -129,6 +159,7 @@ export function loadEnvConfig(env: Record<string, string | undefined>, stderrIsT
     logFormat: format === undefined ? (stderrIsTTY ? 'pretty' : 'json') : oneOf('STREAMLAB_LOG_FORMAT', format, ['json', 'pretty']),
     ...(level === undefined ? {} : { logLevel: oneOf('STREAMLAB_LOG_LEVEL', level, LOG_LEVELS) }),
     mock: mockEnv(env),
+    serve: serveEnv(env),
     scenarioLabels: env.STREAMLAB_SCENARIO_LABELS === undefined ? [] : parseScenarioLabels('STREAMLAB_SCENARIO_LABELS', env.STREAMLAB_SCENARIO_LABELS),
     ...(apiToken === undefined ? {} : { apiToken }),
     ...(bus === undefined ? {} : { bus }),

@@ -70,6 +70,7 @@ const context: CliContext = {
   stderr: process.stderr,
   logFormat: env.logFormat,
   mockDefaults: env.mock,
+  serveDefaults: env.serve,
   scenarioLabels: env.scenarioLabels,
   ...(env.apiToken ? { apiToken: env.apiToken } : {}),
   ...(env.bus ? { bus: env.bus } : {}),

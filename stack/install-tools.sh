@@ -15,12 +15,14 @@
 #     docker-compose      symlink to Debian's docker-compose (1.29), for `docker-compose config`
 #     chromium            symlink to Debian's chromium, the browser the HTML report tests drive
 #                         (playwright-core, npm test); never a browser download
+#     python3-grpcio      symlink to the Python that imports Debian's python3-grpcio (1.51 on
+#                         Debian 12): a gRPC C-core client for the foreign-peer tests (npm test)
 #     kube-apiserver kubectl  Kubernetes v1.36.3 built from the k8s.io/kubernetes module (target
 #                         "kube", for npm run test:k8s); etcd: symlink to Debian's etcd-server
 #
 # Idempotent: a tool is skipped when its binary exists and its marker file
 # (bin/.NAME.version) records the wanted version. Delete the marker to force a rebuild.
-# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|nats|chromium|prometheus|compose|kube|prometheus3]...
+# Usage: stack/install-tools.sh [all|otelcol|jaeger|toxiproxy|grpcurl|ghz|nats|chromium|grpcio|prometheus|compose|kube|prometheus3]...
 #        ("all", the default, is every tool but prometheus3: Prometheus 3.15 built from source,
 #        optional, for checking the configs against the version compose runs; and but kube,
 #        which only npm run test:k8s needs and which it installs itself)
@@ -189,6 +191,24 @@ install_grpcurl() {
   log "grpcurl: $("$BIN/grpcurl" -version 2>&1)"
 }
 
+# apt_install PKG: apt-get install PKG (as root), logged to logs/apt-PKG.log.
+apt_install() {
+  local pkg="$1"
+  if [[ $(id -u) -ne 0 ]]; then log "$pkg: not installed and not root: apt-get install $pkg"; return 1; fi
+  log "$pkg: apt-get install"
+  # Debian's prometheus starts a service from its postinst where an init system runs;
+  # policy-rc.d stops that (we only want the binaries), then we remove it again.
+  local policy=/usr/sbin/policy-rc.d added_policy=0
+  if [[ ! -e "$policy" ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; added_policy=1; fi
+  { [[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]] ||
+      apt-get update -qq; } >"$LOGS/apt-$pkg.log" 2>&1
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" \
+    >>"$LOGS/apt-$pkg.log" 2>&1 || rc=$?
+  ((added_policy)) && rm -f "$policy"
+  if ((rc != 0)); then log "$pkg: apt-get install failed, see $LOGS/apt-$pkg.log"; return "$rc"; fi
+}
+
 # ghz: the load baseline `npm run bench:load` compares `streamlab load` with (not in `all`:
 # neither the tests nor CI need it).
 install_ghz() {
@@ -218,21 +238,7 @@ apt_tool() {
   local pkg="$1"; shift
   local b missing=0
   for b in "$@"; do command -v "$b" >/dev/null || missing=1; done
-  if ((missing)); then
-    if [[ $(id -u) -ne 0 ]]; then log "$pkg: not installed and not root: apt-get install $pkg"; return 1; fi
-    log "$pkg: apt-get install"
-    # Debian's prometheus starts a service from its postinst where an init system runs;
-    # policy-rc.d stops that (we only want the binaries), then we remove it again.
-    local policy=/usr/sbin/policy-rc.d added_policy=0
-    if [[ ! -e "$policy" ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; added_policy=1; fi
-    { [[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]] ||
-        apt-get update -qq; } >"$LOGS/apt-$pkg.log" 2>&1
-    local rc=0
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" \
-      >>"$LOGS/apt-$pkg.log" 2>&1 || rc=$?
-    ((added_policy)) && rm -f "$policy"
-    if ((rc != 0)); then log "$pkg: apt-get install failed, see $LOGS/apt-$pkg.log"; return "$rc"; fi
-  fi
+  if ((missing)); then apt_install "$pkg" || return; fi
   for b in "$@"; do ln -sf "$(command -v "$b")" "$BIN/$b"; done
 }
 
@@ -334,10 +340,23 @@ install_kube() {
   log "kube: $("$BIN/kubectl" version --client 2>&1 | head -n1)"
 }
 
+# grpcio: test/foreign-peers.test.ts drives a gRPC client that is not grpc-js, Python grpcio
+# (C-core). Debian's python3-grpcio rather than PyPI's: one apt package like the other native
+# tools, for the system Python (/usr/bin/python3), no venv; PEP 668 keeps pip out of that
+# Python anyway. Linked as bin/python3-grpcio so a python3 earlier on PATH (pyenv, a venv)
+# without grpcio is never the one the tests run.
+install_grpcio() {
+  local python=/usr/bin/python3
+  if ! "$python" -c 'import grpc' >/dev/null 2>&1; then apt_install python3-grpcio || return; fi
+  ln -sf "$python" "$BIN/python3-grpcio"
+  mark python3-grpcio "grpcio $("$BIN/python3-grpcio" -c 'import grpc; print(grpc.__version__)')"
+  log "python3-grpcio: $(cat "$BIN/.python3-grpcio.version")"
+}
+
 main() {
   local what=("$@")
   ((${#what[@]})) || what=(all)
-  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium toxiproxy grpcurl nats otelcol jaeger)
+  [[ " ${what[*]} " == *" all "* ]] && what=(prometheus compose chromium grpcio toxiproxy grpcurl nats otelcol jaeger)
   local t
   for t in "${what[@]}"; do
     case "$t" in
@@ -348,6 +367,7 @@ main() {
       ghz) install_ghz ;;
       nats) install_nats ;;
       chromium) install_chromium ;;
+      grpcio) install_grpcio ;;
       prometheus) install_prometheus ;;
       compose) install_compose ;;
       prometheus3) install_prometheus3 ;;

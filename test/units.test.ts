@@ -79,9 +79,12 @@ test('integer options accept the range and name bad values', () => {
 });
 
 test('environment config: defaults by terminal, bad values named', () => {
-  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty', mock: {}, scenarioLabels: [] });
-  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json', mock: {}, scenarioLabels: [] });
-  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug', mock: {}, scenarioLabels: [] });
+  assert.deepEqual(loadEnvConfig({}, true), { logFormat: 'pretty', mock: {}, scenarioLabels: [], serve: {} });
+  assert.deepEqual(loadEnvConfig({}, false), { logFormat: 'json', mock: {}, scenarioLabels: [], serve: {} });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_LOG_FORMAT: 'json', STREAMLAB_LOG_LEVEL: 'debug' }, true), { logFormat: 'json', logLevel: 'debug', mock: {}, scenarioLabels: [], serve: {} });
+  assert.deepEqual(loadEnvConfig({ STREAMLAB_MAX_QUEUED_BYTES: '65536', STREAMLAB_MAX_CONCURRENT_STREAMS: '100' }, true).serve, { maxQueuedBytes: 65_536, maxConcurrentStreams: 100 });
+  assert.throws(() => loadEnvConfig({ STREAMLAB_MAX_QUEUED_BYTES: '1e9x' }, true), /STREAMLAB_MAX_QUEUED_BYTES="1e9x" is not allowed: use an integer from 1 to 2147483647/);
+  assert.throws(() => loadEnvConfig({ STREAMLAB_MAX_CONCURRENT_STREAMS: '0' }, true), /STREAMLAB_MAX_CONCURRENT_STREAMS="0" is not allowed/);
   assert.deepEqual(loadEnvConfig({ STREAMLAB_SCENARIO_LABELS: 'canary, load-a,' }, true).scenarioLabels, ['canary', 'load-a']);
   assert.throws(() => loadEnvConfig({ STREAMLAB_SCENARIO_LABELS: 'ok,has space' }, true), /STREAMLAB_SCENARIO_LABELS has "has space": a scenario label is 1 to 64 letters, digits/);
   assert.throws(() => loadEnvConfig({ STREAMLAB_RPC_SPANS: 'stock' }, true), /STREAMLAB_RPC_SPANS="stock" is not allowed: use one of streamlab, contrib/);

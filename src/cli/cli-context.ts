@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { LogFormat, LogLevel } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
-import type { MockEnv } from '../config.ts';
+import type { MockEnv, ServeEnv } from '../config.ts';
 import type { RpcSpanPipeline } from '../telemetry/telemetry-deps.ts';
 
 /** The span pipeline of the process (src/instrumentation.ts), as commands may use it. */
@@ -32,6 +32,8 @@ export interface CliContext {
   scenarioLabels?: string[];
   /** Defaults of `streamlab mock`'s limits from `STREAMLAB_MOCK_*` (src/config.ts). */
   mockDefaults?: MockEnv;
+  /** Defaults of `streamlab serve`'s bounds from `STREAMLAB_MAX_*` (src/config.ts). */
+  serveDefaults?: ServeEnv;
   /** The fleet control API's bearer token from STREAMLAB_API_TOKEN (src/config.ts). */
   apiToken?: string;
   /** Default of `serve --bus` and `fleet --bus` (STREAMLAB_BUS, validated). */

@@ -13,6 +13,7 @@ import { createLocalTopics, createStreamlabServices } from '../server/services/s
 import type { TickerDeps } from '../server/services/ticker-service.ts';
 import { createTopicLog, DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
+import { DEFAULT_MAX_QUEUED_BYTES } from '../server/services/bounded-writes.ts';
 import { createParentTopicSource } from '../server/services/parent-topic-source.ts';
 import type { ParentLink } from '../faults/server-process-protocol.ts';
 import { createBusTopics } from '../bus/bus-topics.ts';
@@ -39,6 +40,8 @@ interface ServeOptions extends LogOptions, BusOptions {
   history: number;
   messageEvents: number;
   reportEvents: boolean;
+  maxQueuedBytes: number;
+  maxConcurrentStreams: number;
 }
 
 /**
@@ -95,13 +98,17 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     .addOption(new Option('--keepalive-time-ms <ms>', 'server keepalive PING interval').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'drop the connection when a PING is unanswered this long').argParser(durationMs).default(SERVER_DEFAULTS.keepaliveTimeoutMs))
     .addOption(new Option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long streams may go on after GOAWAY').argParser(integerIn(0, 3_600_000)).default(SERVER_DEFAULTS.shutdownGraceMs))
-    .addOption(new Option('--max-connection-age-ms <ms>', 'GOAWAY a connection this old (±10 % jitter), so its client reconnects and re-resolves (grpc.max_connection_age_ms; default unlimited)').argParser(integerIn(1, 2_147_483_647)))
-    .addOption(new Option('--max-connection-age-grace-ms <ms>', 'after that GOAWAY, cut calls still open this long (grpc.max_connection_age_grace_ms; default unlimited)').argParser(integerIn(0, 2_147_483_647)))
+    .addOption(new Option('--max-connection-age-ms <ms>', 'GOAWAY a connection this old (±10 % jitter), so its client reconnects and re-resolves (gRFC A9, as grpc.max_connection_age_ms; default unlimited)').argParser(integerIn(1, 2_147_483_647)))
+    .addOption(new Option('--max-connection-age-grace-ms <ms>', 'after that GOAWAY, cut calls still open this long (as grpc.max_connection_age_grace_ms, ending them UNAVAILABLE / server_shutdown; default unlimited)').argParser(integerIn(0, 2_147_483_647)))
     .addOption(new Option('--topics <source>', 'who numbers topic events without --bus: local (this server) or parent (the `streamlab fleet` that started it)').choices(['local', 'parent']).default('local'))
     .addOption(new Option('--tick-ms <ms>', 'with --topics local or --bus: a tick on each followed topic every this many ms (0: none)').argParser(integerIn(0, 3_600_000)).default(DEFAULT_TICK_MS))
     .addOption(new Option('--message-events <n>', 'message events kept on each RPC span (exact counts are attributes either way); an open span keeps them in memory').argParser(integerIn(0, 10_000)).default(100))
     .addOption(new Option('--no-report-events', 'with a parent process: forward stream ends only, not every lifecycle event (the servers of a fleet on the bus)').hideHelp())
-    .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE));
+    .addOption(new Option('--history <events>', 'events kept per topic for subscribers that resume').argParser(integerIn(1, 1_000_000)).default(DEFAULT_HISTORY_SIZE))
+    .addOption(new Option('--max-queued-bytes <bytes>', 'bytes of fanned-out events (Notify texts, live follow events) a Subscribe stream may have queued for a reader that does not keep up; past it the stream ends RESOURCE_EXHAUSTED (env STREAMLAB_MAX_QUEUED_BYTES)')
+      .argParser(integerIn(1, 2 ** 31 - 1)).default(context.serveDefaults?.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES))
+    .addOption(new Option('--max-concurrent-streams <n>', 'streams a client may open at once on one connection, advertised in HTTP/2 SETTINGS (env STREAMLAB_MAX_CONCURRENT_STREAMS)')
+      .argParser(integerIn(1, 2 ** 31 - 1)).default(context.serveDefaults?.maxConcurrentStreams ?? SERVER_DEFAULTS.maxConcurrentStreams));
   addBusOptions(command, context);
   return addLogOptions(command, context, 'info').action(async (options: ServeOptions) => {
     let maxConnectionAge: Pick<ServerOptions, 'maxConnectionAge'>;
@@ -131,7 +138,8 @@ export function registerServeCommand(program: Command, context: CliContext): Com
       keepaliveTimeoutMs: options.keepaliveTimeoutMs,
       shutdownGraceMs: options.shutdownGraceMs,
       ...maxConnectionAge,
-      services: createStreamlabServices(deps, topics),
+      services: createStreamlabServices(deps, topics, { maxQueuedBytes: options.maxQueuedBytes }),
+      maxConcurrentStreams: options.maxConcurrentStreams,
     });
     openCalls = () => server.activeStreams;
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);

@@ -25,7 +25,9 @@ export const END_CAUSES = [
  * - `connection_closed`: the peer closed TCP (FIN) before the stream ended.
  * - `connection_reset`: TCP RST or socket error.
  * - `keepalive_timeout`: no PING ack in time (silent peer: blackhole, SIGSTOP).
- * - `server_shutdown`: the server drained (GOAWAY) or shut down.
+ * - `server_shutdown`: the server drained (GOAWAY) or shut down, or sent the call's connection
+ *   a GOAWAY of its own (a scripted mock `goaway`; ENHANCE_YOUR_CALM against a rapid-reset
+ *   flood): the `goaway` event names its error code.
  * - `connect_failed`: client side only — no connection could be made (ECONNREFUSED,
  *   unreachable, name not resolved); the stream never opened.
  */

@@ -11,6 +11,7 @@ import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
 import { ENDING_SCENARIOS } from './ending-scenarios.ts';
 import { K8S_SCENARIOS } from './k8s/k8s-scenarios.ts';
 import { BUS_SCENARIOS } from './bus-scenarios.ts';
+import { PEER_SCENARIOS } from './peer-scenarios.ts';
 import { CANCELLED, OK, UNAVAILABLE } from './grpc-codes.ts';
 
 export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scenario.ts';
@@ -112,7 +113,7 @@ export const ACK_RETRY: Scenario = {
 };
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...BUS_SCENARIOS, ...ENDING_SCENARIOS, ...K8S_SCENARIOS];
+export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...BUS_SCENARIOS, ...ENDING_SCENARIOS, ...K8S_SCENARIOS, ...PEER_SCENARIOS];
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);
@@ -153,12 +154,13 @@ export function selectScenarios(names: readonly string[], catalogue: readonly Sc
   });
 }
 
-/** The "after N messages" triggers of `scenario` (cancel, network fault, process fault). */
+/** The "after N messages" triggers of `scenario` (cancel, network fault, process fault, attack). */
 function triggersOf(scenario: Scenario): number[] {
   const triggers: number[] = [];
   if (scenario.client.kind === 'cancel') triggers.push(scenario.client.afterMessages);
   if (scenario.network.kind === 'fault') triggers.push(scenario.network.afterMessages);
   if (scenario.server?.kind === 'process' || scenario.server?.kind === 'bus') triggers.push(scenario.server.fault.afterMessages);
+  if (scenario.attack) triggers.push(scenario.attack.afterMessages);
   return triggers;
 }
 

@@ -25,6 +25,7 @@ export function causeOf(scenario: Scenario): string {
   if (scenario.call?.deadlineMs !== undefined) parts.push(`deadline ${scenario.call.deadlineMs} ms`);
   if (scenario.call?.waitForReady) parts.push('waitForReady');
   if (scenario.call?.keepalive === false) parts.push('client keepalive off');
+  if (scenario.attack) parts.push(`another client's rapid-reset flood after ${scenario.attack.afterMessages}`);
   if (scenario.delivery) parts.push(`${scenario.delivery.dropRate * 100} % of ACKs dropped`);
   return parts.length ? parts.join(', ') : 'none';
 }

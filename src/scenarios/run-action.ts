@@ -17,8 +17,9 @@ export const RUN_ACTIONS = {
   'deadline': { char: 'D', legend: 'deadline' },
   'no-server': { char: 'N', legend: 'no server' },
   // The Kubernetes labs (src/scenarios/k8s/).
-  'goaway': { char: 'G', legend: 'GOAWAY (max connection age)' },
+  'goaway': { char: 'G', legend: 'GOAWAY (max connection age, or to a flood)' },
   'dns': { char: 'd', legend: 'DNS answer changes' },
+  'flood': { char: '#', legend: 'rapid-reset flood' },
 } as const;
 
 /** One kind of runner action. */

@@ -24,6 +24,7 @@ import { createActionLog } from './run-action.ts';
 import type { RunAction } from './run-action.ts';
 import { signalProcessFault } from './process-fault.ts';
 import { awaitClientEnd } from './await-client-end.ts';
+import { runPeerAttack } from './peer-attack.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { ScenarioRuns } from './run-directory.ts';
 import type { ServerProcessDeps } from '../faults/server-process.ts';
@@ -163,6 +164,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
       const log = createActionLog(run);
       const processFault = plan.kind === 'process' ? plan.fault : undefined;
       let signalled: Promise<void> | undefined;
+      let attacked: Promise<string[]> | undefined;
       try {
         const deadlineMs = scenario.call?.deadlineMs;
         const call = context.with(runContext, () => startScenarioCall(client, scenario, {
@@ -190,6 +192,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
             }));
           }
           if (processFault && messages === processFault.afterMessages) signalled = signalProcessFault(scenario, endpoint, log, run.id);
+          if (scenario.attack && messages === scenario.attack.afterMessages) attacked = runPeerAttack(scenario.attack, endpoint.target, scenario.name, log);
         });
         const { end: clientSide, silence } = await awaitClientEnd(scenario, call, log, options);
         if (processFault?.kind === 'freeze' && endpoint.process) {
@@ -207,7 +210,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           ...(silence ? { silence } : {}),
           backpressureWaits: events.filter((event) => event.side === 'server' && event.phase === 'backpressure.wait').length,
         };
-        const mismatches = judge(scenario, expect, observed, { keepalive, endTimeoutMs: options.endTimeoutMs });
+        const mismatches = [...judge(scenario, expect, observed, { keepalive, endTimeoutMs: options.endTimeoutMs }), ...(attacked ? await attacked : [])];
         const ok = mismatches.length === 0;
         root.setAttribute(sc.ATTR_VERDICT, ok ? 'ok' : 'mismatch');
         if (!ok) root.setStatus({ code: SpanStatusCode.ERROR, message: mismatches.join('; ') });

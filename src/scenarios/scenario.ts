@@ -9,6 +9,7 @@
  */
 import type { EndCause } from '../core/end-cause.ts';
 import type { FaultKind } from '../faults/fault-proxy.ts';
+import type { Http2ErrorName } from '../core/http2-errors.ts';
 import type { RpcKind } from '../rpc/method-info.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
@@ -79,6 +80,19 @@ export interface CallPlan {
   payloadBytes?: number;
 }
 
+/**
+ * Another peer that misbehaves while the scenario's call runs, on a connection of its own,
+ * after the client has seen `afterMessages`: `rapid-reset` floods the server with streams it
+ * resets at once (src/faults/rapid-reset.ts). The server must answer that connection with a
+ * GOAWAY of `expectGoaway` and leave the scenario's own call alone.
+ */
+export interface PeerAttack {
+  kind: 'rapid-reset';
+  afterMessages: number;
+  /** The HTTP/2 error code the server's GOAWAY to the attacker must carry. */
+  expectGoaway: Http2ErrorName;
+}
+
 /** Simulated loss on a delivery (bidi) scenario: the client ignores a seeded share of messages. */
 export interface DeliveryPlan {
   /** Share of received messages the client ignores (no ACK), 0 to 1. */
@@ -138,6 +152,8 @@ export interface Scenario {
   call?: CallPlan;
   /** For bidi: the delivery protocol's simulated loss; the verdict then checks the accounting too. */
   delivery?: DeliveryPlan;
+  /** Another peer's attack on the server while the call runs; the verdict then checks the server's answer too. */
+  attack?: PeerAttack;
   client: ClientAction;
   network: NetworkAction;
   expect: Expectation;

@@ -7,18 +7,18 @@
  * listens: the caller decides when and where with `listen()`.
  */
 import net from 'node:net';
-import http2 from 'node:http2';
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { StreamlabError } from '../core/errors.ts';
 import { withTimeout } from '../core/deferred.ts';
 import { createConnectionTracker } from '../rpc/server/connection-tracker.ts';
+import { createHttp2Sessions } from '../rpc/server/http2-sessions.ts';
 import { createServerObservation } from '../rpc/server/server-observation.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from './service-registration.ts';
 import { createStreamlabServices } from './services/streamlab-services.ts';
 import { createAdminServices } from './services/admin-services.ts';
-import { createConnectionAgeDrain, maxConnectionAgeOptions } from './connection-age.ts';
+import { createConnectionAgeDrain } from './connection-age.ts';
 import type { MaxConnectionAge } from './connection-age.ts';
 
 /** Keepalive, shutdown and service options; every field has a default. */
@@ -38,14 +38,30 @@ export interface ServerOptions {
   /** On shutdown, how long in-flight calls may go on after GOAWAY, ms. Default 5,000. */
   shutdownGraceMs?: number;
   /**
-   * grpc-js `grpc.max_connection_age_ms` and `grpc.max_connection_age_grace_ms` (gRFC A9):
-   * a connection older than `ageMs` (±10 % jitter) gets GOAWAY, so its client reconnects and
-   * re-resolves; calls still open `graceMs` later end UNAVAILABLE, end cause server_shutdown
-   * (src/server/connection-age.ts). Default: unlimited (both unset).
+   * Max connection age (gRFC A9, the meaning of grpc's `grpc.max_connection_age_ms` and
+   * `grpc.max_connection_age_grace_ms`): a connection older than `ageMs` (±10 % jitter) gets
+   * GOAWAY, so its client reconnects and re-resolves; calls still open `graceMs` later end
+   * UNAVAILABLE, end cause server_shutdown (src/server/connection-age.ts, which does it
+   * itself rather than through grpc-js). Default: unlimited (both unset).
    */
   maxConnectionAge?: MaxConnectionAge;
   /** See ServerCallDeps.settleMs. Default 50 ms. */
   settleMs?: number;
+  /**
+   * Streams a client may have open at once on one connection, advertised in the HTTP/2
+   * SETTINGS (SETTINGS_MAX_CONCURRENT_STREAMS, `grpc.max_concurrent_streams`); a client
+   * queues its calls past it. Default 10,000: as many as `streamlab load --streams` and a
+   * fleet request's subscribers may put on one channel. grpc-js advertises none (Node's
+   * 2^32-1) unless told.
+   */
+  maxConcurrentStreams?: number;
+  /**
+   * Streams a client may reset before the server answered them, within 1 s of opening them
+   * ("premature resets"), before its connection gets GOAWAY ENHANCE_YOUR_CALM (when they are
+   * at least half of its streams): the rapid-reset bound (src/rpc/server/http2-sessions.ts).
+   * Default 500; 0 leaves it to Node (GOAWAY INTERNAL_ERROR after 1,000 resets in a burst).
+   */
+  maxPrematureResets?: number;
   /**
    * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
    * `createStreamlabServices`.
@@ -62,7 +78,7 @@ export interface ServerOptions {
 }
 
 /** Defaults of {@link ServerOptions}. */
-export const SERVER_DEFAULTS = { keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 10_000, shutdownGraceMs: 5_000 } as const;
+export const SERVER_DEFAULTS = { keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 10_000, shutdownGraceMs: 5_000, maxConcurrentStreams: 10_000 } as const;
 
 /** After the grace period, how long the last statuses may take to flush before connections are destroyed, ms. */
 const FORCE_CLOSE_AFTER_MS = 1_000;
@@ -92,9 +108,12 @@ function addService(grpcServer: grpc.Server, service: ServiceRegistration): void
  */
 export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const connections = createConnectionTracker(deps);
+  const sessions = createHttp2Sessions({ ...deps, connectionId: (peer) => connections.byPeer(peer)?.id }, {
+    ...(options.maxPrematureResets !== undefined ? { maxPrematureResets: options.maxPrematureResets } : {}),
+  });
   let shuttingDown = false;
   const observation = createServerObservation(deps, {
-    connections,
+    connections, sessions,
     isShuttingDown: () => shuttingDown,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
   });
@@ -102,7 +121,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const grpcServer = new grpc.Server({
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? SERVER_DEFAULTS.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? SERVER_DEFAULTS.keepaliveTimeoutMs,
-    ...maxConnectionAgeOptions(options.maxConnectionAge),
+    'grpc.max_concurrent_streams': options.maxConcurrentStreams ?? SERVER_DEFAULTS.maxConcurrentStreams,
     // grpc-js servers enforce no client PING policy (gRFC A8's min_ping_interval and
     // ping strikes are grpc-core/grpc-go features), so clients may ping every second, as
     // the blackhole scenario's clients do.
@@ -112,11 +131,12 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
   const admin = (options.admin ?? true) ? createAdminServices(services) : undefined;
   for (const service of [...services, ...(admin?.registrations ?? [])]) addService(grpcServer, service);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const connectionAge = createConnectionAgeDrain({ grpcServer, connections, active }, options.maxConnectionAge);
+  const connectionAge = createConnectionAgeDrain({ sessions, active }, options.maxConnectionAge);
   const listener = net.createServer({ noDelay: true }, (socket) => {
-    connections.track(socket);
+    const connection = connections.track(socket);
+    sessions.accept(socket);
     injector.injectConnection(socket);
-    connectionAge.watch(socket);
+    connectionAge.watch(connection, socket);
   });
 
   return {
@@ -137,22 +157,13 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
       return { host: address.host, port: bound.port };
     },
     /**
-     * Sends GOAWAY on the HTTP/2 session whose peer is `peer` (grpc-js `call.getPeer()`) and
-     * closes it once its streams have ended (the mock's scripted `goaway`). grpc-js has no
-     * public API for one session: it keeps them in a private map (`sessions`, server.ts),
-     * read here; should that change, this returns false and nothing breaks.
+     * Sends GOAWAY (NO_ERROR) on the HTTP/2 session whose peer is `peer` (grpc-js
+     * `call.getPeer()`) and closes it once its streams have ended (the mock's scripted
+     * `goaway`); the calls cancelled on it from then on end `server_shutdown`.
      * @returns false when no session has that peer
      */
     goaway(peer: string): boolean {
-      const sessions = (grpcServer as unknown as { sessions?: Map<http2.ServerHttp2Session, unknown> }).sessions;
-      for (const session of sessions?.keys() ?? []) {
-        const socket = session.socket;
-        if (`${socket.remoteAddress}:${socket.remotePort}` !== peer) continue;
-        session.goaway(http2.constants.NGHTTP2_NO_ERROR);
-        session.close();
-        return true;
-      }
-      return false;
+      return sessions.goaway(peer);
     },
     /**
      * Graceful shutdown: health NOT_SERVING (open Watch calls see it), stop accepting,
@@ -179,6 +190,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
       await withTimeout(connections.allClosed(), FORCE_CLOSE_AFTER_MS);
       grpcServer.forceShutdown();
       observation.close();
+      sessions.close();
     },
   };
 }

@@ -29,9 +29,16 @@ const GO_CODE_NAMES = [
   'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated',
 ];
 
-/** The `grpc_code` label value of status `code`, so go-grpc-prometheus alert rules match. */
+/**
+ * The `grpc_code` label value of status `code`, so go-grpc-prometheus alert rules match.
+ * A code outside 0-16 is `Unknown`: grpc-js hands a client whatever number the server's
+ * `grpc-status` trailer holds, so one label value per code would let a server grow the
+ * client's series without bound (issue 16); gRPC's status.h names UNKNOWN the code of a
+ * status "from an error-space that is not known in this address space". The end record
+ * keeps the code received.
+ */
 export function grpcCodeLabel(code: number): string {
-  return GO_CODE_NAMES[code] ?? `Code(${code})`;
+  return GO_CODE_NAMES[code] ?? 'Unknown';
 }
 
 /** The canonical upper-case name of status `code` (CANCELLED, UNAVAILABLE, ...), for humans. */

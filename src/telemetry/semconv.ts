@@ -80,6 +80,13 @@ export const ATTR_DELIVERY_MESSAGE_ID = 'streamlab.delivery.message_id';
 export const ATTR_DELIVERY_ATTEMPT = 'streamlab.delivery.attempt';
 /** delivery.ack: ms from the first send to the ACK. */
 export const ATTR_DELIVERY_ACK_LATENCY_MS = 'streamlab.delivery.ack_latency_ms';
+/** goaway: the HTTP/2 error code name of the GOAWAY (RFC 9113 §7) and the last stream id it named. */
+export const ATTR_HTTP2_ERROR_CODE = 'streamlab.http2.error_code';
+export const ATTR_HTTP2_LAST_STREAM_ID = 'streamlab.http2.last_stream_id';
+/** backpressure.overflow: bytes queued for the stream, the message that did not fit, and the bound, bytes. */
+export const ATTR_BACKPRESSURE_QUEUED_BYTES = 'streamlab.backpressure.queued_bytes';
+export const ATTR_BACKPRESSURE_MESSAGE_BYTES = 'streamlab.backpressure.message_bytes';
+export const ATTR_BACKPRESSURE_LIMIT_BYTES = 'streamlab.backpressure.limit_bytes';
 
 /** W3C baggage key that carries the scenario name from client to server. */
 export const BAGGAGE_SCENARIO = 'streamlab.scenario';
@@ -111,6 +118,8 @@ export const EVENT_DELIVERY_REDELIVER = 'delivery.redeliver';
 export const EVENT_DELIVERY_EXHAUSTED = 'delivery.exhausted';
 /** Client side: a message id arrived again after it was delivered (not delivered twice). */
 export const EVENT_DELIVERY_DUPLICATE = 'delivery.duplicate';
+/** Server side: a stream's reader fell so far behind that its queue passed the bound; the stream ends RESOURCE_EXHAUSTED. */
+export const EVENT_BACKPRESSURE_OVERFLOW = 'backpressure.overflow';
 
 /** Span names of our own. */
 export const SPAN_BACKPRESSURE_WAIT = 'backpressure.wait';
@@ -138,6 +147,10 @@ export const METRIC_STREAM_MESSAGES = 'streamlab_stream_messages_total';
 export const METRIC_DETECTION_SECONDS = 'streamlab_detection_seconds';
 /** Histogram {side, scenario, grpc_service}, seconds: write() returned false → 'drain'. */
 export const METRIC_BACKPRESSURE_WAIT_SECONDS = 'streamlab_backpressure_wait_seconds';
+/** Counter {side, scenario, grpc_service}: streams ended RESOURCE_EXHAUSTED because their queue passed its bound. */
+export const METRIC_BACKPRESSURE_OVERFLOWS = 'streamlab_backpressure_overflows_total';
+/** Counter {error_code}: GOAWAY frames the server sent to one connection (scripted, rapid reset), by HTTP/2 error code name. */
+export const METRIC_GOAWAYS_SENT = 'streamlab_goaways_sent_total';
 /** Gauge: TCP connections the server holds. */
 export const METRIC_CONNECTIONS_ACTIVE = 'streamlab_connections_active';
 /** Counter {close_kind}: server TCP connections closed, by how (fin, rst, local). */
@@ -221,6 +234,8 @@ export const LABEL_GRPC_METHOD = 'grpc_method';
 export const LABEL_GRPC_CODE = 'grpc_code';
 export const LABEL_VERDICT = 'verdict';
 export const LABEL_BACKEND = 'backend';
+/** An HTTP/2 error code name (RFC 9113 §7: NO_ERROR, ENHANCE_YOUR_CALM, …). */
+export const LABEL_ERROR_CODE = 'error_code';
 
 /** The scenario label value for streams that carry no scenario baggage. */
 export const SCENARIO_NONE = 'none';

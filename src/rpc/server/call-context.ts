@@ -78,6 +78,12 @@ export interface ServerCallContext {
    * Records the exception on the span unless it is a StreamlabError. No-op once ended.
    */
   fail(error: unknown, cause?: EndCause): void;
+  /**
+   * Ends the call now with the status `error` maps to, past grpc-js's own path (which would
+   * send it only after what the handler wrote has gone out: never, to a reader that stopped).
+   * `cause` as for `fail`. No-op once ended.
+   */
+  cut(error: unknown, cause: EndCause): void;
 }
 
 const storage = new AsyncLocalStorage<ServerCallContext>();

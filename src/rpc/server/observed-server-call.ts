@@ -13,9 +13,13 @@
  *   `onCancel` came before any status; grpc-js's own deadline timer ends a call that way too;
  * - when a status comes after the request half-closed, it is held for one turn of the event
  *   loop: a client that cancels sends END_STREAM just before RST_STREAM (Node's
- *   Http2Stream.close), and a peer that vanishes ends the readable side too, so the handler
- *   answers a client that is gone; if `onCancel` or the connection's fate arrives meanwhile,
- *   that decides the end cause, whatever the handler answered (issue 16).
+ *   Http2Stream.close), Node's server stream ends its readable side on an RST_STREAM anyway
+ *   (checked with a grpcio client, which sends RST_STREAM alone), and a peer that vanishes
+ *   ends the readable side too, so the handler answers a client that is gone; if `onCancel`
+ *   or the connection's fate arrives meanwhile, that decides the end cause, whatever the
+ *   handler answered (issue 16). Unary and server-streaming calls half-close before their
+ *   handler runs, so their status is held only when no request came: then the status is
+ *   grpc-js's own "Received no request message" answering such an end.
  * The fate of the TCP connection (connection-tracker.ts) tells a client cancel from FIN,
  * RST and keepalive timeout (design §1).
  */
@@ -39,6 +43,8 @@ import { runInCallContext } from './call-context.ts';
 import { classifyTransportEnd, deadlinePassed } from './classify-server-end.ts';
 import type { ServerCallShared } from './server-call-shared.ts';
 import type { TrackedConnection } from './connection-tracker.ts';
+import type { SentGoaway } from './http2-sessions.ts';
+import { ATTR_HTTP2_ERROR_CODE, ATTR_HTTP2_LAST_STREAM_ID, EVENT_GOAWAY } from '../../telemetry/semconv.ts';
 
 /** The status and listener types of grpc-js's server interceptors (not exported by name). */
 type PartialStatusObject = Parameters<ServerInterceptingCall['sendStatus']>[0];
@@ -52,8 +58,11 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   #downstream: InterceptingServerListener | undefined;
   #recorder: CallRecorder | undefined;
   #connection: TrackedConnection | undefined;
+  #session: { readonly goaway?: SentGoaway } | undefined;
   #otelContext: Context | undefined;
   #halfClosed = false;
+  /** A request message arrived (unary and server streaming: the handler has run or will). */
+  #requested = false;
   /** onCancel arrived: the call is over, whatever comes after. */
   #cancelled = false;
   /** The end is decided (a status went out, or a cancel is being classified). */
@@ -90,6 +99,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   onReceiveMetadata(metadata: Metadata): void {
     const shared = this.#shared;
     this.#connection = shared.connections.byPeer(this.#next.getPeer());
+    this.#session = shared.sessionOf(this.#next.getPeer());
     const opened = shared.spans.open(this.#method, metadata, this.#next.getConnectionInfo());
     this.#otelContext = opened.context;
     shared.active.add(this);
@@ -98,6 +108,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   }
 
   onReceiveMessage(message: unknown): void {
+    this.#requested = true;
     if (!this.#decided) {
       if (this.#recorder) this.#recorder.receivedMessage(message);
       else (this.#early ??= []).push(message);
@@ -131,7 +142,8 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
 
   override sendStatus(status: PartialStatusObject): void {
     if (this.#decided || this.#held) return this.#next.sendStatus(status);
-    if (this.#connection?.fate || !this.#requestHalfClosed()) {
+    // Held also for a unary or server-streaming call half-closed without its request (issue 16).
+    if (this.#connection?.fate || !(this.#requestHalfClosed() || (this.#halfClosed && !this.#requested))) {
       return this.#settle(status);
     }
     this.#held = status;
@@ -171,20 +183,27 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     if (deadlinePassed(this.#next.getDeadline(), Date.now())) return this.#endByTransport('deadline_exceeded', undefined, detectedAtMs);
     const connection = this.#connection;
     const knownAtCancel = connection?.fate;
+    // After a GOAWAY the server sent on this call's session (http2-sessions.ts): ended by it.
+    const goaway = this.#session?.goaway;
+    if (goaway && !knownAtCancel) return this.#endByTransport('server_shutdown', undefined, detectedAtMs, goaway);
     if (connection) await shared.settle(connection);
-    const cause = classifyTransportEnd(knownAtCancel, connection?.fate, connection?.peerEnded ?? false);
+    // A GOAWAY sent after this cancel closed the connection itself: the cancel was the client's.
+    const cause = this.#session?.goaway && !knownAtCancel ? 'client_cancelled' : classifyTransportEnd(knownAtCancel, connection?.fate, connection?.peerEnded ?? false);
     this.#endByTransport(cause, cause === 'client_cancelled' ? undefined : connection?.fate, detectedAtMs);
   }
 
-  #endByTransport(cause: EndCause, fate: TrackedConnection['fate'], detectedAtMs: number): void {
+  #endByTransport(cause: EndCause, fate: TrackedConnection['fate'], detectedAtMs: number, goaway?: SentGoaway): void {
     const recorder = this.#ensureRecorder();
     const noticedAtMs = fate ? Math.min(fate.atMs, detectedAtMs) : detectedAtMs;
     if (cause === 'client_cancelled') recorder.cancel(detectedAtMs);
     if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
-    if (cause === 'server_shutdown') recorder.goaway(detectedAtMs);
+    if (goaway) {
+      recorder.event(EVENT_GOAWAY, { [ATTR_HTTP2_ERROR_CODE]: goaway.errorName, [ATTR_HTTP2_LAST_STREAM_ID]: goaway.lastStreamId }, 'info', 'goaway', goaway.errorName);
+    } else if (cause === 'server_shutdown') recorder.goaway(detectedAtMs);
     if (fate) recorder.transportClose(fate.kind, fate.atMs);
     const grpcCode = cause === 'deadline_exceeded' ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
-    recorder.end({ cause, grpcCode, details: `call ended by ${cause.replaceAll('_', ' ')}`, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
+    const details = goaway ? `call ended by the GOAWAY the server sent (${goaway.errorName}, ${goaway.reason})` : `call ended by ${cause.replaceAll('_', ' ')}`;
+    recorder.end({ cause, grpcCode, details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
   }
 
   // ---- the recorder ----

@@ -6,6 +6,7 @@ import type { EndCause } from '../../core/end-cause.ts';
 import type { CallTelemetry } from '../../telemetry/call-telemetry.ts';
 import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { ConnectionTracker, TrackedConnection } from './connection-tracker.ts';
+import type { SentGoaway } from './http2-sessions.ts';
 import type { ServerSpans } from './server-spans.ts';
 
 /** An open call, as the server's shutdown sees it. */
@@ -31,4 +32,6 @@ export interface ServerCallShared {
   isShuttingDown(): boolean;
   /** Waits (bounded by the settle window) for `connection` to close fully after a cancel. */
   settle(connection: TrackedConnection): Promise<void>;
+  /** The HTTP/2 session of `peer` (http2-sessions.ts): a GOAWAY the server sent on it shows there. */
+  sessionOf(peer: string): { readonly goaway?: SentGoaway } | undefined;
 }

@@ -12,6 +12,7 @@ import type { TelemetryDeps } from '../../telemetry/telemetry-deps.ts';
 import { createMethodInfoCache } from '../method-info.ts';
 import { currentServerCall } from './call-context.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
+import type { Http2Sessions } from './http2-sessions.ts';
 import { ObservedServerCall } from './observed-server-call.ts';
 import type { OpenServerCall } from './server-call-shared.ts';
 import { ServerSpans } from './server-spans.ts';
@@ -19,6 +20,8 @@ import { ServerSpans } from './server-spans.ts';
 /** What the observation needs from its server besides the telemetry. */
 export interface ServerObservationOptions {
   connections: ConnectionTracker;
+  /** The server's HTTP/2 sessions (GOAWAYs it sent). Default: none known. */
+  sessions?: Pick<Http2Sessions, 'sessionOf'>;
   /** True once the server has begun shutting down. */
   isShuttingDown(): boolean;
   /**
@@ -48,6 +51,7 @@ export function createServerObservation(deps: TelemetryDeps, options: ServerObse
   const shared = {
     telemetry, spans, active, connections: options.connections,
     isShuttingDown: options.isShuttingDown,
+    sessionOf: (peer: string) => options.sessions?.sessionOf(peer),
     settle: async (connection: { fullyClosed: Promise<void> }) => void (await withTimeout(connection.fullyClosed, settleMs)),
   };
   const describe = createMethodInfoCache();

@@ -3,7 +3,7 @@
  * lesson of a matrix run (`run --rpc KIND`) is its base scenario's.
  *
  * The data lives in one file per group of the catalogue: core.ts, delivery.ts, liveness.ts,
- * endings.ts, kubernetes.ts, bus.ts. A scenario added to the catalogue needs its lesson in one of them:
+ * endings.ts, kubernetes.ts, bus.ts, peers.ts. A scenario added to the catalogue needs its lesson in one of them:
  * test/lessons.test.ts fails until it has one, and `npm run readme:tour` puts it in the README.
  */
 import type { Lesson } from '../lesson.ts';
@@ -13,6 +13,7 @@ import { ENDING_LESSONS } from './endings.ts';
 import { LIVENESS_LESSONS } from './liveness.ts';
 import { KUBERNETES_LESSONS } from './kubernetes.ts';
 import { BUS_LESSONS } from './bus.ts';
+import { PEER_LESSONS } from './peers.ts';
 
 /**
  * The groups merged into one map.
@@ -30,7 +31,7 @@ function merge(groups: ReadonlyArray<Readonly<Record<string, Lesson>>>): Map<str
 }
 
 /** Lessons by scenario name; filled by the data files of this folder. */
-export const LESSONS: ReadonlyMap<string, Lesson> = merge([CORE_LESSONS, DELIVERY_LESSONS, LIVENESS_LESSONS, ENDING_LESSONS, KUBERNETES_LESSONS, BUS_LESSONS]);
+export const LESSONS: ReadonlyMap<string, Lesson> = merge([CORE_LESSONS, DELIVERY_LESSONS, LIVENESS_LESSONS, ENDING_LESSONS, KUBERNETES_LESSONS, BUS_LESSONS, PEER_LESSONS]);
 
 /** The lesson of scenario `name` (a matrix name like `cancel` run over another RPC kind is the same scenario), or undefined. */
 export function lessonOf(name: string): Lesson | undefined {

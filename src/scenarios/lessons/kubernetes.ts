@@ -32,7 +32,7 @@ export const KUBERNETES_LESSONS: Readonly<Record<string, Lesson>> = {
       misleads: 'No error, no status, no log says anything is wrong: the imbalance only shows in per-pod load. Scaling the Deployment up does not help, because new pods get no connection from existing channels.',
     },
     streamlab: 'The lab counts streams per server from the servers themselves (the balancer hides the backend from `getPeer()`) and per backend from each subscriber\'s peer on the round_robin channel; the findings print both spreads. The streams end only when the runner stops the subscribers: `client_cancelled` on both sides.',
-    jaeger: 'Operation `scenario l4-pinning` (service `streamlab-driver`): 18 CLIENT spans `grpc.streamlab.v1.Ticker/Subscribe`, each with `streamlab.subscriber.id` and `streamlab.backend`, and the SERVER spans in service `streamlab-server-process`; `streamlab.backend` is the balancer\'s address for the nine pinned ones. All end `streamlab.end_cause=client_cancelled`.',
+    jaeger: 'Operation `scenario l4-pinning` (service `streamlab-driver`): 18 CLIENT spans `streamlab.v1.Ticker/Subscribe`, each with `streamlab.subscriber.id` and `streamlab.backend`, and the SERVER spans in service `streamlab-server-process`; `streamlab.backend` is the balancer\'s address for the nine pinned ones. All end `streamlab.end_cause=client_cancelled`.',
     grafana: `In a fleet, dashboard ${FLEET}, panels ${PER_SERVER} (one server carries every stream of the pinned channels) and ${PER_BACKEND}.`,
     alert: null,
     quiet: 'Nothing fails, so no rule fires: watch the spread of open streams per pod instead, and use a headless Service with client-side `round_robin` (deploy/k8s/services.yaml) or an L7 proxy that balances streams.',

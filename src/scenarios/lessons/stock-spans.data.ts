@@ -573,6 +573,34 @@ export const STOCK_SPANS: { grpcJs: string; instrumentationGrpc: string; scenari
           "grpcCode": 1
         }
       }
+    },
+    "rapid-reset": {
+      "client": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "grpcStatusCode": 0,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "completed",
+          "grpcCode": 0
+        }
+      },
+      "server": {
+        "stock": {
+          "name": "grpc.streamlab.v1.Ticker/Subscribe",
+          "statusCode": 0,
+          "grpcStatusCode": 0,
+          "endedBy": "instrumentation"
+        },
+        "streamlab": {
+          "name": "streamlab.v1.Ticker/Subscribe",
+          "endCause": "completed",
+          "grpcCode": 0
+        }
+      }
     }
   }
 };

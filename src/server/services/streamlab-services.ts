@@ -4,9 +4,10 @@
  */
 import type { TelemetryServices } from '../../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
+import { overflowCounterOf } from './bounded-writes.ts';
 import { createDeliveryService } from './delivery-service.ts';
 import { createTickerService } from './ticker-service.ts';
-import type { TickerDeps } from './ticker-service.ts';
+import type { TickerDeps, TickerOptions } from './ticker-service.ts';
 import { createTopicLog } from './topic-log.ts';
 import { createLocalTopicSource } from './topic-source.ts';
 
@@ -27,7 +28,9 @@ export function createLocalTopics(options: { tickMs?: number; historySize?: numb
 /**
  * Builds Ticker and Delivery.
  * @param topics where Ticker's topics come from; default {@link createLocalTopics}()
+ * @param ticker the Ticker's limits (ticker-service.ts TickerOptions)
  */
-export function createStreamlabServices(deps: Pick<TelemetryServices, 'metrics'>, topics: TickerDeps = createLocalTopics()): ServiceRegistration[] {
-  return [createTickerService(topics), createDeliveryService(deps.metrics.registry)];
+export function createStreamlabServices(deps: Pick<TelemetryServices, 'metrics'>, topics: TickerDeps = createLocalTopics(), ticker: TickerOptions = {}): ServiceRegistration[] {
+  overflowCounterOf(deps.metrics.registry); // on /metrics from the start, before the first overflow
+  return [createTickerService(topics, ticker), createDeliveryService(deps.metrics.registry)];
 }

@@ -130,6 +130,11 @@ export function createTopicLog(options: TopicLogOptions = {}) {
       const gap = afterId > 0 ? Math.max(0, first - afterId - 1) : 0;
       return { replay: events, gap, unfollow: listen(name, listener, { ticks: true }) };
     },
+    /** The kept events of `name` after event `afterId`, oldest first (a follower catching up). */
+    after(name: string, afterId: number): TopicEvent[] {
+      const topic = topics.get(name);
+      return topic ? kept(topic).filter((event) => event.id > afterId) : [];
+    },
     /** The last event id of `name` (0 before its first event). */
     lastId(name: string): number {
       return topics.get(name)?.lastId ?? 0;
