@@ -77,7 +77,7 @@ test('an ending-specific alert fires for no tested scenario whose lesson does no
 
 test('every alert stays quiet over the baseline-only profile, and none is called out for it', async () => {
   const { alerts, warnings } = await result();
-  assert.equal(alerts.length, 14);
+  assert.equal(alerts.length, 15);
   for (const row of alerts) {
     const baseline = row.results.find((candidate) => candidate.baseline);
     assert.equal(baseline?.scenario, 'completion');
