@@ -3,15 +3,15 @@
  * series by `grpc_type`/`grpc_service`/`grpc_method`, and streamlab's own by side, end
  * cause and scenario, with the trace id as exemplar where the series takes one.
  *
- * Message counts are not added per message: the recorder keeps them as integers and this
- * writer adds the difference at every segment, at the end, and on every scrape (metrics.ts
- * `PendingCounts`), so the per-message path never hashes a label set.
+ * Counters and gauges are not written per call: this writer adds integers to the call's
+ * series (call-series.ts), which prom-client hears on the next scrape; message counts are
+ * added at every segment, at the end, and on every scrape (metrics.ts `PendingCounts`).
+ * Histograms are observed at once, with the trace id as exemplar.
  */
 import type { CallView, CallWriter, EndInput } from './call-writer.ts';
 import type { StreamEnd } from './lifecycle-event.ts';
 import type { Metrics } from './metrics.ts';
 import { traceExemplar } from './metrics.ts';
-import { grpcCodeLabel } from './grpc-status.ts';
 
 /** `{ side, scenario, grpc_service }` of a call. */
 const streamLabels = (call: CallView) => ({ side: call.side, scenario: call.scenario, grpc_service: call.method.service });
@@ -25,10 +25,9 @@ export class MetricsWriter implements CallWriter {
   }
 
   open(call: CallView): void {
-    const grpc = call.side === 'server' ? this.#metrics.server : this.#metrics.client;
-    this.#metrics.streamsActive.inc(streamLabels(call));
-    grpc.started.inc({ labels: call.method.grpcLabels, value: 1, exemplarLabels: traceExemplar(call.traceId) as never });
-    this.#metrics.pending.add(call);
+    const metrics = this.#metrics;
+    metrics.batch.opened(metrics.batch.of(call.side, call.scenario, call.method), call.traceId);
+    metrics.pending.add(call);
   }
 
   message(): void {}
@@ -42,14 +41,14 @@ export class MetricsWriter implements CallWriter {
   }
 
   flush(call: CallView): void {
-    const grpc = call.side === 'server' ? this.#metrics.server : this.#metrics.client;
     const { sent, received, flushedSent, flushedReceived } = call;
-    if (sent > flushedSent) grpc.msgSent.inc(call.method.grpcLabels, sent - flushedSent);
-    if (received > flushedReceived) grpc.msgReceived.inc(call.method.grpcLabels, received - flushedReceived);
+    if (sent === flushedSent && received === flushedReceived) return;
+    const series = this.#metrics.batch.of(call.side, call.scenario, call.method);
+    series.msgSent += sent - flushedSent;
+    series.msgReceived += received - flushedReceived;
     // The data direction (see StreamEnd.messages): requests for client streaming, responses otherwise.
     const dataIsSent = call.method.kind === 'client_stream' ? call.side === 'client' : call.side === 'server';
-    const data = dataIsSent ? sent - flushedSent : received - flushedReceived;
-    if (data > 0) this.#metrics.streamMessages.inc(streamLabels(call), data);
+    series.dataMessages += dataIsSent ? sent - flushedSent : received - flushedReceived;
     call.flushedSent = sent;
     call.flushedReceived = received;
   }
@@ -57,15 +56,14 @@ export class MetricsWriter implements CallWriter {
   end(call: CallView, end: StreamEnd, input: EndInput): void {
     const metrics = this.#metrics;
     const grpc = call.side === 'server' ? metrics.server : metrics.client;
-    const exemplarLabels = traceExemplar(call.traceId) as never;
     this.flush(call);
     metrics.pending.delete(call);
-    const stream = streamLabels(call);
-    metrics.streamsActive.dec(stream);
-    const labels = { side: call.side, end_cause: input.cause, scenario: call.scenario, grpc_service: call.method.service };
-    metrics.streamEnds.inc({ labels, value: 1, exemplarLabels });
-    if (end.detectionMs !== undefined) metrics.detectionSeconds.observe({ labels, value: end.detectionMs / 1000, exemplarLabels });
-    grpc.handled.inc({ labels: { ...call.method.grpcLabels, grpc_code: grpcCodeLabel(input.grpcCode) }, value: 1, exemplarLabels });
+    metrics.batch.ended(metrics.batch.of(call.side, call.scenario, call.method), input.cause, input.grpcCode, call.traceId);
+    const exemplarLabels = traceExemplar(call.traceId) as never;
+    if (end.detectionMs !== undefined) {
+      const labels = { side: call.side, end_cause: input.cause, scenario: call.scenario, grpc_service: call.method.service };
+      metrics.detectionSeconds.observe({ labels, value: end.detectionMs / 1000, exemplarLabels });
+    }
     grpc.handlingSeconds.observe({ labels: call.method.grpcLabels, value: (end.endedAtMs - end.openedAtMs) / 1000, exemplarLabels });
   }
 }

@@ -11,6 +11,7 @@ import type { OpenMetricsContentType } from 'prom-client';
 import * as names from './semconv.ts';
 import { fleetMetrics } from './fleet-metrics.ts';
 import { busMetrics } from './bus-metrics.ts';
+import { CallSeriesBatch } from './call-series.ts';
 
 import type { Side } from './lifecycle-event.ts';
 
@@ -29,9 +30,9 @@ const DETECTION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 const BACKPRESSURE_BUCKETS_S = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
 /**
- * Per-message counts are kept in plain numbers by each open stream and added to the
- * counters in batches (every segment, at the stream's end, and on every scrape through
- * prom-client's `collect` hook), so the per-message path never hashes label sets.
+ * Per-message counts are kept in plain numbers by each open stream and handed to the
+ * {@link CallSeriesBatch} in batches (every segment, at the stream's end, and on every scrape
+ * through prom-client's `collect` hook), so the per-message path never hashes label sets.
  */
 export interface PendingCounts {
   /** Adds what the stream counted since the last flush to the counters. */
@@ -44,19 +45,20 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side, flu
   return {
     started: new Counter({
       ...common,
+      collect: flushAll,
       name: isServer ? names.METRIC_GRPC_SERVER_STARTED : names.METRIC_GRPC_CLIENT_STARTED,
       help: isServer ? 'Total number of RPCs started on the server.' : 'Total number of RPCs started on the client.',
     }),
     handled: new Counter({
       ...common,
+      collect: flushAll,
       labelNames: [...GRPC_LABELS, names.LABEL_GRPC_CODE],
       name: isServer ? names.METRIC_GRPC_SERVER_HANDLED : names.METRIC_GRPC_CLIENT_HANDLED,
       help: isServer
         ? 'Total number of RPCs completed on the server, regardless of success or failure.'
         : 'Total number of RPCs completed by the client, regardless of success or failure.',
     }),
-    // Per-message counters: bound children on the hot path, no exemplars (prom-client's
-    // exemplar mode changes inc() to the object form, which bound children do not take).
+    // Per-message counters: no exemplars (a message count has no one trace to point at).
     msgReceived: new Counter({
       ...common,
       enableExemplars: false,
@@ -89,10 +91,13 @@ function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side, flu
 export function createMetrics(registry: Registry<OpenMetricsContentType>) {
   const registers = [registry];
   const pending = new Set<PendingCounts>();
+  // Every counter and gauge a call moves collects through this: the open streams' message
+  // counts go into the batch, the batch into prom-client (call-series.ts).
   const flushAll = () => {
     for (const stream of pending) stream.flushCounts();
+    batch.apply();
   };
-  return {
+  const metrics = {
     registry,
     /** Open streams whose message counts are flushed on every scrape (see {@link PendingCounts}). */
     pending,
@@ -103,9 +108,11 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
       name: names.METRIC_STREAMS_ACTIVE,
       help: 'Streams open right now.',
       labelNames: [names.LABEL_SIDE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
+      collect: flushAll,
     }),
     streamEnds: new Counter({
       registers,
+      collect: flushAll,
       name: names.METRIC_STREAM_ENDS,
       help: 'Streams that ended, by why they ended (streamlab.end_cause).',
       labelNames: [names.LABEL_SIDE, names.LABEL_END_CAUSE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
@@ -159,6 +166,12 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
       help: 'Unix time in seconds when the scenario last finished.',
       labelNames: [names.LABEL_SCENARIO],
     }),
+  };
+  const batch = new CallSeriesBatch(metrics);
+  return {
+    ...metrics,
+    /** The calls' counter and gauge counts until the next scrape (call-series.ts). */
+    batch,
   };
 }
 
