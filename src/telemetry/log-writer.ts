@@ -26,7 +26,7 @@ function fields(call: CallView, event: string): Record<string, unknown> {
   };
 }
 
-/** The log writer. */
+/** The log writer. A silent logger (winston's `silent`) costs a call nothing: no record is built. */
 export class LogWriter implements CallWriter {
   readonly #logger: Logger;
 
@@ -34,8 +34,13 @@ export class LogWriter implements CallWriter {
     this.#logger = logger;
   }
 
+  /** Whether a record at `level` would be written (winston builds and pipes it even when silent). */
+  #enabled(level: string): boolean {
+    return !this.#logger.silent && this.#logger.isLevelEnabled(level);
+  }
+
   open(call: CallView): void {
-    if (this.#logger.isDebugEnabled()) this.#logger.debug('stream open', fields(call, 'stream.open'));
+    if (this.#enabled('debug')) this.#logger.debug('stream open', fields(call, 'stream.open'));
   }
 
   message(): void {}
@@ -45,17 +50,17 @@ export class LogWriter implements CallWriter {
 
   phase(call: CallView, phase: LifecyclePhase, _atMs: number, detail: string | undefined): void {
     const record = PHASE_RECORDS[phase];
-    if (!record || !this.#logger.isLevelEnabled(record.level)) return;
+    if (!record || !this.#enabled(record.level)) return;
     this.#logger.log(record.level, record.message, { ...fields(call, phase), ...(phase === 'transport.close' && detail ? { close_kind: detail } : {}) });
   }
 
   event(call: CallView, name: string, attributes: Attributes, level: EventLevel): void {
-    if (!this.#logger.isLevelEnabled(level)) return;
+    if (!this.#enabled(level)) return;
     this.#logger.log(level, name, { ...fields(call, name), ...attributes });
   }
 
   end(call: CallView, end: StreamEnd, input: EndInput): void {
-    if (!this.#logger.isInfoEnabled()) return;
+    if (!this.#enabled('info')) return;
     this.#logger.info('stream end', {
       ...fields(call, 'stream.end'),
       end_cause: input.cause,
