@@ -17,6 +17,7 @@ import type { Span } from '@opentelemetry/api';
 import { nowMs } from '../../core/clock.ts';
 import { END_CAUSE_TRAILER } from '../../core/end-cause.ts';
 import { settledFate } from '../../core/socket-fate.ts';
+import type { SocketFate } from '../../core/socket-fate.ts';
 import type { CallEndListener, CallRecorder } from '../../telemetry/call-recorder.ts';
 import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { MethodInfo } from '../method-info.ts';
@@ -111,26 +112,36 @@ export class ObservedClientCall extends InterceptingCall implements Intercepting
   }
 
   onReceiveStatus(status: StatusObject): void {
+    const statusAtMs = nowMs();
+    const recorder = this.#recorder;
+    if (!recorder) return this.#deliver(status);
     const peer = this.#next.getPeer();
-    void this.#classify(status, peer && peer !== 'unknown' ? peer : undefined).then(() => {
-      this.#downstream?.onReceiveStatus?.(status);
-      this.#statusDelivered = true;
-      this.#settleEnded();
+    const socket = this.#shared.currentSocket(peer && peer !== 'unknown' ? peer : undefined);
+    const serverCause = status.metadata?.get(END_CAUSE_TRAILER)[0]?.toString();
+    const connected = this.#connectedAtStart || this.#shared.connectionCount() > this.#connectionsAtStart;
+    const transportLooking = status.code !== Status.OK && this.#cancelledAtMs === undefined && serverCause === undefined;
+    if (!socket || !transportLooking || !connected) {
+      // Nothing to wait for: classified and delivered in this turn (every OK status takes this path).
+      this.#record(recorder, status, statusAtMs, serverCause, connected, undefined);
+      this.#deliver(status);
+      return;
+    }
+    void settledFate(socket, this.#shared.settleMs).then((fate) => {
+      this.#record(recorder, status, statusAtMs, serverCause, connected, fate);
+      this.#deliver(status);
     });
   }
 
-  /** Classifies and records the end (the status goes on to the application after this). */
-  async #classify(status: StatusObject, peer: string | undefined): Promise<void> {
-    const recorder = this.#recorder;
-    if (!recorder) return;
-    const shared = this.#shared;
-    const statusAtMs = nowMs();
-    const serverCause = status.metadata?.get(END_CAUSE_TRAILER)[0]?.toString();
+  /** Hands the status on to the application, then resolves `ended` once the record is final. */
+  #deliver(status: StatusObject): void {
+    this.#downstream?.onReceiveStatus?.(status);
+    this.#statusDelivered = true;
+    this.#settleEnded();
+  }
+
+  /** Classifies and records the end; `fate` is the socket's, when a transport-looking status waited for it. */
+  #record(recorder: CallRecorder, status: StatusObject, statusAtMs: number, serverCause: string | undefined, connected: boolean, fate: SocketFate | undefined): void {
     const cancelledByClient = this.#cancelledAtMs !== undefined;
-    const socket = shared.currentSocket(peer);
-    const transportLooking = status.code !== Status.OK && !cancelledByClient && serverCause === undefined;
-    const connected = this.#connectedAtStart || shared.connectionCount() > this.#connectionsAtStart;
-    const fate = socket && transportLooking && connected ? await settledFate(socket, shared.settleMs) : undefined;
     const cause = classifyClientEnd({ code: status.code, cancelledByClient, connected, ...(serverCause ? { serverCause } : {}), ...(fate ? { fate } : {}) });
     const connectError = cause === 'connect_failed' ? connectErrorOf(status.details) : undefined;
     const noticedAtMs = cause === 'client_cancelled' ? (this.#cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
