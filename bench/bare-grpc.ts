@@ -204,9 +204,27 @@ function exchange(call: grpc.ServerDuplexStream<ExchangeRequest__Output, Exchang
   });
 }
 
+/**
+ * A server interceptor that does nothing: grpc-js builds its intercepting call and passes
+ * every listener and responder call through (the `intercepted` arm).
+ */
+const passThroughServer: grpc.ServerInterceptor = (_method, call) => new grpc.ServerInterceptingCall(call);
+/** A client interceptor that does nothing but stand in the chain (the `intercepted` arm). */
+const passThroughClient: grpc.Interceptor = (options, nextCall) => new grpc.InterceptingCall(nextCall(options));
+
+/** What the bare server and client may add: nothing (the `bare` arm), or pass-through interceptors. */
+export interface BareOptions {
+  /** One interceptor on each side that passes everything through. Default false. */
+  passThroughInterceptors?: boolean;
+}
+
 /** Starts a bare server on 127.0.0.1, any port. */
-export async function startBareServer(): Promise<{ port: number; shutdown(): void }> {
-  const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
+export async function startBareServer(options: BareOptions = {}): Promise<{ port: number; shutdown(): void }> {
+  const server = new grpc.Server({
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    ...(options.passThroughInterceptors ? { interceptors: [passThroughServer] } : {}),
+  });
   server.addService(Ticker.service, tickerHandlers);
   server.addService(Delivery.service, { Exchange: exchange });
   const port = await new Promise<number>((resolve, reject) =>
@@ -215,12 +233,13 @@ export async function startBareServer(): Promise<{ port: number; shutdown(): voi
 }
 
 /** A bare client (one channel shared by both services, the same channel options as streamlab's client) and its workloads. */
-export function createBareClient(target: string): Workloads & { close(): void } {
+export function createBareClient(target: string, options: BareOptions = {}): Workloads & { close(): void } {
   const channelOptions: grpc.ChannelOptions = {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 0,
     'grpc.enable_retries': 0,
+    ...(options.passThroughInterceptors ? { interceptors: [passThroughClient] } : {}),
   };
   const ticker = new Ticker(target, grpc.credentials.createInsecure(), channelOptions);
   const delivery = new Delivery(target, grpc.credentials.createInsecure(), { ...channelOptions, channelOverride: ticker.getChannel() });

@@ -12,10 +12,11 @@ export const KINDS = ['unary', 'client_stream', 'server_stream', 'bidi_stream'] 
 export type Kind = (typeof KINDS)[number];
 
 /**
- * The arms: bare grpc-js, bare + OTel SDK and instrumentation-grpc, streamlab with telemetry
- * off, streamlab in full (span mode streamlab), streamlab in full with span mode contrib.
+ * The arms: bare grpc-js, bare with a pass-through interceptor on each side, bare + OTel SDK
+ * and instrumentation-grpc, streamlab with telemetry off, streamlab in full (span mode
+ * streamlab), streamlab in full with span mode contrib.
  */
-export const ARMS = ['bare', 'sdk', 'off', 'full', 'contrib'] as const;
+export const ARMS = ['bare', 'intercepted', 'sdk', 'off', 'full', 'contrib'] as const;
 export type Arm = (typeof ARMS)[number];
 
 /** Workload sizes; the runner sets them, an arm started by hand gets the defaults. */

@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: what streamlab costs against bare grpc-js doing the same work, in one
  * run, for each RPC kind (design §5 "Performance is measured against bare grpc-js doing
- * the same work in the same run"). Four arms, each round running each arm in a fresh
+ * the same work in the same run"). Six arms, each round running each arm in a fresh
  * process, arms interleaved (the order rotates every round), medians of the rounds:
  * - bare: plain @grpc/grpc-js server and client (bench/bare-grpc.ts), no OTel, no preload;
+ * - intercepted: bare with one pass-through interceptor on each side (server and client):
+ *   what grpc-js's interceptor API costs before an interceptor does any work — the floor
+ *   under streamlab's off arm;
  * - sdk:  the same bare code under the OTel SDK + instrumentation-grpc (span mode contrib
  *   loads it), spans captured in memory;
  * - off:  streamlab's server and client with STREAMLAB_TELEMETRY=off;
@@ -19,7 +22,7 @@
  * Env: BENCH_ROUNDS (default 3), BENCH_UNARY_CALLS (10,000), BENCH_CONCURRENCY (64),
  * BENCH_CLIENT_MESSAGES (30,000), BENCH_MESSAGES (server stream, 100,000),
  * BENCH_BIDI_MESSAGES (15,000; see bench/common.ts for why these sizes), BENCH_TRIALS (cancel trials per kind, 100),
- * BENCH_WARMUP (warm-up scale, 1), BENCH_ARMS (comma list, default all four),
+ * BENCH_WARMUP (warm-up scale, 1), BENCH_ARMS (comma list, default all six),
  * BENCH_VERBOSE (progress on stderr).
  */
 import { spawnSync } from 'node:child_process';
@@ -37,6 +40,7 @@ const ARM_TIMEOUT_MS = 180_000;
 const PRELOAD = ['--import', './src/instrumentation.ts'];
 const LAUNCH: Record<Arm, { args: string[]; env: Record<string, string> }> = {
   bare: { args: ['bench/arm-bare.ts'], env: { BENCH_ARM: 'bare' } },
+  intercepted: { args: ['bench/arm-bare.ts'], env: { BENCH_ARM: 'intercepted' } },
   sdk: { args: [...PRELOAD, 'bench/arm-bare.ts'], env: { BENCH_ARM: 'sdk', STREAMLAB_TELEMETRY: 'on', STREAMLAB_RPC_SPANS: 'contrib', OTEL_TRACES_EXPORTER: 'none' } },
   off: { args: [...PRELOAD, 'bench/arm-streamlab.ts'], env: { BENCH_ARM: 'off', STREAMLAB_TELEMETRY: 'off', STREAMLAB_RPC_SPANS: 'streamlab', OTEL_TRACES_EXPORTER: 'none' } },
   full: { args: [...PRELOAD, 'bench/arm-streamlab.ts'], env: { BENCH_ARM: 'full', STREAMLAB_TELEMETRY: 'on', STREAMLAB_RPC_SPANS: 'streamlab', OTEL_TRACES_EXPORTER: 'none' } },
@@ -100,13 +104,14 @@ for (const kind of KINDS) {
   console.log(`\n${TITLES[kind]}`);
   for (const arm of arms) {
     const values = rates(arm, kind);
-    let line = `  ${arm.padEnd(5)} ${fmt(rate(arm, kind)).padStart(8)}  [${fmt(Math.min(...values))}-${fmt(Math.max(...values))}]`;
+    let line = `  ${arm.padEnd(11)} ${fmt(rate(arm, kind)).padStart(8)}  [${fmt(Math.min(...values))}-${fmt(Math.max(...values))}]`;
     if (arm !== 'bare' && results.bare) {
       const ratio = rate(arm, kind) / rate('bare', kind);
-      line = `${line.padEnd(34)} ratio vs bare ${ratio.toFixed(3)}`;
+      line = `${line.padEnd(40)} ratio vs bare ${ratio.toFixed(3)}`;
       const goal = GOALS[kind][arm];
       if (goal !== undefined) line += ` (goal >= ${goal.toFixed(2)}: ${ratio >= goal ? 'met' : 'MISSED'})`;
       if (arm === 'full' && results.sdk) line += `; vs sdk ${(rate('full', kind) / rate('sdk', kind)).toFixed(3)}`;
+      if (arm === 'off' && results.intercepted) line += `; vs intercepted ${(rate('off', kind) / rate('intercepted', kind)).toFixed(3)}`;
     }
     console.log(line);
   }
