@@ -10,8 +10,8 @@
  *
  * What a scrape shows is what it showed before: the same series with the same values
  * (a series that moved and came back, such as streams active, is written with 0). An
- * exemplar is the latest trace id of the series at the scrape, and its timestamp the
- * scrape's (prom-client stamps exemplars when `inc` is called).
+ * exemplar is the latest trace id of the series at the scrape, with value 1 (one call), and
+ * its timestamp the scrape's (prom-client stamps exemplars when `inc` is called).
  */
 import type { Counter, Gauge } from 'prom-client';
 import type { MethodInfo } from '../rpc/method-info.ts';
@@ -81,8 +81,16 @@ function tally<K>(tallies: Map<K, Tally>, key: K, traceId: string): void {
   }
 }
 
-/** `{ trace_id }` exemplar labels, or none for '' (prom-client then keeps no exemplar). */
-const exemplarOf = (traceId: string) => (traceId ? { trace_id: traceId } : undefined) as never;
+/**
+ * Adds `count` to the series `labels` of `counter`, the last one with the exemplar `traceId`
+ * (none for ''): prom-client gives an exemplar the value of the `inc` that carried it, and an
+ * exemplar stands for one call.
+ */
+function incWithExemplar(counter: Counter, labels: Record<string, string>, count: number, traceId: string): void {
+  if (!traceId) return counter.inc({ labels, value: count } as never);
+  if (count > 1) counter.inc({ labels, value: count - 1 } as never);
+  counter.inc({ labels, value: 1, exemplarLabels: { trace_id: traceId } } as never);
+}
 
 /**
  * The pending counts of every series of a registry's calls. Not thread-safe, not needed:
@@ -144,7 +152,7 @@ export class CallSeriesBatch {
     // Label objects in the metrics' labelNames order: prom-client writes them as given.
     const stream = { side: series.side, scenario: series.scenario, grpc_service: series.method.service };
     if (series.started > 0) {
-      grpc.started.inc({ labels: grpcLabels, value: series.started, exemplarLabels: exemplarOf(series.startedTraceId) } as never);
+      incWithExemplar(grpc.started, grpcLabels, series.started, series.startedTraceId);
       series.started = 0;
     }
     if (series.activeMoved) {
@@ -157,11 +165,11 @@ export class CallSeriesBatch {
     if (series.dataMessages > 0) metrics.streamMessages.inc(stream, series.dataMessages);
     series.msgSent = series.msgReceived = series.dataMessages = 0;
     for (const [cause, { count, traceId }] of series.ends) {
-      metrics.streamEnds.inc({ labels: { side: series.side, end_cause: cause, scenario: series.scenario, grpc_service: series.method.service }, value: count, exemplarLabels: exemplarOf(traceId) } as never);
+      incWithExemplar(metrics.streamEnds, { side: series.side, end_cause: cause, scenario: series.scenario, grpc_service: series.method.service }, count, traceId);
     }
     series.ends.clear();
     for (const [code, { count, traceId }] of series.handled) {
-      grpc.handled.inc({ labels: { ...grpcLabels, grpc_code: grpcCodeLabel(code) }, value: count, exemplarLabels: exemplarOf(traceId) } as never);
+      incWithExemplar(grpc.handled, { ...grpcLabels, grpc_code: grpcCodeLabel(code) }, count, traceId);
     }
     series.handled.clear();
   }
