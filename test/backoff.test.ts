@@ -1,7 +1,7 @@
 /** gRPC connection backoff for re-subscribes: the sequence, its jitter bounds, the cap, reset and bad options. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffParameters, createBackoff, GRPC_BACKOFF } from '../src/fleet/backoff.ts';
+import { backoffParameters, createBackoff, GRPC_BACKOFF } from '../src/core/backoff.ts';
 
 test('the defaults are gRPC connection backoff constants', () => {
   assert.deepEqual(GRPC_BACKOFF, { initialMs: 1_000, multiplier: 1.6, jitter: 0.2, maxMs: 120_000 });

@@ -18,7 +18,7 @@ import { status as Status } from '@grpc/grpc-js';
 import { telemetry } from '../src/instrumentation.ts';
 import { createStreamlabClient } from '../src/client/streamlab-client.ts';
 import type { StreamlabClient } from '../src/client/streamlab-client.ts';
-import { createBackoff } from '../src/fleet/backoff.ts';
+import { createBackoff } from '../src/core/backoff.ts';
 import { createSubscriber } from '../src/fleet/subscriber.ts';
 import { createServer, SERVER_DEFAULTS } from '../src/server/create-server.ts';
 import { createLocalTopics } from '../src/server/services/streamlab-services.ts';

@@ -14,7 +14,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsBus } from '../src/bus/nats-bus.ts';
 import type { NatsBus } from '../src/bus/nats-bus.ts';
 import { topicStream } from '../src/bus/topic-stream.ts';
-import { unusedPort } from '../src/faults/unused-port.ts';
+import { unusedPort } from '../src/core/unused-port.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import { runCli } from './helpers/cli.ts';
 import { account, follow, startBusServer } from './helpers/bus.ts';

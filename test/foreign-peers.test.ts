@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMockServer } from '../src/mock/mock-server.ts';
 import type { MockServer } from '../src/mock/mock-server.ts';
-import type { RpcKind } from '../src/rpc/method-info.ts';
+import type { RpcKind } from '../src/core/method-info.ts';
 import type { StreamlabServer } from '../src/server/create-server.ts';
 import type { StreamEnd } from '../src/telemetry/lifecycle-event.ts';
 import { startHarness } from './helpers/harness.ts';

@@ -24,7 +24,7 @@ import { DASHBOARD_TAG } from '../grafana/dashboards-src/dashboard-links.ts';
 import { FLEET_RECONNECT_STORM_ALERT, FLEET_ROWS, FLEET_TITLE, FLEET_UID } from '../grafana/dashboards-src/fleet.ts';
 import { RECONNECT_WINDOW, RESUME_EVENTS_WINDOW } from '../grafana/dashboards-src/fleet-promql.ts';
 import { createMetrics, createRegistry } from '../src/telemetry/metrics.ts';
-import { TICKER_SERVICE } from '../src/proto.ts';
+import { TICKER_SERVICE } from '../src/core/proto.ts';
 import { CATALOGUE } from '../src/scenarios/catalogue.ts';
 import * as sc from '../src/telemetry/semconv.ts';
 

@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { context, trace, SpanKind } from '@opentelemetry/api';
 import { telemetry } from '../src/instrumentation.ts';
-import { loadStreamlabProto } from '../src/proto.ts';
+import { loadStreamlabProto } from '../src/core/proto.ts';
 import { createStreamlabClient } from '../src/client/streamlab-client.ts';
 import type { ServiceRegistration } from '../src/server/service-registration.ts';
 import { startHarness } from './helpers/harness.ts';

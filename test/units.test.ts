@@ -11,8 +11,8 @@ import { classifyClientEnd, connectErrorOf } from '../src/rpc/client/classify-cl
 import { integerIn } from '../src/cli/parse-integer.ts';
 import { loadEnvConfig, ConfigError } from '../src/config.ts';
 import { StreamlabError, toStatus } from '../src/core/errors.ts';
-import { loadStreamlabProto } from '../src/proto.ts';
-import { methodInfoOf, splitMethodPath } from '../src/rpc/method-info.ts';
+import { loadStreamlabProto } from '../src/core/proto.ts';
+import { methodInfoOf, splitMethodPath } from '../src/core/method-info.ts';
 import { fromTimestamp, toTimestamp } from '../src/core/timestamp.ts';
 import { checkDropRate } from '../src/client/delivery-client.ts';
 import { watchSocketFate, settledFate } from '../src/core/socket-fate.ts';

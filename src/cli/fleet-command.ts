@@ -10,7 +10,7 @@ import { createFleetApi } from '../fleet/fleet-api.ts';
 import { isLoopbackHost, isValidToken, TOKEN_RULE } from '../fleet/api-access.ts';
 import { createFleetScenarios } from '../fleet/fleet-scenarios.ts';
 import { FLEET_MESSAGE_EVENTS } from '../fleet/fleet-servers.ts';
-import { GRPC_BACKOFF, backoffParameters } from '../fleet/backoff.ts';
+import { GRPC_BACKOFF, backoffParameters } from '../core/backoff.ts';
 import { DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
 import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
 import { TOPIC_LIMITS } from '../server/validate-request.ts';

@@ -9,7 +9,7 @@ import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer } from '../server/create-server.ts';
 import { CATALOGUE, CORE_SCENARIOS, expandMatrix, parseRpcKinds, selectScenarios, withCount } from '../scenarios/catalogue.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { renderReport, toJsonReport } from '../scenarios/report.ts';

@@ -8,7 +8,7 @@
  */
 import { startServerProcess } from '../faults/server-process.ts';
 import type { ServerProcess } from '../faults/server-process.ts';
-import { unusedPort } from '../faults/unused-port.ts';
+import { unusedPort } from '../core/unused-port.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
 import { busArgs } from '../bus/bus-serve-args.ts';

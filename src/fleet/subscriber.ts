@@ -16,7 +16,7 @@ import { traceExemplar } from '../telemetry/metrics.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { nowMs } from '../core/clock.ts';
 import * as sc from '../telemetry/semconv.ts';
-import type { Backoff, BackoffDelay } from './backoff.ts';
+import type { Backoff, BackoffDelay } from '../core/backoff.ts';
 import { createSubscriberAccount } from './subscriber-account.ts';
 import type { AttemptRecord } from './subscriber-account.ts';
 

@@ -4,8 +4,8 @@
  * liveness scenarios in liveness-scenarios.ts, the bus's failures in bus-scenarios.ts, the
  * other endings in ending-scenarios.ts.
  */
-import { RPC_KINDS } from '../rpc/method-info.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import { RPC_KINDS } from '../core/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 import type { Expectation, Scenario } from './scenario.ts';
 import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
 import { ENDING_SCENARIOS } from './ending-scenarios.ts';

@@ -9,7 +9,7 @@ import type { Scenario, RunPace } from './scenario.ts';
 import type { FaultBackend, FaultPath } from './fault-backend.ts';
 import { startServerProcess } from '../faults/server-process.ts';
 import type { ServerProcess, ServerProcessDeps } from '../faults/server-process.ts';
-import { unusedPort } from '../faults/unused-port.ts';
+import { unusedPort } from '../core/unused-port.ts';
 import type { KeepaliveTimes } from './scenario.ts';
 
 /** What the endpoint needs. */

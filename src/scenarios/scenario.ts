@@ -10,7 +10,7 @@
 import type { EndCause } from '../core/end-cause.ts';
 import type { FaultKind } from '../faults/fault-proxy.ts';
 import type { Http2ErrorName } from '../core/http2-errors.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
 /** What the client does with its stream. */

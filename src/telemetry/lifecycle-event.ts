@@ -3,7 +3,7 @@
  * scenario runner draws its timeline and reads its verdicts from them.
  */
 import type { EndCause, CloseKind } from '../core/end-cause.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 
 /** Which end of the wire a stream was observed on. */
 export type Side = 'server' | 'client';

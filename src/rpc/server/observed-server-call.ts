@@ -37,7 +37,7 @@ import type { CallRecorder, CallEndListener, EndAttachment } from '../../telemet
 import type { EventLevel } from '../../telemetry/call-writer.ts';
 import type { LifecyclePhase, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
-import type { MethodInfo } from '../method-info.ts';
+import type { MethodInfo } from '../../core/method-info.ts';
 import type { ServerCallContext } from './call-context.ts';
 import { runInCallContext } from './call-context.ts';
 import { classifyTransportEnd, deadlinePassed } from './classify-server-end.ts';

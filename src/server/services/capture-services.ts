@@ -6,7 +6,7 @@
  * serves nothing.
  */
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { splitMethodPath } from '../../rpc/method-info.ts';
+import { splitMethodPath } from '../../core/method-info.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 
 /** The one method of grpc.Server that packages' `addToServer(server)` call. */

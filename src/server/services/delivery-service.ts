@@ -10,7 +10,7 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { ExchangeRequest__Output } from '../../generated/streamlab/v1/ExchangeRequest.ts';
 import type { ExchangeResponse } from '../../generated/streamlab/v1/ExchangeResponse.ts';
 import { StreamlabError } from '../../core/errors.ts';
-import { DELIVERY_SERVICE, loadStreamlabProto } from '../../proto.ts';
+import { DELIVERY_SERVICE, loadStreamlabProto } from '../../core/proto.ts';
 import type { ServerCallContext } from '../../rpc/server/call-context.ts';
 import { bidiStream } from '../../rpc/server/handlers.ts';
 import { DELIVERY_ATTACHMENT, deliveryAttributes } from '../../delivery/delivery-account.ts';

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { PROTO_PATHS } from '../../proto.ts';
+import { PROTO_PATHS } from '../../core/proto.ts';
 import type { ServiceRegistration } from '../service-registration.ts';
 import { captureServices } from './capture-services.ts';
 import { linkFileDescriptors } from './file-descriptors.ts';

@@ -22,7 +22,7 @@ import type { NotifyRequest__Output } from '../../generated/streamlab/v1/NotifyR
 import type { NotifyReply } from '../../generated/streamlab/v1/NotifyReply.ts';
 import type { PublishRequest__Output } from '../../generated/streamlab/v1/PublishRequest.ts';
 import type { PublishSummary } from '../../generated/streamlab/v1/PublishSummary.ts';
-import { loadStreamlabProto, TICKER_SERVICE } from '../../proto.ts';
+import { loadStreamlabProto, TICKER_SERVICE } from '../../core/proto.ts';
 import type { ServerCallContext } from '../../rpc/server/call-context.ts';
 import { clientStream, serverStream, unary } from '../../rpc/server/handlers.ts';
 import type { ServiceRegistration } from '../service-registration.ts';

@@ -6,11 +6,11 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { ProtoGrpcType as TickerProto } from './generated/ticker.ts';
-import type { ProtoGrpcType as DeliveryProto } from './generated/delivery.ts';
+import type { ProtoGrpcType as TickerProto } from '../generated/ticker.ts';
+import type { ProtoGrpcType as DeliveryProto } from '../generated/delivery.ts';
 
 /** Absolute paths of the proto files. */
-export const PROTO_PATHS = ['ticker.proto', 'delivery.proto'].map((file) => fileURLToPath(new URL(`../proto/streamlab/v1/${file}`, import.meta.url)));
+export const PROTO_PATHS = ['ticker.proto', 'delivery.proto'].map((file) => fileURLToPath(new URL(`../../proto/streamlab/v1/${file}`, import.meta.url)));
 
 /** The services' full names, as in `rpc.service`. */
 export const TICKER_SERVICE = 'streamlab.v1.Ticker';
