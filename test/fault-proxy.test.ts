@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createFaultProxy } from '../src/faults/fault-proxy.ts';
 import type { FaultKind, FaultProxy } from '../src/faults/fault-proxy.ts';
 import { runProxyCommands } from '../src/faults/proxy-commands.ts';
-import { parseHostPort } from '../src/core/host-port.ts';
+import { parseHostPort } from '../src/cli/parse-host-port.ts';
 import { registerProxyCommand } from '../src/cli/proxy-command.ts';
 
 type TestContext = { after(fn: () => unknown): void };

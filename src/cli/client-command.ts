@@ -22,8 +22,8 @@ import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn } from './parse-integer.ts';
-import { formatHostPort, parseHostPort } from '../core/host-port.ts';
-import type { HostPort } from '../core/host-port.ts';
+import { formatHostPort, parseHostPort } from './parse-host-port.ts';
+import type { HostPort } from './parse-host-port.ts';
 
 type Mode = 'simple' | 'cancel' | 'ack';
 

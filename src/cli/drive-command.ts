@@ -20,8 +20,8 @@ import { createMetricsHttpServer } from '../telemetry/metrics-http.ts';
 import type { CliContext } from './cli-context.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
-import { formatHostPort, parseHostPort } from '../core/host-port.ts';
-import type { HostPort } from '../core/host-port.ts';
+import { formatHostPort, parseHostPort } from './parse-host-port.ts';
+import type { HostPort } from './parse-host-port.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
 
 /**

@@ -20,8 +20,8 @@ import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { integerIn } from './parse-integer.ts';
-import { formatHostPort, parseHostPort } from '../core/host-port.ts';
-import type { HostPort } from '../core/host-port.ts';
+import { formatHostPort, parseHostPort } from './parse-host-port.ts';
+import type { HostPort } from './parse-host-port.ts';
 
 interface LoadOptions extends LogOptions {
   target: HostPort;

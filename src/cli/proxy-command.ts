@@ -7,8 +7,8 @@ import { Option } from 'commander';
 import type { Readable, Writable } from 'node:stream';
 import { createFaultProxy } from '../faults/fault-proxy.ts';
 import { proxyCommandHelp, runProxyCommands } from '../faults/proxy-commands.ts';
-import { formatHostPort, parseHostPort } from '../core/host-port.ts';
-import type { HostPort } from '../core/host-port.ts';
+import { formatHostPort, parseHostPort } from './parse-host-port.ts';
+import type { HostPort } from './parse-host-port.ts';
 
 /** The streams the command talks to; `process` itself fits. */
 export interface ProxyCommandIo {

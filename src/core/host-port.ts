@@ -1,8 +1,8 @@
 /**
- * Strict `host:port` parsing for CLI flags (`proxy --listen/--upstream`, `client --target`, ...).
+ * Strict `host:port` parsing: CLI flags (`proxy --listen/--upstream`, `client --target`, ...,
+ * through src/cli/parse-host-port.ts) and the bus's URL list (src/bus/bus-url.ts).
  */
 import net from 'node:net';
-import { InvalidArgumentError } from 'commander';
 
 /** A parsed network address; `host` is unbracketed (`::1`, not `[::1]`). */
 export interface HostPort {
@@ -16,13 +16,12 @@ const PORT = /^\d{1,5}$/;
 
 /**
  * Parses `host:port`, `1.2.3.4:port` or `[ipv6]:port` (port 0-65535, decimal digits only).
- * Throws commander's `InvalidArgumentError` with `expected host:port with port 0-65535, got "X"`
- * for anything else (missing host or port, unbracketed IPv6, spaces, port out of range),
- * so commander prints a usage error.
+ * @throws Error `expected host:port with port 0-65535, got "X"` for anything else (missing
+ *   host or port, unbracketed IPv6, spaces, port out of range)
  */
 export function parseHostPort(value: string): HostPort {
   const fail = (): never => {
-    throw new InvalidArgumentError(`expected host:port with port 0-65535, got "${value}"`);
+    throw new Error(`expected host:port with port 0-65535, got "${value}"`);
   };
   const colon = value.lastIndexOf(':');
   if (colon < 0) return fail();
