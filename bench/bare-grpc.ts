@@ -142,7 +142,7 @@ const tickerHandlers: grpc.UntypedServiceImplementation = {
 /**
  * Exchange: sends `count` messages (pending map, account, the same message shape), takes
  * ACKs, completes with the summary once every message is acknowledged.
- * Does less than streamlab's delivery session (src/server/services/delivery-session.ts):
+ * Does less than streamlab's delivery session (src/services/delivery-session.ts):
  * no redelivery timer (streamlab re-arms one setTimeout whenever the oldest pending message
  * is acknowledged, i.e. on almost every ACK here), no interval pacing, no delivery metrics.
  */

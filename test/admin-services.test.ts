@@ -1,5 +1,5 @@
 /**
- * The admin services every server serves (src/server/services/admin-services.ts), on a real
+ * The admin services every server serves (src/server/admin/admin-services.ts), on a real
  * server on port 0 with real sockets: health Check and Watch through a drain, reflection
  * and channelz through grpcurl (test/helpers/grpcurl.ts: built by stack/install-tools.sh),
  * and a Watch cancelled by its client observed like any stream. No fixed sleeps: every
@@ -15,8 +15,8 @@ import { service as healthDefinition } from 'grpc-health-check';
 import { telemetry } from '../src/instrumentation.ts';
 import { createStreamlabClient } from '../src/client/streamlab-client.ts';
 import { createWatchedCredentials } from '../src/rpc/client/watched-credentials.ts';
-import { linkFileDescriptors } from '../src/server/services/file-descriptors.ts';
-import { streamlabFileDescriptors } from '../src/server/services/reflection-service.ts';
+import { linkFileDescriptors } from '../src/server/admin/file-descriptors.ts';
+import { streamlabFileDescriptors } from '../src/server/admin/reflection-service.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 import { grpcurl, grpcurlJson } from './helpers/grpcurl.ts';
@@ -176,7 +176,7 @@ test('grpcurl describe works without proto files: Ticker, a message with a Times
   assert.match(event, /\.google\.protobuf\.Timestamp sent_at = 2;/, 'field names as in the proto (snake_case)');
   assert.match(await grpcurl(harness.target, ['describe', 'google.protobuf.Timestamp']), /int64 seconds = 1;/);
   assert.match(await grpcurl(harness.target, ['describe', 'streamlab.v1.ExchangeStart']), /optional uint32 max_redeliveries = 4;/);
-  // What protobufjs's descriptors get wrong, repaired (src/server/services/file-descriptors.ts).
+  // What protobufjs's descriptors get wrong, repaired (src/server/admin/file-descriptors.ts).
   assert.match(await grpcurl(harness.target, ['describe', 'grpc.health.v1.HealthListResponse']), /map<string, \.grpc\.health\.v1\.HealthCheckResponse> statuses = 1;/);
   assert.match(await grpcurl(harness.target, ['describe', 'grpc.channelz.v1.ChannelRef']), /reserved 3, 4, 5, 6, 7, 8;/);
   for (const service of [...ADMIN_SERVICES, ...STREAMLAB_SERVICES]) {

@@ -10,10 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { createFleetApi } from '../src/fleet/fleet-api.ts';
+import { createFleetApi } from '../src/fleet-api/fleet-api.ts';
 import type { Fleet } from '../src/fleet/fleet.ts';
-import type { ApiAccess } from '../src/fleet/api-access.ts';
-import type { createFleetScenarios } from '../src/fleet/fleet-scenarios.ts';
+import type { ApiAccess } from '../src/fleet-api/api-access.ts';
+import type { createFleetScenarios } from '../src/fleet-api/fleet-scenarios.ts';
 import { runCli } from './helpers/cli.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -101,7 +101,7 @@ test('every Grafana dashboard and panel a lesson names exists in the generated d
 test('the Jaeger text names real services, span and event names, and end causes the scenario expects', () => {
   const compose = read('docker-compose.yml');
   const services = new Set([...compose.matchAll(/OTEL_SERVICE_NAME: (\S+)/g)].map((match) => match[1] as string));
-  services.add(/OTEL_SERVICE_NAME: '([^']+)'/.exec(read('src/faults/server-process.ts'))?.[1] ?? 'missing');
+  services.add(/OTEL_SERVICE_NAME: '([^']+)'/.exec(read('src/server-process/server-process.ts'))?.[1] ?? 'missing');
   const names = new Set<string>(Object.values(semconv as Record<string, unknown>).filter((value): value is string => typeof value === 'string'));
   for (const [scenario, lesson] of lessons()) {
     const expected = new Set<string>([

@@ -12,7 +12,7 @@ import { selectScenarios } from '../src/scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../src/scenarios/fault-backend.ts';
 import { createScenarioRunner } from '../src/scenarios/runner.ts';
 import type { ScenarioResult, ScenarioRunner } from '../src/scenarios/runner.ts';
-import { startServerProcess } from '../src/faults/server-process.ts';
+import { startServerProcess } from '../src/server-process/server-process.ts';
 import { createRunObserver } from '../src/scenarios/run-observer.ts';
 import { startHarness } from './helpers/harness.ts';
 import { pollProcesses, running } from './helpers/processes.ts';

@@ -18,7 +18,7 @@ import { ProtoJsonError } from '../src/client/proto-json.ts';
 import { parseDuration } from '../src/load/duration.ts';
 import { runLoadSession } from '../src/load/load-session.ts';
 import type { LoadReport } from '../src/load/load-report.ts';
-import { createReflectionServices } from '../src/server/services/reflection-service.ts';
+import { createReflectionServices } from '../src/server/admin/reflection-service.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 import { createMetricsHttpServer } from '../src/telemetry/metrics-http.ts';
 import { startHarness } from './helpers/harness.ts';

@@ -6,13 +6,13 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createFleet, MAX_CLIENTS_PER_REQUEST } from '../fleet/fleet.ts';
-import { createFleetApi } from '../fleet/fleet-api.ts';
-import { isLoopbackHost, isValidToken, TOKEN_RULE } from '../fleet/api-access.ts';
-import { createFleetScenarios } from '../fleet/fleet-scenarios.ts';
+import { createFleetApi } from '../fleet-api/fleet-api.ts';
+import { isLoopbackHost, isValidToken, TOKEN_RULE } from '../fleet-api/api-access.ts';
+import { createFleetScenarios } from '../fleet-api/fleet-scenarios.ts';
 import { FLEET_MESSAGE_EVENTS } from '../fleet/fleet-servers.ts';
 import { GRPC_BACKOFF, backoffParameters } from '../core/backoff.ts';
-import { DEFAULT_HISTORY_SIZE } from '../server/services/topic-log.ts';
-import { DEFAULT_TICK_MS } from '../server/services/topic-source.ts';
+import { DEFAULT_HISTORY_SIZE } from '../services/topic-log.ts';
+import { DEFAULT_TICK_MS } from '../services/topic-source.ts';
 import { TOPIC_LIMITS } from '../server/validate-request.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { createMetricsRequestListener } from '../telemetry/metrics-http.ts';

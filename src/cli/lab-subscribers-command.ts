@@ -10,7 +10,7 @@
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { Command, Option } from 'commander';
 import { createStreamlabClient } from '../client/streamlab-client.ts';
-import { createParentReporter } from '../faults/report-to-parent.ts';
+import { createParentReporter } from '../server-process/report-to-parent.ts';
 import { createBackoff } from '../core/backoff.ts';
 import { createSubscriber } from '../fleet/subscriber.ts';
 import type { Subscriber } from '../fleet/subscriber.ts';

@@ -130,7 +130,7 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     const server = createServer(deps, { keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs, shutdownGraceMs: 0 });
     const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
     context.onShutdown(async () => {
-      // main.ts exits right after: child server processes are killed on exit (src/faults/server-process.ts).
+      // main.ts exits right after: child server processes are killed on exit (src/server-process/server-process.ts).
       context.setExitCode(130);
       context.stderr.write('interrupted: stopping\n');
       await server.shutdown(0);

@@ -1,7 +1,7 @@
 /**
  * The long-lived fleet (issue 8): servers as child processes in fixed slots, the topic
  * relay between them, and long-lived subscribers sharing one round-robin channel over
- * every slot. The control API (src/fleet/fleet-api.ts) drives it; `streamlab fleet`
+ * every slot. The control API (src/fleet-api/fleet-api.ts) drives it; `streamlab fleet`
  * builds it. Across machines (issue 18): with `bus` the servers take their topics from
  * NATS JetStream instead of the relay; with `backends` the fleet starts no server and its
  * subscribers dial servers it did not start (docs/fleet-bus.md).

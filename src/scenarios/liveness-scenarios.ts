@@ -1,7 +1,7 @@
 /**
  * The liveness scenarios: what happens to a stream when the server *process* dies, drains,
  * freezes or is not there (design §3; the seed experiment's (b), (c) and (d)). Each runs
- * Ticker/Subscribe against a fresh `streamlab serve` child (src/faults/server-process.ts)
+ * Ticker/Subscribe against a fresh `streamlab serve` child (src/server-process/server-process.ts)
  * or against nothing at all. The lesson is the phone line: a hang-up is heard; a peer who
  * walked away without hanging up is not, unless someone keeps checking (keepalive).
  */

@@ -27,7 +27,7 @@ import { awaitClientEnd } from './await-client-end.ts';
 import { runPeerAttack } from './peer-attack.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { ScenarioRuns } from './run-directory.ts';
-import type { ServerProcessDeps } from '../faults/server-process.ts';
+import type { ServerProcessDeps } from '../server-process/server-process.ts';
 import { runBusScenario } from './bus-run.ts';
 
 /** Run options; every field has a default. */

@@ -7,8 +7,8 @@
  */
 import type { Scenario, RunPace } from './scenario.ts';
 import type { FaultBackend, FaultPath } from './fault-backend.ts';
-import { startServerProcess } from '../faults/server-process.ts';
-import type { ServerProcess, ServerProcessDeps } from '../faults/server-process.ts';
+import { startServerProcess } from '../server-process/server-process.ts';
+import type { ServerProcess, ServerProcessDeps } from '../server-process/server-process.ts';
 import { unusedPort } from '../core/unused-port.ts';
 import type { KeepaliveTimes } from './scenario.ts';
 

@@ -16,8 +16,8 @@ import { createHttp2Sessions } from '../rpc/server/http2-sessions.ts';
 import { createServerObservation } from '../rpc/server/server-observation.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from './service-registration.ts';
-import { createStreamlabServices } from './services/streamlab-services.ts';
-import { createAdminServices } from './services/admin-services.ts';
+import { createStreamlabServices } from '../services/streamlab-services.ts';
+import { createAdminServices } from './admin/admin-services.ts';
 import { createConnectionAgeDrain } from './connection-age.ts';
 import type { MaxConnectionAge } from './connection-age.ts';
 
@@ -71,7 +71,7 @@ export interface ServerOptions {
    * Serve the admin services beside `services`: gRPC health checking
    * (grpc.health.v1.Health: SERVING for "" and each service, NOT_SERVING from the start of
    * `shutdown()`), server reflection v1 and v1alpha (describing every served service) and
-   * channelz; see src/server/services/admin-services.ts. Their calls are observed like every
+   * channelz; see src/server/admin/admin-services.ts. Their calls are observed like every
    * call. Default true; false serves `services` alone (bare, e.g. for benchmarks).
    */
   admin?: boolean;

@@ -5,7 +5,7 @@
  * and its spans to the run's pipeline; stopped by the lab frame before the ends are read.
  */
 import { propagation } from '@opentelemetry/api';
-import { startServerProcess } from '../../faults/server-process.ts';
+import { startServerProcess } from '../../server-process/server-process.ts';
 import type { SubscriberView } from '../../fleet/subscriber.ts';
 import { LAB_START_TIMEOUT_MS, LAB_TOPIC } from './lab-fleet.ts';
 import type { LabContext } from './lab-run.ts';

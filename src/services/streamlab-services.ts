@@ -2,8 +2,8 @@
  * streamlab's own services, as a server serves them by default: Ticker (Subscribe, Notify,
  * Publish) reading one topic log, and Delivery (Exchange).
  */
-import type { TelemetryServices } from '../../telemetry/telemetry-deps.ts';
-import type { ServiceRegistration } from '../service-registration.ts';
+import type { TelemetryServices } from '../telemetry/telemetry-deps.ts';
+import type { ServiceRegistration } from '../server/service-registration.ts';
 import { overflowCounterOf } from './bounded-writes.ts';
 import { createDeliveryService } from './delivery-service.ts';
 import { createTickerService } from './ticker-service.ts';

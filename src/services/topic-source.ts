@@ -2,7 +2,7 @@
  * Where a server's topic events come from. Two sources, one interface:
  * - {@link createLocalTopicSource}: a standalone server numbers its own events: a tick
  *   every `tickMs` on each topic somebody listens to, and every Notify;
- * - src/server/services/parent-topic-source.ts: a server of a fleet receives numbered
+ * - src/server-process/parent-topic-source.ts: a server of a fleet receives numbered
  *   events from the fleet's relay, so every server has the same ids (see src/fleet/topic-relay.ts);
  * - src/bus/bus-topic-source.ts: a server on the bus (`serve --bus`) reads numbered events
  *   from NATS JetStream, shared by servers on any host (docs/fleet-bus.md).

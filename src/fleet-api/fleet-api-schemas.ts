@@ -5,7 +5,7 @@
 import { CATALOGUE } from '../scenarios/catalogue.ts';
 import { TOPIC_LIMITS, NOTIFY_LIMITS } from '../server/validate-request.ts';
 import { END_CAUSES } from '../core/end-cause.ts';
-import { MAX_CLIENTS_PER_REQUEST } from './fleet.ts';
+import { MAX_CLIENTS_PER_REQUEST } from '../fleet/fleet.ts';
 
 const topic = { type: 'string', minLength: TOPIC_LIMITS.min, maxLength: TOPIC_LIMITS.max, description: 'Topic name, 1 to 128 characters.' } as const;
 

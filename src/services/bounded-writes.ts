@@ -18,9 +18,9 @@ import { status as Status } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { Counter } from 'prom-client';
 import type { OpenMetricsContentType, Registry } from 'prom-client';
-import { StreamlabError } from '../../core/errors.ts';
-import type { ServerCallContext } from '../../rpc/server/call-context.ts';
-import * as sc from '../../telemetry/semconv.ts';
+import { StreamlabError } from '../core/errors.ts';
+import type { ServerCallContext } from '../rpc/server/call-context.ts';
+import * as sc from '../telemetry/semconv.ts';
 
 /** Default of the bound on what a stream may queue, bytes (1 MiB): 256 Notify texts of 4 KiB, ~30,000 ticks. */
 export const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;

@@ -24,7 +24,7 @@
  * child `subscribe` (start `count` more, acked) and `views` (acked with every subscriber's view).
  */
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { TopicEvent } from '../server/services/topic-log.ts';
+import type { TopicEvent } from '../services/topic-log.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { SubscriberView } from '../fleet/subscriber.ts';

@@ -8,13 +8,13 @@
  * One timer serves every pending message: all share one ack timeout, so the pending map in
  * send order (a redelivery moves its id to the end) is also deadline order.
  */
-import { traceExemplar } from '../../telemetry/metrics.ts';
-import { nowMs } from '../../core/clock.ts';
-import * as sc from '../../telemetry/semconv.ts';
-import { emptyDeliveryAccount } from '../../delivery/delivery-account.ts';
-import type { DeliveryAccount } from '../../delivery/delivery-account.ts';
-import type { DeliveryMetrics } from '../../delivery/delivery-metrics.ts';
-import type { ServerCallContext } from '../../rpc/server/call-context.ts';
+import { traceExemplar } from '../telemetry/metrics.ts';
+import { nowMs } from '../core/clock.ts';
+import * as sc from '../telemetry/semconv.ts';
+import { emptyDeliveryAccount } from '../delivery/delivery-account.ts';
+import type { DeliveryAccount } from '../delivery/delivery-account.ts';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.ts';
+import type { ServerCallContext } from '../rpc/server/call-context.ts';
 
 /** Protocol settings of one stream, validated. */
 export interface DeliverySettings {

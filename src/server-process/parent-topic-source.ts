@@ -5,11 +5,11 @@
  * which topics it needs ticked and hands its Notify calls to the relay to fan out.
  */
 import { status as Status } from '@grpc/grpc-js';
-import { StreamlabError } from '../../core/errors.ts';
-import { createDeferred, withTimeout } from '../../core/deferred.ts';
-import type { ParentLink } from '../../faults/server-process-protocol.ts';
-import type { TopicLog } from './topic-log.ts';
-import type { TopicSource } from './topic-source.ts';
+import { StreamlabError } from '../core/errors.ts';
+import { createDeferred, withTimeout } from '../core/deferred.ts';
+import type { ParentLink } from './server-process-protocol.ts';
+import type { TopicLog } from '../services/topic-log.ts';
+import type { TopicSource } from '../services/topic-source.ts';
 
 /** How long a Notify waits for the relay to fan it out, ms. */
 const PUBLISH_TIMEOUT_MS = 10_000;

@@ -16,7 +16,7 @@ import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import type { RpcSpanPipeline } from '../telemetry/telemetry-deps.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
-import { FleetError } from './fleet-error.ts';
+import { FleetError } from '../fleet/fleet-error.ts';
 
 /** One scenario's report object, as in `streamlab run --json`. */
 export type ScenarioReport = JsonReport['scenarios'][number];

@@ -7,18 +7,18 @@
  */
 import { status as Status } from '@grpc/grpc-js';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { ExchangeRequest__Output } from '../../generated/streamlab/v1/ExchangeRequest.ts';
-import type { ExchangeResponse } from '../../generated/streamlab/v1/ExchangeResponse.ts';
-import { StreamlabError } from '../../core/errors.ts';
-import { DELIVERY_SERVICE, loadStreamlabProto } from '../../core/proto.ts';
-import type { ServerCallContext } from '../../rpc/server/call-context.ts';
-import { bidiStream } from '../../rpc/server/handlers.ts';
-import { DELIVERY_ATTACHMENT, deliveryAttributes } from '../../delivery/delivery-account.ts';
-import { deliveryMetricsOf } from '../../delivery/delivery-metrics.ts';
-import type { DeliveryMetrics } from '../../delivery/delivery-metrics.ts';
-import type { ServiceRegistration } from '../service-registration.ts';
-import { toTimestamp } from '../../core/timestamp.ts';
-import { validateExchangeStart } from '../validate-request.ts';
+import type { ExchangeRequest__Output } from '../generated/streamlab/v1/ExchangeRequest.ts';
+import type { ExchangeResponse } from '../generated/streamlab/v1/ExchangeResponse.ts';
+import { StreamlabError } from '../core/errors.ts';
+import { DELIVERY_SERVICE, loadStreamlabProto } from '../core/proto.ts';
+import type { ServerCallContext } from '../rpc/server/call-context.ts';
+import { bidiStream } from '../rpc/server/handlers.ts';
+import { DELIVERY_ATTACHMENT, deliveryAttributes } from '../delivery/delivery-account.ts';
+import { deliveryMetricsOf } from '../delivery/delivery-metrics.ts';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.ts';
+import type { ServiceRegistration } from '../server/service-registration.ts';
+import { toTimestamp } from '../core/timestamp.ts';
+import { validateExchangeStart } from '../server/validate-request.ts';
 import { createDeliverySession } from './delivery-session.ts';
 import type { DeliverySession } from './delivery-session.ts';
 
