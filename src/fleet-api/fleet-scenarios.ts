@@ -6,6 +6,7 @@
  * its spans go through the process's pipeline like every other span.
  */
 import { createServer } from '../server/create-server.ts';
+import { createStreamlabServices } from '../services/streamlab-services.ts';
 import { CATALOGUE } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { toJsonReport } from '../scenarios/report.ts';
@@ -46,7 +47,7 @@ export function createFleetScenarios(deps: FleetScenarioDeps) {
       running = name;
       const runs = createRunDirectory();
       const telemetry = createTelemetryDeps({ runs, logger: deps.logger, scenarioLabels: CATALOGUE.map((s) => s.name), ...(deps.pipeline ? { pipeline: deps.pipeline } : {}) });
-      const server = createServer(telemetry, { shutdownGraceMs: 0 });
+      const server = createServer(telemetry, { services: createStreamlabServices(telemetry), shutdownGraceMs: 0 });
       try {
         const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
         const runner = createScenarioRunner({ telemetry, runs, faults: createEmbeddedFaultBackend(), upstream, importSpans: deps.importSpans });

@@ -27,7 +27,6 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { TopicEvent } from '../services/topic-log.ts';
 import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
-import type { SubscriberView } from '../fleet/subscriber.ts';
 
 /** Environment variable the parent sets so the child reports to it over IPC. */
 export const REPORT_TO_PARENT_ENV = 'STREAMLAB_REPORT_TO_PARENT';
@@ -39,7 +38,11 @@ export type ChildMessage =
   | { type: 'end'; end: StreamEnd }
   | { type: 'spans'; spans: SpanRecord[] }
   | { type: 'metrics'; metrics: MetricObjectWithValues<MetricValue<string>>[] }
-  | { type: 'ack'; id: number; value?: number; views?: SubscriberView[] }
+  /**
+   * `views`: the answer to `views` from a lab's subscribers, each a SubscriberView of
+   * src/fleet/subscriber.ts, carried as plain JSON (the protocol sits below the fleet).
+   */
+  | { type: 'ack'; id: number; value?: number; views?: unknown[] }
   | { type: 'follow'; topic: string }
   | { type: 'publish'; id: number; topic: string; text: string };
 

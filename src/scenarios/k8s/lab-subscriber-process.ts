@@ -50,7 +50,8 @@ export async function startLabSubscribers(lab: LabContext, options: LabSubscribe
     await child.stop();
   });
   return {
-    views: async () => (await child.request({ type: 'views' }, 2_000))?.views ?? [],
+    // The child answers with its subscribers' views (src/cli/lab-subscribers-command.ts).
+    views: async () => ((await child.request({ type: 'views' }, 2_000))?.views ?? []) as SubscriberView[],
     subscribe: async (count) => void (await child.request({ type: 'subscribe', count }, 2_000)),
   };
 }
