@@ -21,7 +21,7 @@ import type { RunAction } from '../src/scenarios/run-action.ts';
 import type { LifecycleEvent, StreamEnd } from '../src/telemetry/lifecycle-event.ts';
 import type { EndCause } from '../src/core/end-cause.ts';
 import { diagramData } from '../src/report/html/diagram-data.ts';
-import type { DiagramData } from '../src/report/html/diagram-data.ts';
+import type { DiagramData } from '../src/report/html/diagram-model.ts';
 import { escapeHtml, inlineCode, jsonForScript } from '../src/report/html/escape.ts';
 import { renderHtmlReport } from '../src/report/html/html-report.ts';
 import { jaegerTraceUrl } from '../src/report/html/scenario-section.ts';

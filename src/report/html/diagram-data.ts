@@ -8,63 +8,7 @@ import type { Side } from '../../telemetry/metrics.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
 import type { RunAction } from '../../scenarios/run-action.ts';
 import { actionItem, eventLabel, middleLaneOf } from './diagram-labels.ts';
-
-/** A lane: the two sides, and between them the network (fault proxy) or the server process. */
-export type LaneId = 'client' | 'network' | 'process' | 'server';
-
-/** What an item shows; `messages`, `backpressure.wait` and `delivery.*` are bands that collapse many records. */
-export type DiagramEventName =
-  | 'stream.open' | 'messages' | 'stream.cancel' | 'fault' | 'resume' | 'deadline'
-  | 'keepalive.timeout' | 'goaway' | 'transport.close' | 'stream.end'
-  | 'backpressure.wait' | 'delivery.redeliver' | 'delivery.exhausted';
-
-/** One thing drawn on a lane. */
-export interface DiagramItem {
-  event: DiagramEventName;
-  lane: LaneId;
-  /** Which side recorded it (lifecycle events); absent on the runner's own actions. */
-  side?: Side;
-  /** When, ms since the scenario started (0.1 ms resolution). */
-  atMs: number;
-  /** Bands: the last record's time, ms since the scenario started. */
-  untilMs?: number;
-  /** The visible label, without the time (the view adds it). */
-  label: string;
-  /** Bands: how many records it collapses (messages: sent + received from the side's end record, exact beyond the record cap). */
-  count?: number;
-  /** Bands: the time of each record drawn, ms since the scenario started (at most the recorder's cap). */
-  ticksMs?: number[];
-  /** `fault`: the runner's action (reset, blackhole, close, kill, terminate, freeze, no-server). */
-  kind?: string;
-}
-
-/** How long one side took to notice the cause, ms; drawn from the cause to that side's end. */
-export interface DiagramDetection {
-  side: Side;
-  /** The cause (the runner's first action), ms since the scenario started. */
-  fromMs: number;
-  /** That side's end, ms since the scenario started. */
-  toMs: number;
-  /** The side's own `detection_ms`, 0.1 ms resolution. */
-  ms: number;
-}
-
-/** The whole diagram of one run. */
-export interface DiagramData {
-  scenario: string;
-  rpc: string;
-  /** Length of the time axis, ms (at least 1). */
-  durationMs: number;
-  /** Left to right: client, network or process, server. */
-  lanes: Array<{ id: LaneId; label: string }>;
-  /** Sorted by lane, then time. */
-  items: DiagramItem[];
-  detection: DiagramDetection[];
-  /** The lane of the cause (where the detection arrows start), when there is one. */
-  causeLane?: LaneId;
-  /** A lane with nothing recorded says why (a killed server, no server, not observed). */
-  notes: Array<{ lane: LaneId; text: string }>;
-}
+import type { DiagramData, DiagramDetection, DiagramEventName, DiagramItem, LaneId } from './diagram-model.ts';
 
 const LANE_ORDER: readonly LaneId[] = ['client', 'network', 'process', 'server'];
 

@@ -6,7 +6,7 @@ import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.
 import { grpcCodeName } from '../../telemetry/grpc-status.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import type { RunAction } from '../../scenarios/run-action.ts';
-import type { DiagramItem, LaneId } from './diagram-data.ts';
+import type { DiagramItem, LaneId } from './diagram-model.ts';
 
 /**
  * The middle lane: `process` when the scenario's cause is done to the server process (a
