@@ -3,6 +3,7 @@
  * server) and the items on them, on one time axis in ms since the scenario started. Pure:
  * the page embeds it as JSON and diagram-view.js draws it with d3 in the browser.
  */
+import { LIFECYCLE_PHASES, phaseSpec } from '../../core/lifecycle-events.ts';
 import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { Side } from '../../telemetry/metrics.ts';
 import type { ScenarioResult } from '../../scenarios/runner.ts';
@@ -58,15 +59,9 @@ export function diagramData(result: ScenarioResult): DiagramData {
   };
 }
 
-/** Phases drawn one item per record. */
-const SINGLE: ReadonlySet<string> = new Set(['stream.open', 'stream.cancel', 'keepalive.timeout', 'goaway', 'transport.close', 'stream.end']);
-
-/** Phases collapsed into one band per side, with the band's label. */
-const BANDS: Partial<Record<LifecycleEvent['phase'], { event: DiagramEventName; label: (count: number) => string }>> = {
-  'backpressure.wait': { event: 'backpressure.wait', label: (n) => `${n} backpressure wait${n === 1 ? '' : 's'} (write() returned false)` },
-  'delivery.redeliver': { event: 'delivery.redeliver', label: (n) => `${n} redeliver${n === 1 ? 'y' : 'ies'}` },
-  'delivery.exhausted': { event: 'delivery.exhausted', label: (n) => `${n} message${n === 1 ? '' : 's'} exhausted` },
-};
+/** The phases drawn one item per record, and those collapsed into one band per side (src/core/lifecycle-events.ts). */
+const SINGLE: ReadonlySet<string> = new Set(LIFECYCLE_PHASES.filter((phase) => 'item' in phaseSpec(phase).diagram));
+const BANDS = LIFECYCLE_PHASES.filter((phase) => phase !== 'message' && 'band' in phaseSpec(phase).diagram);
 
 /** One side's items: single events, and its messages (and other repeated records) collapsed into bands. */
 function sideItems(side: Side, events: readonly LifecycleEvent[], end: StreamEnd | undefined, actions: readonly RunAction[], rel: (atMs: number) => number): DiagramItem[] {
@@ -82,9 +77,10 @@ function sideItems(side: Side, events: readonly LifecycleEvent[], end: StreamEnd
     const received = end?.received ?? messages.filter((m) => m.detail?.startsWith('RECEIVED')).length;
     items.push(band('messages', side, messages, sent + received, `messages: ${sent} sent, ${received} received`, rel));
   }
-  for (const [phase, spec] of Object.entries(BANDS)) {
+  for (const phase of BANDS) {
     const records = events.filter((e) => e.phase === phase);
-    if (spec && records.length > 0) items.push(band(spec.event, side, records, records.length, spec.label(records.length), rel));
+    const drawing = phaseSpec(phase).diagram;
+    if ('band' in drawing && records.length > 0) items.push(band(phase as DiagramEventName, side, records, records.length, drawing.band(records.length), rel));
   }
   return items;
 }

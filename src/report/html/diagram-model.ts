@@ -3,16 +3,18 @@
  * words it, diagram-view.js draws it in the browser): lanes, the items on them, the detection
  * arrows, all on one time axis in ms since the scenario started.
  */
+import type { LifecyclePhase } from '../../core/lifecycle-events.ts';
 import type { Side } from '../../telemetry/metrics.ts';
 
 /** A lane: the two sides, and between them the network (fault proxy) or the server process. */
 export type LaneId = 'client' | 'network' | 'process' | 'server';
 
-/** What an item shows; `messages`, `backpressure.wait` and `delivery.*` are bands that collapse many records. */
-export type DiagramEventName =
-  | 'stream.open' | 'messages' | 'stream.cancel' | 'fault' | 'resume' | 'deadline'
-  | 'keepalive.timeout' | 'goaway' | 'transport.close' | 'stream.end'
-  | 'backpressure.wait' | 'delivery.redeliver' | 'delivery.exhausted';
+/**
+ * What an item shows: a lifecycle phase (src/core/lifecycle-events.ts; its `diagram` says
+ * whether it is one item per record or a band that collapses many), `messages` (the band of
+ * `message` records), or one of the runner's own actions (`fault`, `resume`, `deadline`).
+ */
+export type DiagramEventName = Exclude<LifecyclePhase, 'message'> | 'messages' | 'fault' | 'resume' | 'deadline';
 
 /** One thing drawn on a lane. */
 export interface DiagramItem {
