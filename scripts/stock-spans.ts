@@ -19,7 +19,7 @@ import { createEmbeddedFaultBackend } from '../src/scenarios/fault-backend.ts';
 import { createRunDirectory } from '../src/scenarios/run-directory.ts';
 import { createScenarioRunner } from '../src/scenarios/runner.ts';
 import { measuredSide } from '../src/scenarios/lessons/span-comparison.ts';
-import type { MeasuredEnding } from '../src/scenarios/lessons/span-comparison.ts';
+import type { MeasuredEnding } from '../src/scenarios/lessons/measured-ending.ts';
 import { STOCK_SPANS } from '../src/scenarios/lessons/stock-spans.data.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 
@@ -61,7 +61,7 @@ const source = `/**
  * next to streamlab's classification of the same call: measured by \`npm run lessons:stock\`
  * (scripts/stock-spans.ts) in span mode contrib. Generated: do not edit by hand.
  */
-import type { MeasuredEnding } from './span-comparison.ts';
+import type { MeasuredEnding } from './measured-ending.ts';
 
 /** The measured endings, with the versions they were measured with. */
 export const STOCK_SPANS: { grpcJs: string; instrumentationGrpc: string; scenarios: Record<string, MeasuredEnding> } = ${JSON.stringify(data, null, 2)};
