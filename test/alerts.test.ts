@@ -19,13 +19,14 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runAlertsTest } from '../src/alerts/alerts-test.ts';
 import type { AlertsTestResult } from '../src/alerts/alerts-test.ts';
-import { selectScenarios } from '../src/scenarios/catalogue.ts';
-import { lessonOf, LESSONS } from '../src/scenarios/lessons/index.ts';
+import { CATALOGUE, selectScenarios } from '../src/scenarios/catalogue.ts';
 import { findTool } from './helpers/native-tool.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const RULES = join(ROOT, 'prometheus/rules/streamlab.rules.yml');
 const TESTED = ['blackhole', 'disconnect', 'cancel'];
+/** The lesson of catalogue scenario `name`. */
+const lessonOf = (name: string) => CATALOGUE.find((scenario) => scenario.name === name)?.lesson;
 const promtool = findTool(['promtool'], 'Install it: bash stack/install-tools.sh prometheus (Debian\'s prometheus package).');
 const written = mkdtempSync(join(tmpdir(), 'streamlab-alerts-test-'));
 
@@ -94,7 +95,7 @@ test('every alert stays quiet over the baseline-only profile, and none is called
 
 test('every lesson names an alert that exists in the rules', async () => {
   const names = new Set((await result()).alerts.map((row) => row.name));
-  for (const [scenario, lesson] of LESSONS) if (lesson.alert) assert.ok(names.has(lesson.alert.rule), `${scenario}: ${lesson.alert.rule}`);
+  for (const { name, lesson } of CATALOGUE) if (lesson.alert) assert.ok(names.has(lesson.alert.rule), `${name}: ${lesson.alert.rule}`);
 });
 
 test('the written promtool tests and the hand-written ones (prometheus/tests/) pass promtool test rules', async () => {

@@ -14,9 +14,8 @@ import assert from 'node:assert/strict';
 import { parseHTML } from 'linkedom';
 import { CATALOGUE, selectScenarios } from '../src/scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../src/scenarios/fault-backend.ts';
-import { lessonOf } from '../src/scenarios/lessons/index.ts';
 import { createScenarioRunner } from '../src/scenarios/runner.ts';
-import type { ScenarioResult } from '../src/scenarios/runner.ts';
+import type { ScenarioResult } from '../src/scenarios/scenario.ts';
 import type { RunAction } from '../src/scenarios/run-action.ts';
 import type { LifecycleEvent, StreamEnd } from '../src/telemetry/lifecycle-event.ts';
 import type { EndCause } from '../src/core/end-cause.ts';
@@ -140,7 +139,7 @@ function assertSection(doc: Doc, run: { name: string; ok: boolean; traceId: stri
   assert.equal(section.querySelector('code.trace-id')?.textContent, run.traceId);
   assert.deepEqual(attrs(section, 'a.trace-link', 'href'), jaeger ? [`${jaeger}/trace/${run.traceId}`] : []);
   const lesson = section.querySelector('div.lesson') ?? assert.fail(`${run.name}: no lesson box`);
-  assert.equal(lesson.classList.contains('missing'), lessonOf(run.name) === undefined, `${run.name}: lesson shown when it exists`);
+  assert.equal(lesson.classList.contains('missing'), CATALOGUE.find((scenario) => scenario.name === run.name)?.lesson === undefined, `${run.name}: lesson shown when it exists`);
   return figure;
 }
 

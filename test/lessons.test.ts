@@ -1,6 +1,6 @@
 /**
- * The lessons (src/scenarios/lessons/): one for every catalogue scenario and none for any
- * other name, every field filled; the alerts, Grafana panels, Jaeger names and end causes
+ * The lessons (each in its scenario's module, src/scenarios/catalogue/): one for every
+ * catalogue scenario, every module one scenario named after its file, every field filled; the alerts, Grafana panels, Jaeger names and end causes
  * they name exist; the README's tour is what `npm run readme:tour` generates; and
  * `streamlab scenarios --explain` prints a lesson, or exits 2 with one line for an unknown name.
  */
@@ -14,7 +14,6 @@ import { runCli as cli } from './helpers/cli.ts';
 import { CATALOGUE } from '../src/scenarios/catalogue.ts';
 import type { Scenario } from '../src/scenarios/catalogue.ts';
 import type { Lesson } from '../src/scenarios/lesson.ts';
-import { LESSONS, lessonOf } from '../src/scenarios/lessons/index.ts';
 import { tourMarkdown, tourSection } from '../src/scenarios/lessons/tour-markdown.ts';
 import { wrapLines } from '../src/scenarios/lessons/wrap.ts';
 import { causesOf } from '../src/scenarios/scenario.ts';
@@ -23,6 +22,9 @@ import * as semconv from '../src/telemetry/semconv.ts';
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 /** The installed version of `pkg`. */
 const installedVersion = (pkg: string): string => (JSON.parse(read(`node_modules/${pkg}/package.json`)) as { version: string }).version;
+
+/** The lesson of catalogue scenario `name`. */
+const lessonOf = (name: string): Lesson | undefined => CATALOGUE.find((scenario) => scenario.name === name)?.lesson;
 
 /** Every text of `lesson`, one string per field (wire steps one each). */
 function textsOf(lesson: Lesson): string[] {
@@ -43,7 +45,7 @@ const lessons = (): Array<[Scenario, Lesson]> => CATALOGUE.flatMap((scenario) =>
 test('every catalogue scenario has a lesson with every field filled', () => {
   for (const scenario of CATALOGUE) {
     const lesson = lessonOf(scenario.name);
-    assert.ok(lesson, `scenario "${scenario.name}" has no lesson: add it under src/scenarios/lessons/`);
+    assert.ok(lesson, `scenario "${scenario.name}" has no lesson: add it to its module in src/scenarios/catalogue/`);
     assert.ok(lesson.wire.length > 0, `${scenario.name}: wire has no step`);
     for (const [field, text] of Object.entries({
       ...Object.fromEntries(lesson.wire.map((step, index) => [`wire[${index}]`, step])),
@@ -59,10 +61,10 @@ test('every catalogue scenario has a lesson with every field filled', () => {
   }
 });
 
-test('no lesson for a name that is not in the catalogue', () => {
-  const names = new Set(CATALOGUE.map((scenario) => scenario.name));
-  for (const name of LESSONS.keys()) assert.ok(names.has(name), `lesson "${name}" belongs to no catalogue scenario`);
-  assert.equal(LESSONS.size, CATALOGUE.length);
+test('every module of src/scenarios/catalogue/ is one scenario named after its file, in file-name order', () => {
+  const files = readdirSync(new URL('../src/scenarios/catalogue/', import.meta.url)).filter((file) => file.endsWith('.ts')).sort();
+  assert.deepEqual(CATALOGUE.map((scenario) => scenario.name), files.map((file) => file.replace(/^\d{3}-/, '').replace(/\.ts$/, '')));
+  assert.equal(new Set(files.map((file) => file.slice(0, 3))).size, files.length, 'every place number once');
 });
 
 test('every alert a lesson names is a rule of prometheus/rules/streamlab.rules.yml', () => {
@@ -136,12 +138,12 @@ test('every catalogue scenario has its measured span comparison (npm run lessons
 });
 
 test('the README tour is what npm run readme:tour generates from the lessons', () => {
-  assert.equal(tourSection(read('README.md')), tourMarkdown(CATALOGUE, lessonOf), 'README.md is out of date: run npm run readme:tour');
+  assert.equal(tourSection(read('README.md')), tourMarkdown(CATALOGUE), 'README.md is out of date: run npm run readme:tour');
 });
 
 test('the tour refuses a catalogue scenario without a lesson', () => {
-  const orphan = { ...CATALOGUE[0] as Scenario, name: 'no-such-lesson' };
-  assert.throws(() => tourMarkdown([...CATALOGUE, orphan], lessonOf), /no lesson for no-such-lesson/);
+  const orphan = { ...CATALOGUE[0] as Scenario, name: 'no-such-lesson', lesson: undefined } as unknown as Scenario;
+  assert.throws(() => tourMarkdown([...CATALOGUE, orphan]), /no lesson for no-such-lesson/);
 });
 
 test('wrapping keeps lines within the width, numbers with their units, and Markdown markers off line starts', () => {

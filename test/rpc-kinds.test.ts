@@ -13,7 +13,7 @@ import { telemetry } from '../src/instrumentation.ts';
 import { CORE_SCENARIOS, expandMatrix } from '../src/scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../src/scenarios/fault-backend.ts';
 import { createScenarioRunner } from '../src/scenarios/runner.ts';
-import type { ScenarioResult } from '../src/scenarios/runner.ts';
+import type { ScenarioResult } from '../src/scenarios/scenario.ts';
 import { createStreamlabClient } from '../src/client/streamlab-client.ts';
 import type { StreamlabClient } from '../src/client/streamlab-client.ts';
 import { startDelivery } from '../src/client/delivery-client.ts';

@@ -10,7 +10,7 @@ import { telemetry } from '../src/instrumentation.ts';
 import { CORE_SCENARIOS, selectScenarios } from '../src/scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../src/scenarios/fault-backend.ts';
 import { createScenarioRunner } from '../src/scenarios/runner.ts';
-import type { ScenarioResult } from '../src/scenarios/runner.ts';
+import type { ScenarioResult } from '../src/scenarios/scenario.ts';
 import { startHarness } from './helpers/harness.ts';
 import type { Harness } from './helpers/harness.ts';
 

@@ -18,7 +18,8 @@ import { checkDropRate } from '../src/client/delivery-client.ts';
 import { watchSocketFate, settledFate } from '../src/core/socket-fate.ts';
 import { grpcCodeLabel, grpcCodeName, isServerError } from '../src/telemetry/grpc-status.ts';
 import { classifyTransportEnd, deadlinePassed } from '../src/rpc/server/classify-server-end.ts';
-import { CATALOGUE, CORE_SCENARIOS, expandMatrix, expectationFor, parseRpcKinds, selectScenarios, withCount } from '../src/scenarios/catalogue.ts';
+import { CATALOGUE, CORE_SCENARIOS, expandMatrix, parseRpcKinds, selectScenarios, withCount } from '../src/scenarios/catalogue.ts';
+import { expectationFor } from '../src/scenarios/scenario.ts';
 
 test('client end causes follow design §2', () => {
   const fate = (kind: 'fin' | 'rst' | 'local') => ({ kind, atMs: 0 });

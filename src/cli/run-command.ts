@@ -17,7 +17,7 @@ import { renderReport, toJsonReport } from '../scenarios/report.ts';
 import { createRunDirectory } from '../scenarios/run-directory.ts';
 import { knownScenarioLabels } from './scenario-labels.ts';
 import { createScenarioRunner, RUN_DEFAULTS } from '../scenarios/runner.ts';
-import type { ScenarioResult } from '../scenarios/runner.ts';
+import type { ScenarioResult } from '../scenarios/scenario.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { SUBSCRIBE_LIMITS } from '../server/validate-request.ts';
 import type { CliContext } from './cli-context.ts';

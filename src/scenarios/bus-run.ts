@@ -29,8 +29,9 @@ import type { BusFaultTimes } from './bus-fault.ts';
 import { judgeBus } from './bus-verdict.ts';
 import type { BusRunSettings } from './bus-verdict.ts';
 import { createActionLog } from './run-action.ts';
-import type { ScenarioResult } from './runner.ts';
-import type { BusFault, Scenario } from './scenario.ts';
+import type { ScenarioResult } from './scenario.ts';
+import type { Scenario } from './scenario.ts';
+import type { BusFault } from './scenario-plans.ts';
 import { describeExpected } from './scenario.ts';
 import { judge } from './verdict.ts';
 

@@ -5,7 +5,7 @@
 import { LIFECYCLE_PHASES, phaseSpec } from '../core/lifecycle-events.ts';
 import type { LifecyclePhase, TimelineMark } from '../core/lifecycle-events.ts';
 import type { LifecycleEvent } from '../telemetry/lifecycle-event.ts';
-import type { ScenarioResult } from './runner.ts';
+import type { ScenarioResult } from './scenario.ts';
 import { RUN_ACTIONS } from './run-action.ts';
 
 /** Columns of the axis. */

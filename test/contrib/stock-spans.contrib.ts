@@ -10,7 +10,7 @@ import { telemetry } from '../../src/instrumentation.ts';
 import { selectScenarios } from '../../src/scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../../src/scenarios/fault-backend.ts';
 import { createScenarioRunner } from '../../src/scenarios/runner.ts';
-import type { ScenarioResult } from '../../src/scenarios/runner.ts';
+import type { ScenarioResult } from '../../src/scenarios/scenario.ts';
 import { measuredSide, spanComparison } from '../../src/scenarios/lessons/span-comparison.ts';
 import { STOCK_SPANS } from '../../src/scenarios/lessons/stock-spans.data.ts';
 import { renderScenarioSection } from '../../src/report/html/scenario-section.ts';

@@ -6,7 +6,7 @@
 import { LIFECYCLE_PHASES, phaseSpec } from '../../core/lifecycle-events.ts';
 import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { Side } from '../../telemetry/metrics.ts';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { ScenarioResult } from '../../scenarios/scenario.ts';
 import type { RunAction } from '../../scenarios/run-action.ts';
 import { actionItem, eventLabel, middleLaneOf } from './diagram-labels.ts';
 import type { DiagramData, DiagramDetection, DiagramEventName, DiagramItem, LaneId } from './diagram-model.ts';
