@@ -2,7 +2,7 @@
  * `npm run readme:tour`: rewrites the README's tour of the scenarios — the part between
  * `<!-- lessons:start -->` and `<!-- lessons:end -->` — from the lessons
  * (src/scenarios/catalogue/), one subsection per catalogue scenario. Run it after editing a
- * lesson or the catalogue: test/lessons.test.ts fails while the README differs.
+ * lesson or the catalogue: test/scenarios/lessons.test.ts fails while the README differs.
  * `--check` writes nothing and exits 1 when the README is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

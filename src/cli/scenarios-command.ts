@@ -47,7 +47,7 @@ function printCatalogue(context: CliContext, json: boolean): void {
 function printLesson(context: CliContext, scenario: Scenario, json: boolean): void {
   const lesson = scenario.lesson;
   if (!lesson) {
-    // A catalogue scenario without its lesson is a bug test/lessons.test.ts reports.
+    // A catalogue scenario without its lesson is a bug test/scenarios/lessons.test.ts reports.
     context.stderr.write(`error: scenario "${scenario.name}" has no lesson yet: add it to its module in src/scenarios/catalogue/\n`);
     context.setExitCode(1);
     return;

@@ -7,7 +7,7 @@
  *
  * Conventions of every lesson: plain sentences ending with a full stop; `code` in backticks;
  * Grafana dashboard and panel titles in double quotes, exactly as generated (the common ones
- * are in src/scenarios/lessons/dashboards.ts); test/lessons.test.ts checks the titles and the
+ * are in src/scenarios/lessons/dashboards.ts); test/scenarios/lessons.test.ts checks the titles and the
  * alert names against the files.
  */
 

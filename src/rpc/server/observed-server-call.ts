@@ -5,7 +5,7 @@
  * out) and its listener (what the request's metadata, messages, half-close and cancel pass
  * through on the way in). No call object is patched and no private field is read.
  *
- * How a call ends (checked with grpc-js 1.14 on injected connections, test/interceptors.test.ts):
+ * How a call ends (checked with grpc-js 1.14 on injected connections, test/rpc/interceptors.test.ts):
  * - the handler's own end passes through `sendStatus` (so do grpc-js's UNIMPLEMENTED for a
  *   missing or extra request and UNKNOWN for a handler that threw);
  * - `onCancel` then follows every end, an OK status included (grpc-js notifies it when the

@@ -1,6 +1,6 @@
 /**
  * Grafana dashboard and panel titles the lessons name, in double quotes, exactly as generated
- * (test/lessons.test.ts checks every quoted title against grafana/dashboards/).
+ * (test/scenarios/lessons.test.ts checks every quoted title against grafana/dashboards/).
  */
 export const FAILURE_MODES = '"Failure modes — end causes and detection per scenario"';
 export const END_CAUSES = '"End causes per scenario: client | server"';

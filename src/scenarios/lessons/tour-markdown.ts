@@ -2,7 +2,7 @@
  * The README's tour of the scenarios, generated from the catalogue's lessons (no second copy
  * of the text): one short subsection per catalogue scenario, between the markers
  * `<!-- lessons:start -->` and `<!-- lessons:end -->`. `npm run readme:tour`
- * (scripts/readme-tour.ts) rewrites that part of README.md; test/lessons.test.ts checks it
+ * (scripts/readme-tour.ts) rewrites that part of README.md; test/scenarios/lessons.test.ts checks it
  * is up to date.
  */
 import { alertsMatrixHint } from '../lesson.ts';
