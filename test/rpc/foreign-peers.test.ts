@@ -1,6 +1,6 @@
 /**
  * A handler's reaction must not mask how the call ended (issue 16 item 1), proven with a
- * client that is not grpc-js: Python grpcio (gRPC C-core, test/peers/grpcio_peer.py). For each
+ * client that is not grpc-js: Python grpcio (gRPC C-core, test/helpers/grpcio_peer.py). For each
  * RPC kind, on streamlab's own services (Ticker/Notify, Ticker/Publish, Ticker/Subscribe,
  * Delivery/Exchange) and on the mock (the fixture proto examples/mock/chat.proto: Hello,
  * Upload, Countdown, Talk), the client opens the call, sends no message, and then
