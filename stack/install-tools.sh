@@ -275,7 +275,7 @@ install_compose() {
   log "docker-compose: $(cat "$BIN/.docker-compose.version")"
 }
 
-# chromium: test/html-report.browser.test.ts and scripts/report-screenshot.ts drive it
+# chromium: test/report/html-report.browser.test.ts and scripts/report-screenshot.ts drive it
 # headless through playwright-core (test/helpers/browser.ts finds it here, then on PATH).
 # Debian's package, so it gets security updates with the system; fonts come with its
 # dependencies (fontconfig pulls a font package), enough for the screenshots.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A gRPC client that is not grpc-js: Python grpcio (gRPC C-core), for test/foreign-peers.test.ts.
+"""A gRPC client that is not grpc-js: Python grpcio (gRPC C-core), for test/rpc/foreign-peers.test.ts.
 
 Usage: grpcio_peer.py TARGET /package.Service/Method
 
