@@ -1,6 +1,6 @@
 /**
  * The baseline: a plain @grpc/grpc-js server and client for the same protos, doing the
- * same application work as streamlab's handlers and clients (src/server/services/,
+ * same application work as streamlab's handlers and clients (src/services/,
  * src/client/) and nothing else — no streamlab code at run time (only generated types,
  * which are erased), no observation layer, no metrics, no logs. Under the `sdk` arm the
  * OTel SDK and instrumentation-grpc wrap it, because the arm preloads src/instrumentation.ts.
