@@ -2,9 +2,9 @@
  * The topics of one server: who listens to each, and a bounded history of each topic's
  * events so a subscriber that lost its stream can resume (issue 8).
  *
- * A topic event has an id that the topic's *source* assigns (src/services/topic-source.ts): a standalone server numbers its own events; the servers of a fleet all
- * receive the same numbered events from the fleet's relay, so a subscriber can resume on
- * any of them. The log itself numbers nothing: it keeps, hands out and replays.
+ * A topic event has an id that the topic's *source* assigns (src/services/topic-source.ts):
+ * a standalone server numbers its own events; the servers of a fleet all receive the same
+ * numbered events from the fleet's relay, so a subscriber can resume on any of them. The log itself numbers nothing: it keeps, hands out and replays.
  */
 
 /** One event of a topic. */
