@@ -21,8 +21,9 @@
  *  10. fleet-api/, alerts/, report/   what runs scenarios or renders their results.
  *  11. cli/, main.ts, config.ts, instrumentation.ts   the entry points.
  *
- * A folder may import its own layer's folder and the layers below it, never a sibling of its
- * layer nor anything above. Each rule below names one folder of a layer and what it may not import.
+ * A folder may import itself and the layers below it, never a sibling in its own layer nor
+ * anything above. Each rule below names one folder of a layer and what it may not import.
+ * Type-only imports count like any other. Tests, benchmarks and scripts may import any layer.
  */
 
 /** Path patterns of each folder (relative to the repository root). */
