@@ -23,6 +23,7 @@ import winston from 'winston';
 import { context, propagation } from '@opentelemetry/api';
 import { telemetry } from '../src/instrumentation.ts';
 import { createServer } from '../src/server/create-server.ts';
+import { createStreamlabServices } from '../src/services/streamlab-services.ts';
 import { createStreamlabClient } from '../src/client/streamlab-client.ts';
 import { startDelivery } from '../src/client/delivery-client.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
@@ -64,7 +65,7 @@ const nextServerEvent = (phase: LifecyclePhase) => new Promise<void>((resolve) =
 const nextServerEnd = () => new Promise<StreamEnd>((resolve) => (serverEndWaiter = resolve));
 
 const deps = createTelemetryDeps({ logger, observer, pipeline: telemetry });
-const server = createServer(deps, { settleMs: 5 });
+const server = createServer(deps, { services: createStreamlabServices(deps), settleMs: 5 });
 const address = await server.listen({ host: '127.0.0.1', port: 0 });
 const client = createStreamlabClient(deps, { target: `127.0.0.1:${address.port}` });
 const capture = on ? telemetry.captureSpans() : undefined;

@@ -1,6 +1,6 @@
 /**
  * The baseline: a plain @grpc/grpc-js server and client for the same protos, doing the
- * same application work as streamlab's handlers and clients (src/server/services/,
+ * same application work as streamlab's handlers and clients (src/services/,
  * src/client/) and nothing else — no streamlab code at run time (only generated types,
  * which are erased), no observation layer, no metrics, no logs. Under the `sdk` arm the
  * OTel SDK and instrumentation-grpc wrap it, because the arm preloads src/instrumentation.ts.
@@ -142,7 +142,7 @@ const tickerHandlers: grpc.UntypedServiceImplementation = {
 /**
  * Exchange: sends `count` messages (pending map, account, the same message shape), takes
  * ACKs, completes with the summary once every message is acknowledged.
- * Does less than streamlab's delivery session (src/server/services/delivery-session.ts):
+ * Does less than streamlab's delivery session (src/services/delivery-session.ts):
  * no redelivery timer (streamlab re-arms one setTimeout whenever the oldest pending message
  * is acknowledged, i.e. on almost every ACK here), no interval pacing, no delivery metrics.
  */

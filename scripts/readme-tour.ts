@@ -1,21 +1,20 @@
 /**
  * `npm run readme:tour`: rewrites the README's tour of the scenarios — the part between
  * `<!-- lessons:start -->` and `<!-- lessons:end -->` — from the lessons
- * (src/scenarios/lessons/), one subsection per catalogue scenario. Run it after editing a
- * lesson or the catalogue: test/lessons.test.ts fails while the README differs.
+ * (src/scenarios/catalogue/), one subsection per catalogue scenario. Run it after editing a
+ * lesson or the catalogue: test/scenarios/lessons.test.ts fails while the README differs.
  * `--check` writes nothing and exits 1 when the README is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CATALOGUE } from '../src/scenarios/catalogue.ts';
-import { lessonOf } from '../src/scenarios/lessons/index.ts';
 import { tourMarkdown, tourSection, withTour } from '../src/scenarios/lessons/tour-markdown.ts';
 
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
 
 try {
   const readme = readFileSync(README, 'utf8');
-  const tour = tourMarkdown(CATALOGUE, lessonOf);
+  const tour = tourMarkdown(CATALOGUE);
   if (process.argv.includes('--check')) {
     const upToDate = tourSection(readme) === tour;
     process.stdout.write(upToDate ? 'README.md: the tour is up to date\n' : 'README.md: the tour is out of date: run npm run readme:tour\n');

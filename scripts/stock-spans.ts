@@ -13,12 +13,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { telemetry } from '../src/instrumentation.ts';
 import { createServer } from '../src/server/create-server.ts';
+import { createStreamlabServices } from '../src/services/streamlab-services.ts';
 import { CATALOGUE } from '../src/scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../src/scenarios/fault-backend.ts';
 import { createRunDirectory } from '../src/scenarios/run-directory.ts';
 import { createScenarioRunner } from '../src/scenarios/runner.ts';
 import { measuredSide } from '../src/scenarios/lessons/span-comparison.ts';
-import type { MeasuredEnding } from '../src/scenarios/lessons/span-comparison.ts';
+import type { MeasuredEnding } from '../src/scenarios/lessons/measured-ending.ts';
 import { STOCK_SPANS } from '../src/scenarios/lessons/stock-spans.data.ts';
 import { createTelemetryDeps } from '../src/telemetry/create-telemetry-deps.ts';
 
@@ -33,7 +34,7 @@ if (telemetry.rpcSpans !== 'contrib' || !telemetry.enabled) {
 
 const runs = createRunDirectory();
 const deps = createTelemetryDeps({ runs, pipeline: telemetry, scenarioLabels: CATALOGUE.map((s) => s.name), logger: { level: 'error' } });
-const server = createServer(deps, { keepaliveTimeMs: 1_000, keepaliveTimeoutMs: 1_000, shutdownGraceMs: 0 });
+const server = createServer(deps, { services: createStreamlabServices(deps), keepaliveTimeMs: 1_000, keepaliveTimeoutMs: 1_000, shutdownGraceMs: 0 });
 const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
 const runner = createScenarioRunner({ telemetry: deps, runs, faults: createEmbeddedFaultBackend(), upstream, importSpans: (spans) => telemetry.importSpans(spans) });
 const scenarios: Record<string, MeasuredEnding> = {};
@@ -60,7 +61,7 @@ const source = `/**
  * next to streamlab's classification of the same call: measured by \`npm run lessons:stock\`
  * (scripts/stock-spans.ts) in span mode contrib. Generated: do not edit by hand.
  */
-import type { MeasuredEnding } from './span-comparison.ts';
+import type { MeasuredEnding } from './measured-ending.ts';
 
 /** The measured endings, with the versions they were measured with. */
 export const STOCK_SPANS: { grpcJs: string; instrumentationGrpc: string; scenarios: Record<string, MeasuredEnding> } = ${JSON.stringify(data, null, 2)};

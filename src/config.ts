@@ -24,7 +24,7 @@
  */
 import { LOG_LEVELS } from './telemetry/logger.ts';
 import type { LogFormat, LogLevel } from './telemetry/logger.ts';
-import { isValidToken, TOKEN_RULE } from './fleet/api-access.ts';
+import { isValidToken, TOKEN_RULE } from './fleet-api/api-access.ts';
 import { parseBusUrls } from './bus/bus-url.ts';
 
 /** The validated environment configuration. */

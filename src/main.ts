@@ -11,8 +11,8 @@ import { ConfigError, loadEnvConfig } from './config.ts';
 import { RPC_SPAN_MODES } from './telemetry/telemetry-deps.ts';
 import type { CliContext } from './cli/cli-context.ts';
 import { watchLauncher } from './cli/launcher-watch.ts';
-import { REPORT_TO_PARENT_ENV } from './faults/server-process-protocol.ts';
-import type { ParentLink, ParentMessage } from './faults/server-process-protocol.ts';
+import { REPORT_TO_PARENT_ENV } from './server-process/server-process-protocol.ts';
+import type { ParentLink, ParentMessage } from './server-process/server-process-protocol.ts';
 import { registerAlertsCommand } from './cli/alerts-command.ts';
 import { registerScenariosCommand } from './cli/scenarios-command.ts';
 import { registerClientCommand } from './cli/client-command.ts';
@@ -48,7 +48,7 @@ try {
   process.exit(USAGE_ERROR);
 }
 
-/** The IPC channel to a scenario runner that started us (src/faults/server-process.ts). */
+/** The IPC channel to a scenario runner that started us (src/server-process/server-process.ts). */
 function parentLink(): ParentLink | undefined {
   const send = process.send?.bind(process);
   if (!send || process.env[REPORT_TO_PARENT_ENV] !== '1') return undefined;

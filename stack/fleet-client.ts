@@ -1,5 +1,5 @@
 /**
- * The stack test's client of the fleet's control API (src/fleet/fleet-api.ts): the calls a
+ * The stack test's client of the fleet's control API (src/fleet-api/fleet-api.ts): the calls a
  * user makes with curl against `docker compose --profile fleet up`, and a summary of the
  * subscribers to assert on.
  */

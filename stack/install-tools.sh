@@ -177,7 +177,7 @@ install_toxiproxy() {
   mark toxiproxy-server "$TOXIPROXY_VERSION"
 }
 
-# grpcurl: test/admin-services.test.ts lists, describes and calls the admin services with it
+# grpcurl: test/server/admin-services.test.ts lists, describes and calls the admin services with it
 # (reflection, channelz), as a user would.
 install_grpcurl() {
   if have grpcurl "$GRPCURL_VERSION"; then log "grpcurl: cached ($GRPCURL_VERSION)"; return; fi
@@ -275,7 +275,7 @@ install_compose() {
   log "docker-compose: $(cat "$BIN/.docker-compose.version")"
 }
 
-# chromium: test/html-report.browser.test.ts and scripts/report-screenshot.ts drive it
+# chromium: test/report/html-report.browser.test.ts and scripts/report-screenshot.ts drive it
 # headless through playwright-core (test/helpers/browser.ts finds it here, then on PATH).
 # Debian's package, so it gets security updates with the system; fonts come with its
 # dependencies (fontconfig pulls a font package), enough for the screenshots.
@@ -340,7 +340,7 @@ install_kube() {
   log "kube: $("$BIN/kubectl" version --client 2>&1 | head -n1)"
 }
 
-# grpcio: test/foreign-peers.test.ts drives a gRPC client that is not grpc-js, Python grpcio
+# grpcio: test/rpc/foreign-peers.test.ts drives a gRPC client that is not grpc-js, Python grpcio
 # (C-core). Debian's python3-grpcio rather than PyPI's: one apt package like the other native
 # tools, for the system Python (/usr/bin/python3), no venv; PEP 668 keeps pip out of that
 # Python anyway. Linked as bin/python3-grpcio so a python3 earlier on PATH (pyenv, a venv)

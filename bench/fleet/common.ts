@@ -208,7 +208,7 @@ export async function startChild(script: string, execArgv: string[], env: Record
 /**
  * gRPC's connection backoff (grpc/grpc doc/connection-backoff.md: initial 1 s, multiplier
  * 1.6, jitter ±20 %, max 120 s), for the bare storm's re-subscribes. The same formula as
- * src/fleet/backoff.ts, written out here so the bare arm imports no streamlab code.
+ * src/core/backoff.ts, written out here so the bare arm imports no streamlab code.
  */
 export function bareBackoff(initialMs = 1_000, multiplier = 1.6, jitter = 0.2, maxMs = 120_000) {
   let attempt = 0;

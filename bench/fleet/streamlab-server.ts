@@ -11,7 +11,7 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { createServer } from '../../src/server/create-server.ts';
-import { createLocalTopics, createStreamlabServices } from '../../src/server/services/streamlab-services.ts';
+import { createLocalTopics, createStreamlabServices } from '../../src/services/streamlab-services.ts';
 import { createTelemetryDeps } from '../../src/telemetry/create-telemetry-deps.ts';
 import { FLEET_TOPIC, readMemory, serveCommands } from './common.ts';
 

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync, openSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { unusedPort } from '../../src/faults/unused-port.ts';
+import { unusedPort } from '../../src/core/unused-port.ts';
 import { findTool } from '../../test/helpers/native-tool.ts';
 
 const INSTALL = 'Run `bash stack/install-tools.sh kube` (builds kube-apiserver and kubectl, installs etcd-server).';

@@ -9,7 +9,7 @@
  * No Grafana macros: the stack test runs each expression verbatim.
  */
 import * as sc from '../../src/telemetry/semconv.ts';
-import { TICKER_SERVICE } from '../../src/proto.ts';
+import { TICKER_SERVICE } from '../../src/core/proto.ts';
 
 /**
  * The fleet's subscriptions: Ticker streams whose subscriber put scenario "fleet" in their

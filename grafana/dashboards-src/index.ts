@@ -1,6 +1,6 @@
 /**
  * Every dashboard generated into grafana/dashboards/, by file name. Add a dashboard here and
- * `npm run grafana:generate` writes it; test/grafana-dashboards.test.ts then keeps the
+ * `npm run grafana:generate` writes it; test/grafana/grafana-dashboards.test.ts then keeps the
  * committed JSON equal to what this code builds.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';

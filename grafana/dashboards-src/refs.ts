@@ -38,7 +38,7 @@ export const CORE_COLUMNS = ['completion', 'cancel', 'disconnect', 'blackhole'] 
 
 /**
  * The delivery scenario the compose driver runs in its loop (bidi Delivery/Exchange, 10 %
- * simulated drops, redelivery after 2 s, at most 3 times; ACK_RETRY in the catalogue, checked
+ * simulated drops, redelivery after 2 s, at most 3 times; ack-retry in the catalogue, checked
  * when the dashboard is built): the delivery row's run marks and panel links are its. The row's queries keep
  * every scenario; this one is the compose stack's delivery traffic.
  */

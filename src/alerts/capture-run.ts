@@ -14,6 +14,7 @@ import { createRunDirectory } from '../scenarios/run-directory.ts';
 import { createScenarioRunner, RUN_DEFAULTS } from '../scenarios/runner.ts';
 import type { RunOptions } from '../scenarios/runner.ts';
 import { createServer } from '../server/create-server.ts';
+import { createStreamlabServices } from '../services/streamlab-services.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import type { LoggerOptions } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
@@ -76,7 +77,7 @@ export async function captureRun(scenario: Scenario, options: CaptureOptions): P
   const telemetry = createTelemetryDeps({ runs, logger: options.logger ?? { format: 'json', level: 'error' } });
   const keepaliveTimeMs = options.run.keepaliveTimeMs ?? RUN_DEFAULTS.keepaliveTimeMs;
   const keepaliveTimeoutMs = options.run.keepaliveTimeoutMs ?? RUN_DEFAULTS.keepaliveTimeoutMs;
-  const server = createServer(telemetry, { keepaliveTimeMs, keepaliveTimeoutMs, shutdownGraceMs: 0 });
+  const server = createServer(telemetry, { services: createStreamlabServices(telemetry), keepaliveTimeMs, keepaliveTimeoutMs, shutdownGraceMs: 0 });
   const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
   const childMetrics: MetricsSnapshot[] = [];
   const started = performance.now();

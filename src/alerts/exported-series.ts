@@ -7,7 +7,7 @@
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { END_CAUSES } from '../core/end-cause.ts';
-import { RPC_KINDS } from '../rpc/method-info.ts';
+import { RPC_KINDS } from '../core/method-info.ts';
 import { createMetrics, createRegistry } from '../telemetry/metrics.ts';
 import { deliveryMetricsOf } from '../delivery/delivery-metrics.ts';
 import { grpcCodeLabel, grpcCodeName } from '../telemetry/grpc-status.ts';

@@ -1,7 +1,7 @@
 /**
  * A registry's series as plain samples, and what a run added to them. The input is
  * prom-client's JSON form (`Registry.getMetricsAsJSON()`), the same one a child server
- * process sends its parent when it shuts down (src/faults/server-process-protocol.ts), so
+ * process sends its parent when it shuts down (src/server-process/server-process-protocol.ts), so
  * the samples are exactly the ones /metrics exports: counters, gauges and every histogram
  * bucket, `_sum` and `_count`, with all their labels.
  */

@@ -18,7 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection, Status } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { createBackoff } from '../fleet/backoff.ts';
+import { createBackoff } from '../core/backoff.ts';
 import { withTimeout } from '../core/deferred.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';

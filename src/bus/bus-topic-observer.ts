@@ -10,7 +10,7 @@ import { connectBus } from './bus-connection.ts';
 import { BUS_DEFAULTS } from './bus-topics.ts';
 import type { BusTopicsOptions } from './bus-topics.ts';
 import { parseBusUrls } from './bus-url.ts';
-import type { TopicEvent } from '../server/services/topic-log.ts';
+import type { TopicEvent } from '../services/topic-log.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { startTopicConsumer } from './topic-consumer.ts';
 import type { TopicConsumer } from './topic-consumer.ts';

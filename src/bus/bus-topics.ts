@@ -2,12 +2,12 @@
  * A server's topics on the bus (`serve --bus`, issue 18): connects to NATS JetStream, then
  * builds the TopicLog the Ticker reads, the bus topic source that feeds it, the presence
  * announcements and the Notify census — the bus counterpart of createLocalTopics
- * (src/server/services/streamlab-services.ts). See docs/fleet-bus.md.
+ * (src/services/streamlab-services.ts). See docs/fleet-bus.md.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
-import { createTopicLog } from '../server/services/topic-log.ts';
+import { createTopicLog } from '../services/topic-log.ts';
 import { connectBus } from './bus-connection.ts';
 import { startBusPresence } from './bus-presence.ts';
 import { createBusTopicSource } from './bus-topic-source.ts';

@@ -3,7 +3,7 @@
  * comma-separated, `nats://HOST:PORT[,nats://HOST:PORT…]` — the seed list of a NATS
  * cluster (the client learns the other members from the one it reaches).
  */
-import { parseHostPort } from '../cli/parse-host-port.ts';
+import { parseHostPort } from '../core/host-port.ts';
 
 /** What `--bus` allows, for error messages. */
 export const BUS_URL_FORMAT = 'nats://HOST:PORT[,nats://HOST:PORT…]';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { unusedPort } from '../faults/unused-port.ts';
+import { unusedPort } from '../core/unused-port.ts';
 import { startNatsNode } from './nats-server-process.ts';
 import type { NatsNode, NatsNodeOptions } from './nats-server-process.ts';
 

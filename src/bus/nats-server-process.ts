@@ -11,7 +11,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDeferred, withTimeout } from '../core/deferred.ts';
-import { unusedPort } from '../faults/unused-port.ts';
+import { unusedPort } from '../core/unused-port.ts';
 
 /** How one node runs. */
 export interface NatsNodeOptions {

@@ -16,7 +16,7 @@
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient } from '@nats-io/jetstream';
-import type { TopicEvent } from '../server/services/topic-log.ts';
+import type { TopicEvent } from '../services/topic-log.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { topicStream } from './topic-stream.ts';
 

@@ -94,7 +94,7 @@ export function registerAlertsCommand(program: Command, context: CliContext): Co
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badInput' });
     }
     context.onShutdown(async () => {
-      // main.ts exits right after: child server processes are killed on exit (src/faults/server-process.ts).
+      // main.ts exits right after: child server processes are killed on exit (src/server-process/server-process.ts).
       context.setExitCode(130);
       context.stderr.write('interrupted: stopping\n');
     });

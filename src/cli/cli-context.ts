@@ -5,7 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { LogFormat, LogLevel } from '../telemetry/logger.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
-import type { ParentLink } from '../faults/server-process-protocol.ts';
+import type { ParentLink } from '../server-process/server-process-protocol.ts';
 import type { MockEnv, ServeEnv } from '../config.ts';
 import type { RpcSpanPipeline } from '../telemetry/telemetry-deps.ts';
 
@@ -50,7 +50,7 @@ export interface CliContext {
   /**
    * Present when a scenario runner started this process to report to it over IPC
    * (`STREAMLAB_REPORT_TO_PARENT=1` and an IPC channel): `serve` then reports its port,
-   * lifecycle records and spans (src/faults/server-process-protocol.ts).
+   * lifecycle records and spans (src/server-process/server-process-protocol.ts).
    */
   parent?: ParentLink;
 }

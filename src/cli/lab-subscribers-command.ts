@@ -10,8 +10,8 @@
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { Command, Option } from 'commander';
 import { createStreamlabClient } from '../client/streamlab-client.ts';
-import { createParentReporter } from '../faults/report-to-parent.ts';
-import { createBackoff } from '../fleet/backoff.ts';
+import { createParentReporter } from '../server-process/report-to-parent.ts';
+import { createBackoff } from '../core/backoff.ts';
 import { createSubscriber } from '../fleet/subscriber.ts';
 import type { Subscriber } from '../fleet/subscriber.ts';
 import { warmChannel } from '../fleet/warm-up.ts';

@@ -8,15 +8,16 @@ import { dirname, resolve } from 'node:path';
 import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { createServer } from '../server/create-server.ts';
+import { createStreamlabServices } from '../services/streamlab-services.ts';
 import { CATALOGUE, CORE_SCENARIOS, expandMatrix, parseRpcKinds, selectScenarios, withCount } from '../scenarios/catalogue.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 import type { Scenario } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { renderReport, toJsonReport } from '../scenarios/report.ts';
 import { createRunDirectory } from '../scenarios/run-directory.ts';
 import { knownScenarioLabels } from './scenario-labels.ts';
 import { createScenarioRunner, RUN_DEFAULTS } from '../scenarios/runner.ts';
-import type { ScenarioResult } from '../scenarios/runner.ts';
+import type { ScenarioResult } from '../scenarios/scenario.ts';
 import { createTelemetryDeps } from '../telemetry/create-telemetry-deps.ts';
 import { SUBSCRIBE_LIMITS } from '../server/validate-request.ts';
 import type { CliContext } from './cli-context.ts';
@@ -127,10 +128,10 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     const deps = createTelemetryDeps({
       runs, pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel },
     });
-    const server = createServer(deps, { keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs, shutdownGraceMs: 0 });
+    const server = createServer(deps, { services: createStreamlabServices(deps), keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs, shutdownGraceMs: 0 });
     const upstream = await server.listen({ host: '127.0.0.1', port: 0 });
     context.onShutdown(async () => {
-      // main.ts exits right after: child server processes are killed on exit (src/faults/server-process.ts).
+      // main.ts exits right after: child server processes are killed on exit (src/server-process/server-process.ts).
       context.setExitCode(130);
       context.stderr.write('interrupted: stopping\n');
       await server.shutdown(0);

@@ -1,7 +1,7 @@
 /**
  * `streamlab scenarios [--json] [--explain NAME]`: the catalogue as a product — every
  * scenario with its summary, RPC kind, cause and the end causes it expects on each side, and
- * why; with `--explain`, one scenario's lesson (src/scenarios/lessons/): the wire, what
+ * why; with `--explain`, one scenario's lesson (src/scenarios/catalogue/): the wire, what
  * grpc-js reports and why that misleads, how streamlab tells, Jaeger, Grafana, the alert.
  */
 import Table from 'cli-table3';
@@ -12,7 +12,6 @@ import type { Scenario } from '../scenarios/catalogue.ts';
 import { describeExpected } from '../scenarios/scenario.ts';
 import { causeOf } from '../scenarios/describe-scenario.ts';
 import { explainText } from '../scenarios/lessons/explain-text.ts';
-import { lessonOf } from '../scenarios/lessons/index.ts';
 import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import type { CliContext } from './cli-context.ts';
 import { toJsonScenario } from '../scenarios/scenario-json.ts';
@@ -46,10 +45,10 @@ function printCatalogue(context: CliContext, json: boolean): void {
 
 /** Prints `scenario`'s lesson, as text for a terminal or as the JSON document. */
 function printLesson(context: CliContext, scenario: Scenario, json: boolean): void {
-  const lesson = lessonOf(scenario.name);
+  const lesson = scenario.lesson;
   if (!lesson) {
-    // A catalogue scenario without its lesson is a bug test/lessons.test.ts reports.
-    context.stderr.write(`error: scenario "${scenario.name}" has no lesson yet: add it under src/scenarios/lessons/\n`);
+    // A catalogue scenario without its lesson is a bug test/scenarios/lessons.test.ts reports.
+    context.stderr.write(`error: scenario "${scenario.name}" has no lesson yet: add it to its module in src/scenarios/catalogue/\n`);
     context.setExitCode(1);
     return;
   }

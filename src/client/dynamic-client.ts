@@ -15,8 +15,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ClientDuplexStream, ClientReadableStream, ClientUnaryCall, ClientWritableStream, MethodDefinition } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { methodInfoOf } from '../rpc/method-info.ts';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import { methodInfoOf } from '../core/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { createDescriptorRegistry } from './descriptor-registry.ts';
 import { createProtoJson } from './proto-json.ts';

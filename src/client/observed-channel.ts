@@ -8,7 +8,7 @@ import { Metadata } from '@grpc/grpc-js';
 import type { CallOptions, ChannelCredentials, ChannelOptions, ServiceError } from '@grpc/grpc-js';
 import { watchSocketFate } from '../core/socket-fate.ts';
 import type { SocketWatch } from '../core/socket-fate.ts';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import { createWatchedCredentials } from '../rpc/client/watched-credentials.ts';
 import { createClientObservation, interceptOneCall } from '../rpc/client/client-observation.ts';
 import type { ClientCallShared } from '../rpc/client/client-call-shared.ts';

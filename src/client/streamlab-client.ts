@@ -5,7 +5,7 @@
  * watched through its credentials (src/client/observed-channel.ts).
  */
 import type { CallOptions, ClientDuplexStream, ClientReadableStream, ClientUnaryCall, ClientWritableStream, Metadata } from '@grpc/grpc-js';
-import { loadStreamlabProto } from '../proto.ts';
+import { loadStreamlabProto } from '../core/proto.ts';
 import type { SubscribeRequest } from '../generated/streamlab/v1/SubscribeRequest.ts';
 import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
 import type { NotifyRequest } from '../generated/streamlab/v1/NotifyRequest.ts';
@@ -15,8 +15,8 @@ import type { PublishSummary__Output } from '../generated/streamlab/v1/PublishSu
 import type { ExchangeRequest } from '../generated/streamlab/v1/ExchangeRequest.ts';
 import type { ExchangeResponse__Output } from '../generated/streamlab/v1/ExchangeResponse.ts';
 import { deliveryMetricsOf } from '../delivery/delivery-metrics.ts';
-import { methodInfoOf } from '../rpc/method-info.ts';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import { methodInfoOf } from '../core/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, ObservedUnaryCall, StreamlabClientOptions } from './client-options.ts';

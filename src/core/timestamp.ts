@@ -2,7 +2,7 @@
  * google.protobuf.Timestamp conversions (https://protobuf.dev/reference/protobuf/google.protobuf/#timestamp).
  */
 
-/** A Timestamp as proto-loader reads and writes it (int64 seconds as a JS number, see src/proto.ts). */
+/** A Timestamp as proto-loader reads and writes it (int64 seconds as a JS number, see src/core/proto.ts). */
 export interface ProtoTimestamp {
   seconds: number;
   nanos: number;

@@ -7,7 +7,7 @@
  * event: receipts that come first are counted and matched when the event is published.
  */
 import type { Metrics } from '../telemetry/metrics.ts';
-import type { TopicEvent } from '../server/services/topic-log.ts';
+import type { TopicEvent } from '../services/topic-log.ts';
 
 /** A Notify not received by everyone after this long is dropped from tracking, ms. */
 const GIVE_UP_MS = 60_000;

@@ -6,9 +6,9 @@
  * of the topic relay while its process lives — or, with `bus`, a `serve --bus` that takes
  * its topics from NATS JetStream instead (issue 18).
  */
-import { startServerProcess } from '../faults/server-process.ts';
-import type { ServerProcess } from '../faults/server-process.ts';
-import { unusedPort } from '../faults/unused-port.ts';
+import { startServerProcess } from '../server-process/server-process.ts';
+import type { ServerProcess } from '../server-process/server-process.ts';
+import { unusedPort } from '../core/unused-port.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import type { LifecycleObserver } from '../telemetry/lifecycle-event.ts';
 import { busArgs } from '../bus/bus-serve-args.ts';

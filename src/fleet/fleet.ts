@@ -1,7 +1,7 @@
 /**
  * The long-lived fleet (issue 8): servers as child processes in fixed slots, the topic
  * relay between them, and long-lived subscribers sharing one round-robin channel over
- * every slot. The control API (src/fleet/fleet-api.ts) drives it; `streamlab fleet`
+ * every slot. The control API (src/fleet-api/fleet-api.ts) drives it; `streamlab fleet`
  * builds it. Across machines (issue 18): with `bus` the servers take their topics from
  * NATS JetStream instead of the relay; with `backends` the fleet starts no server and its
  * subscribers dial servers it did not start (docs/fleet-bus.md).
@@ -10,8 +10,8 @@ import { createStreamlabClient } from '../client/streamlab-client.ts';
 import { END_CAUSES } from '../core/end-cause.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
-import { createBackoff } from './backoff.ts';
-import type { BackoffOptions } from './backoff.ts';
+import { createBackoff } from '../core/backoff.ts';
+import type { BackoffOptions } from '../core/backoff.ts';
 import { createFanoutTracker } from './fanout-tracker.ts';
 import { FleetError } from './fleet-error.ts';
 import { createFleetServers } from './fleet-servers.ts';
@@ -44,7 +44,7 @@ export interface FleetOptions extends FleetServersOptions {
   topic?: string;
   /** Pause between two ticks of each followed topic, ms. Default 1,000 (the seed pushes every second). */
   tickMs?: number;
-  /** The subscribers' re-subscribe backoff. Default gRPC's (src/fleet/backoff.ts). */
+  /** The subscribers' re-subscribe backoff. Default gRPC's (src/core/backoff.ts). */
   backoff?: BackoffOptions;
   /** Client keepalive PING interval and timeout of the subscribers' channel, ms. Defaults 30,000 and 10,000. */
   clientKeepaliveTimeMs?: number;

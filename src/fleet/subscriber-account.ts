@@ -6,7 +6,7 @@
 import type { EndCause } from '../core/end-cause.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { nowMs } from '../core/clock.ts';
-import type { BackoffDelay } from './backoff.ts';
+import type { BackoffDelay } from '../core/backoff.ts';
 
 /** One subscribe attempt. Times are epoch ms. */
 export interface AttemptRecord {

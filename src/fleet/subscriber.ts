@@ -11,12 +11,12 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { EndCause } from '../core/end-cause.ts';
 import type { StreamlabClient } from '../client/streamlab-client.ts';
 import type { Event__Output } from '../generated/streamlab/v1/Event.ts';
-import { RESUME_GAP_HEADER } from '../server/services/ticker-service.ts';
+import { RESUME_GAP_HEADER } from '../services/ticker-service.ts';
 import { traceExemplar } from '../telemetry/metrics.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { nowMs } from '../core/clock.ts';
 import * as sc from '../telemetry/semconv.ts';
-import type { Backoff, BackoffDelay } from './backoff.ts';
+import type { Backoff, BackoffDelay } from '../core/backoff.ts';
 import { createSubscriberAccount } from './subscriber-account.ts';
 import type { AttemptRecord } from './subscriber-account.ts';
 

@@ -9,8 +9,8 @@
  * way. A production fleet puts a broker (NATS, Redis Streams, Kafka) in this role; the
  * relay is the smallest thing that plays it.
  */
-import { createTopicLog } from '../server/services/topic-log.ts';
-import type { TopicEvent } from '../server/services/topic-log.ts';
+import { createTopicLog } from '../services/topic-log.ts';
+import type { TopicEvent } from '../services/topic-log.ts';
 
 /** A server taking part: how the relay reaches it. */
 export interface RelayMember {

@@ -2,7 +2,7 @@
  * The summary of a load run, as `streamlab load --json` prints it (one document) and the
  * text report renders it. Times are in ms, rates in messages per second.
  */
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 import type { EndRow, Latency } from './load-stats.ts';
 import type { LoadRunResult } from './run-load.ts';
 import type { ServerEnds } from './server-metrics.ts';

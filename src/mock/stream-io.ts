@@ -4,7 +4,7 @@
  */
 import { status as Status } from '@grpc/grpc-js';
 import { TemplateError } from './template/index.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
 import type { ScriptFault, ScriptLine } from './script-line.ts';
 
 /** How the engine acts on its call (built by mock-services.ts for each RPC kind). */

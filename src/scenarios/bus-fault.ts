@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsBus } from '../bus/nats-bus.ts';
 import { topicStream } from '../bus/topic-stream.ts';
 import type { ActionLog } from './run-action.ts';
-import type { BusFault } from './scenario.ts';
+import type { BusFault } from './scenario-plans.ts';
 
 /** When the fault happened and when the bus was whole again, epoch ms. */
 export interface BusFaultTimes {

@@ -3,7 +3,7 @@
  * once, and its events paused no longer than the bus settings allow — recovery is bounded
  * by configuration, not by a client library's 30 s default (docs/fleet-bus.md).
  */
-import type { BusFault } from './scenario.ts';
+import type { BusFault } from './scenario-plans.ts';
 import type { BusFaultTimes } from './bus-fault.ts';
 
 /** The bus settings of a run, ms. */

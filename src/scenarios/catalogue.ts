@@ -1,119 +1,45 @@
 /**
- * The scenario catalogue: data only (design §3). The shape of a scenario is in
- * scenario.ts; the core set and the delivery scenario are here, the process-level
- * liveness scenarios in liveness-scenarios.ts, the bus's failures in bus-scenarios.ts, the
- * other endings in ending-scenarios.ts.
+ * The scenario catalogue (design §3): every module of src/scenarios/catalogue/, one scenario
+ * each — its definition, expectation and lesson — read in file-name order, which is the
+ * report's order. A module is named `NNN-name.ts` (NNN its place, name the scenario's) and
+ * its default export is the scenario. Adding a scenario is adding a module; CONTRIBUTING.md
+ * says how. Here too: the core set, the `--rpc` matrix and the selection of scenarios by name.
  */
-import { RPC_KINDS } from '../rpc/method-info.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
-import type { Expectation, Scenario } from './scenario.ts';
-import { LIVENESS_SCENARIOS } from './liveness-scenarios.ts';
-import { ENDING_SCENARIOS } from './ending-scenarios.ts';
-import { K8S_SCENARIOS } from './k8s/k8s-scenarios.ts';
-import { BUS_SCENARIOS } from './bus-scenarios.ts';
-import { PEER_SCENARIOS } from './peer-scenarios.ts';
-import { CANCELLED, OK, UNAVAILABLE } from './grpc-codes.ts';
+import { readdirSync } from 'node:fs';
+import { RPC_KINDS } from '../core/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
+import type { Scenario } from './scenario.ts';
 
-export type { ClientAction, DeliveryPlan, NetworkAction, Scenario } from './scenario.ts';
+export type { Scenario } from './scenario.ts';
 
-/** The expectation of `scenario` when its faults come from `backend`. */
-export function expectationFor(scenario: Scenario, backend: string): Expectation {
-  const override = scenario.expectVia?.[backend];
-  if (!override) return scenario.expect;
-  // The backend's reason replaces the reference's: it explains the expectation that holds there.
-  return { ...scenario.expect, ...override };
-}
+/** The folder of the scenario modules. */
+const MODULES = new URL('./catalogue/', import.meta.url);
 
-
-/** The core set, in report order. */
-export const CORE_SCENARIOS: readonly Scenario[] = [
-  {
-    name: 'completion',
-    summary: 'the client reads every event; the server ends with OK',
-    rpc: 'server_stream',
-    count: 5,
-    client: { kind: 'read-all' },
-    network: { kind: 'clean' },
-    expect: { client: 'completed', clientCode: OK, server: 'completed', why: 'the handler returns OK after the last event and the client reads the OK status' },
-  },
-  {
-    name: 'cancel',
-    summary: 'the client calls cancel() after 3 events: RST_STREAM CANCEL on a live connection',
-    rpc: 'server_stream',
-    count: 0,
-    client: { kind: 'cancel', afterMessages: 3 },
-    network: { kind: 'clean' },
-    expect: {
-      client: 'client_cancelled', clientCode: CANCELLED, server: 'client_cancelled',
-      why: 'cancel() sends RST_STREAM CANCEL on a connection that stays open, so the server sees the cancel, not a transport end',
-    },
-  },
-  {
-    name: 'disconnect',
-    summary: 'after 3 events the fault proxy resets both TCP connections (RST)',
-    rpc: 'server_stream',
-    count: 0,
-    client: { kind: 'read-all' },
-    network: { kind: 'fault', fault: 'reset', afterMessages: 3 },
-    expect: {
-      client: 'connection_reset', clientCode: UNAVAILABLE, server: 'connection_reset',
-      why: 'the proxy closes both sockets with SO_LINGER 0, so each side reads ECONNRESET before any status',
-    },
-    expectVia: {
-      toxiproxy: {
-        client: 'connection_closed',
-        server: 'connection_closed',
-        why: 'Toxiproxy 2.12 sets SO_LINGER 0 (the RST) only on connections opened after a reset_peer toxic exists (link.go Start); added to a live connection it closes with FIN',
-      },
-    },
-  },
-  {
-    name: 'blackhole',
-    summary: 'after 3 events the fault proxy silently drops everything both ways; only keepalive notices',
-    rpc: 'server_stream',
-    count: 0,
-    client: { kind: 'read-all' },
-    network: { kind: 'fault', fault: 'blackhole', afterMessages: 3 },
-    expect: {
-      client: 'keepalive_timeout',
-      clientCode: UNAVAILABLE,
-      server: 'keepalive_timeout',
-      // The next PING leaves at most timeMs after the fault and times out timeoutMs later;
-      // 200 ms of slack for timer and event-loop lateness.
-      serverDetectionWithinMs: ({ timeMs, timeoutMs }) => timeMs + timeoutMs + 200,
-      why: 'nothing closes: only an unanswered keepalive PING tells either side the peer is gone',
-    },
-    expectVia: {
-      toxiproxy: {
-        server: 'connection_closed',
-        why: "Toxiproxy's timeout toxic drops data but passes a close on: the client's keepalive (1 s in the driver) fires first and its FIN reaches the server (30 s keepalive in compose)",
-      },
-    },
-  },
-];
+/** A scenario module's file name: its place in the report and the scenario's name. */
+const MODULE_NAME = /^(\d{3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.ts$/;
 
 /**
- * At-least-once delivery over bidi: 10 % of received messages are ignored (no ACK), so
- * the server redelivers them after its 2 s ack timeout. Seed 4 drops the 2nd and 10th
- * receipts (ids 2 and 10) and neither redelivery, so the run takes about 2.3 s, redelivers
- * twice and exhausts nothing; the verdict also checks both sides' accounting.
+ * Every module of src/scenarios/catalogue/, in file-name order.
+ * @throws Error naming a file that is not `NNN-name.ts`, or whose default export is not the scenario `name`
  */
-export const ACK_RETRY: Scenario = {
-  name: 'ack-retry',
-  summary: 'bidi ACKs with 10 % simulated loss: unacknowledged messages are redelivered after 2 s (at most 3 times)',
-  rpc: 'bidi_stream',
-  count: 10,
-  delivery: { dropRate: 0.1, seed: 4 },
-  client: { kind: 'read-all' },
-  network: { kind: 'clean' },
-  expect: {
-    client: 'completed', clientCode: OK, server: 'completed',
-    why: 'every message is acknowledged, after at most three redeliveries, so the exchange ends with OK and its accounting balances',
-  },
-};
+async function loadCatalogue(): Promise<Scenario[]> {
+  const files = readdirSync(MODULES).filter((file) => file.endsWith('.ts')).sort();
+  return Promise.all(files.map(async (file) => {
+    const match = MODULE_NAME.exec(file);
+    if (!match) throw new Error(`src/scenarios/catalogue/${file}: a scenario module is named NNN-name.ts (NNN its place in the report, name the scenario's)`);
+    const { default: scenario } = await import(new URL(file, MODULES).href) as { default?: Scenario };
+    if (!scenario || scenario.name !== match[2]) {
+      throw new Error(`src/scenarios/catalogue/${file}: its default export must be the scenario "${match[2]}"${scenario?.name ? `, not "${scenario.name}"` : ''}`);
+    }
+    return scenario;
+  }));
+}
 
 /** Every scenario, in report order: the core set first. */
-export const CATALOGUE: readonly Scenario[] = [...CORE_SCENARIOS, ACK_RETRY, ...LIVENESS_SCENARIOS, ...BUS_SCENARIOS, ...ENDING_SCENARIOS, ...K8S_SCENARIOS, ...PEER_SCENARIOS];
+export const CATALOGUE: readonly Scenario[] = await loadCatalogue();
+
+/** The core set (scenarios marked `core`), in report order: what `streamlab run` runs when none is named. */
+export const CORE_SCENARIOS: readonly Scenario[] = CATALOGUE.filter((scenario) => scenario.core);
 
 /** The scenarios `--rpc` runs over every kind: the core transport endings. */
 export const TRANSPORT_SCENARIOS: readonly string[] = CORE_SCENARIOS.map((scenario) => scenario.name);

@@ -1,9 +1,14 @@
 /**
  * The lesson of a scenario (issue 10): what happens on the wire, what each side's gRPC
  * library reports and why that alone misleads, how streamlab tells the causes apart, where
- * to look in Jaeger and Grafana, and which alert would fire. One source (lessons data,
- * keyed by scenario name) feeds the HTML report (`run --html`), `streamlab scenarios
- * --explain NAME` and the README's tour.
+ * to look in Jaeger and Grafana, and which alert would fire. Each lives in its scenario's
+ * module (src/scenarios/catalogue/) and feeds the HTML report (`run --html`), `streamlab
+ * scenarios --explain NAME` and the README's tour.
+ *
+ * Conventions of every lesson: plain sentences ending with a full stop; `code` in backticks;
+ * Grafana dashboard and panel titles in double quotes, exactly as generated (the common ones
+ * are in src/scenarios/lessons/dashboards.ts); test/scenarios/lessons.test.ts checks the titles and the
+ * alert names against the files.
  */
 
 /** One scenario's lesson. Plain sentences; `code` spans written with backticks. */

@@ -6,7 +6,7 @@ import { nowMs } from '../core/clock.ts';
 import { rapidReset } from '../faults/rapid-reset.ts';
 import { BAGGAGE_SCENARIO } from '../telemetry/semconv.ts';
 import type { ActionLog } from './run-action.ts';
-import type { PeerAttack } from './scenario.ts';
+import type { PeerAttack } from './scenario-plans.ts';
 
 /** The method the flood's streams name: a registered one, so each becomes an observed call. */
 const FLOOD_PATH = '/streamlab.v1.Ticker/Notify';

@@ -7,8 +7,8 @@ import { grpcCodeName } from '../telemetry/grpc-status.ts';
 import type { StreamEnd } from '../telemetry/lifecycle-event.ts';
 import { deliveryOf as accountOf } from '../delivery/delivery-account.ts';
 import type { DeliveryAccount } from '../delivery/delivery-account.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
-import type { ScenarioResult } from './runner.ts';
+import type { RpcKind } from '../core/method-info.ts';
+import type { ScenarioResult } from './scenario.ts';
 import { renderTimeline, silenceNote, timelineLegend } from './timeline.ts';
 
 /** One side of a scenario in the `--json` document; null where that side was not observed. */

@@ -10,24 +10,21 @@ import { createStreamlabClient } from '../client/streamlab-client.ts';
 import { withTimeout } from '../core/deferred.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { nowMs } from '../core/clock.ts';
-import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
 import type { SpanRecord } from '../telemetry/span-record.ts';
 import * as sc from '../telemetry/semconv.ts';
-import { expectationFor } from './catalogue.ts';
-import { describeExpected } from './scenario.ts';
-import type { Scenario } from './scenario.ts';
+import { describeExpected, expectationFor } from './scenario.ts';
+import type { Scenario, ScenarioResult } from './scenario.ts';
 import { startScenarioCall } from './scenario-call.ts';
 import { openScenarioEndpoint } from './scenario-endpoint.ts';
 import { judge } from './verdict.ts';
 import type { Observed } from './verdict.ts';
 import { createActionLog } from './run-action.ts';
-import type { RunAction } from './run-action.ts';
 import { signalProcessFault } from './process-fault.ts';
 import { awaitClientEnd } from './await-client-end.ts';
 import { runPeerAttack } from './peer-attack.ts';
 import type { FaultBackend } from './fault-backend.ts';
 import type { ScenarioRuns } from './run-directory.ts';
-import type { ServerProcessDeps } from '../faults/server-process.ts';
+import type { ServerProcessDeps } from '../server-process/server-process.ts';
 import { runBusScenario } from './bus-run.ts';
 
 /** Run options; every field has a default. */
@@ -58,32 +55,6 @@ export const RUN_DEFAULTS = {
 
 /** With a remote server: wait this long after the client's end before tearing down, ms. */
 const REMOTE_TEARDOWN_GRACE_MS = 250;
-
-/** What one scenario run showed. */
-export interface ScenarioResult {
-  scenario: Scenario;
-  /** Hex trace id of the run's trace; '' when tracing is off. */
-  traceId: string;
-  ok: boolean;
-  /** Why the verdict is not ok, one sentence each. */
-  mismatches: string[];
-  client?: StreamEnd;
-  server?: StreamEnd;
-  /** Why the server side has no record, when it cannot have one (killed, absent). */
-  serverNote?: string;
-  /** Process scenarios: the pid of the child server. */
-  serverPid?: number;
-  /** For a client that cannot notice: how long the runner waited before ending the lesson, ms. */
-  silentForMs?: number;
-  /** When the cause of the end happened (the runner's first action), epoch ms. */
-  causeAtMs?: number;
-  /** What the runner did, in time order. */
-  actions: RunAction[];
-  startedAtMs: number;
-  events: LifecycleEvent[];
-  /** Lab scenarios: what the run showed beyond the two sides' ends (spread per backend, …), one line each. */
-  findings?: string[];
-}
 
 /** Dependencies of the runner. */
 export interface RunnerDeps {

@@ -5,11 +5,12 @@
  *   kernel's handling of the process itself;
  * - absent: a port on which nothing listens.
  */
-import type { Scenario, RunPace } from './scenario.ts';
+import type { Scenario } from './scenario.ts';
+import type { RunPace } from './scenario-plans.ts';
 import type { FaultBackend, FaultPath } from './fault-backend.ts';
-import { startServerProcess } from '../faults/server-process.ts';
-import type { ServerProcess, ServerProcessDeps } from '../faults/server-process.ts';
-import { unusedPort } from '../faults/unused-port.ts';
+import { startServerProcess } from '../server-process/server-process.ts';
+import type { ServerProcess, ServerProcessDeps } from '../server-process/server-process.ts';
+import { unusedPort } from '../core/unused-port.ts';
 import type { KeepaliveTimes } from './scenario.ts';
 
 /** What the endpoint needs. */

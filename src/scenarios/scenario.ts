@@ -1,58 +1,24 @@
 /**
  * What a scenario is: data (design §3). The RPC kind, what the client does, what the
- * network does, what the server *process* does, and how each side is expected to see the
- * call end — a set where the kernel or the event loop decides, with the reason.
+ * network does, what the server *process* does (scenario-plans.ts), how each side is expected
+ * to see the call end — a set where the kernel or the event loop decides, with the reason —
+ * and its lesson. Each catalogue scenario is one module of src/scenarios/catalogue/.
  *
- * "After N messages" counts the call's data messages as the client sees them: received
- * (server streaming, bidi), sent (client streaming); a unary call has none, so there it
- * means N × the run's interval after the call started.
+ * Here too: what a run of a scenario shows (`ScenarioResult`), and the lab a scenario may
+ * bring to build and run its own world instead of the runner's one call (`ScenarioLab`: the
+ * Kubernetes lessons, src/scenarios/k8s/): the runner hands it the run's telemetry and takes
+ * back the same result as any scenario's, so the table, `--json`, the HTML report and the
+ * lesson treat it like the others; what it showed beyond the two sides' ends goes in `findings`.
  */
 import type { EndCause } from '../core/end-cause.ts';
-import type { FaultKind } from '../faults/fault-proxy.ts';
-import type { Http2ErrorName } from '../core/http2-errors.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
-import type { ScenarioLab } from './scenario-lab.ts';
-
-/** What the client does with its stream. */
-export type ClientAction =
-  | { kind: 'read-all' }
-  | { kind: 'cancel'; afterMessages: number }
-  /** Reads every message but pauses `pauseMs` after each (a slow consumer). */
-  | { kind: 'read-slowly'; pauseMs: number };
-
-/** What the network does, after the client has seen `afterMessages` messages. */
-export type NetworkAction = { kind: 'clean' } | { kind: 'fault'; fault: FaultKind; afterMessages: number };
-
-/** The run's pacing, as scenario data may depend on it. */
-export interface RunPace {
-  /** Pause between two data messages, ms. */
-  intervalMs: number;
-  /** Data messages of the call (0 = until it ends otherwise). */
-  count: number;
-}
-
-/**
- * A signal the runner sends the server process after the client has seen `afterMessages`:
- * - `kill`: SIGKILL — the process dies; the kernel closes its sockets.
- * - `terminate`: SIGTERM — `streamlab serve` drains: GOAWAY, `graceMs` for in-flight
- *   streams (a number, or computed from the pace), then ends the rest (server_shutdown).
- * - `freeze`: SIGSTOP — the process stops without closing anything; the runner sends
- *   SIGCONT once the client has noticed (or after the run's frozen-wait bound) and reports
- *   what the resumed server saw.
- */
-export type ProcessFault =
-  | { kind: 'kill'; afterMessages: number }
-  | { kind: 'terminate'; afterMessages: number; graceMs: number | ((pace: RunPace) => number) }
-  | { kind: 'freeze'; afterMessages: number };
-
-/**
- * What the runner does to the bus under a `serve --bus` child (issue 18; src/scenarios/bus-run.ts)
- * after the follower has seen `afterMessages`:
- * - `restart`: SIGKILL the one NATS server, then start it again on its port and store;
- * - `leader-loss`: in a 3-node JetStream cluster (topic stream replicas 3), SIGKILL the
- *   node that leads the topic's stream.
- */
-export type BusFault = { kind: 'restart' | 'leader-loss'; afterMessages: number };
+import type { RpcKind } from '../core/method-info.ts';
+import type { LifecycleEvent, StreamEnd } from '../telemetry/lifecycle-event.ts';
+import type { SpanRecord } from '../telemetry/span-record.ts';
+import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
+import type { Lesson } from './lesson.ts';
+import type { RunAction } from './run-action.ts';
+import type { ScenarioRun } from './run-directory.ts';
+import type { BusFault, CallPlan, ClientAction, DeliveryPlan, NetworkAction, PeerAttack, ProcessFault } from './scenario-plans.ts';
 
 /**
  * Where the server runs:
@@ -60,46 +26,11 @@ export type BusFault = { kind: 'restart' | 'leader-loss'; afterMessages: number 
  * - `process`: a fresh `streamlab serve` child per run, dialed directly, that gets `fault`;
  * - `absent`: nothing listens on the port the client dials;
  * - `lab`: the scenario builds its own world (several servers, subscribers, a balancer, a DNS
- *   server) and runs it itself (scenario-lab.ts): the Kubernetes lessons.
+ *   server) and runs it itself ({@link ScenarioLab}): the Kubernetes lessons.
  * - `bus`: a fresh NATS JetStream bus and a `serve --bus` child on it; the client follows a
  *   topic and the bus gets `fault`.
  */
 export type ServerPlan = { kind: 'embedded' } | { kind: 'process'; fault: ProcessFault } | { kind: 'absent' } | { kind: 'lab'; lab: ScenarioLab } | { kind: 'bus'; fault: BusFault };
-
-/** How the client opens the call; every field has a default. */
-export interface CallPlan {
-  /** A deadline this many ms after the call starts. Default: none. */
-  deadlineMs?: number;
-  /** grpc-js `waitForReady`: queue the call until a connection is READY. Default false. */
-  waitForReady?: boolean;
-  /** Client keepalive PINGs with the run's settings. Default true; false sends none. */
-  keepalive?: boolean;
-  /** The scenario's own pause between data messages, ms, instead of the run's. */
-  intervalMs?: number;
-  /** The scenario's own payload size, bytes, instead of the run's. */
-  payloadBytes?: number;
-}
-
-/**
- * Another peer that misbehaves while the scenario's call runs, on a connection of its own,
- * after the client has seen `afterMessages`: `rapid-reset` floods the server with streams it
- * resets at once (src/faults/rapid-reset.ts). The server must answer that connection with a
- * GOAWAY of `expectGoaway` and leave the scenario's own call alone.
- */
-export interface PeerAttack {
-  kind: 'rapid-reset';
-  afterMessages: number;
-  /** The HTTP/2 error code the server's GOAWAY to the attacker must carry. */
-  expectGoaway: Http2ErrorName;
-}
-
-/** Simulated loss on a delivery (bidi) scenario: the client ignores a seeded share of messages. */
-export interface DeliveryPlan {
-  /** Share of received messages the client ignores (no ACK), 0 to 1. */
-  dropRate: number;
-  /** PRNG seed, so the same receipts are dropped on every run. */
-  seed: number;
-}
 
 /** One end cause, or the set of those the kernel or the event loop may produce. */
 export type ExpectedCause = EndCause | readonly EndCause[];
@@ -139,9 +70,12 @@ export interface Expectation {
 
 /** One scenario. */
 export interface Scenario {
+  /** Unique; the name of its module in src/scenarios/catalogue/ after the number (`040-blackhole.ts`). */
   name: string;
   /** One sentence for the report and `streamlab scenarios`. */
   summary: string;
+  /** In the core set: what `streamlab run` runs when no scenario is named, and what `--rpc` runs over every RPC kind. */
+  core?: boolean;
   /** The RPC kind (and so the method: Notify, Publish, Subscribe, Exchange). */
   rpc: RpcKind;
   /** Data messages of the call (0 = until it ends otherwise). */
@@ -162,6 +96,8 @@ export interface Scenario {
    * The embedded fault proxy is the reference; a real proxy may pass a close on.
    */
   expectVia?: Record<string, { client?: EndCause; clientCode?: number; server?: EndCause; why: string }>;
+  /** What the ending teaches (src/scenarios/lesson.ts): the report, `scenarios --explain` and the tour show it. */
+  lesson: Lesson;
 }
 
 /** The causes of an expectation as a list. */
@@ -174,4 +110,61 @@ export function describeExpected(expected: ExpectedServer): string {
   if (expected === 'gone') return 'gone (killed)';
   if (expected === 'none') return 'none (no server)';
   return causesOf(expected).join(' | ');
+}
+
+/** The expectation of `scenario` when its faults come from `backend`. */
+export function expectationFor(scenario: Scenario, backend: string): Expectation {
+  const override = scenario.expectVia?.[backend];
+  if (!override) return scenario.expect;
+  // The backend's reason replaces the reference's: it explains the expectation that holds there.
+  return { ...scenario.expect, ...override };
+}
+
+/** What a lab gets from the runner. */
+export interface LabDeps {
+  /** The telemetry of the lab's in-process clients (its `runs` holds `run`). */
+  telemetry: TelemetryDeps;
+  /** The run: its baggage names it; the lab's in-process clients and its child servers report to it, and its cause time is marked on it. */
+  run: ScenarioRun;
+  /** Receives the child servers' spans (the process's span pipeline). */
+  importSpans(spans: readonly SpanRecord[]): void;
+}
+
+/** A lab scenario's world and how to run it. */
+export interface ScenarioLab {
+  /** What causes the end, in a few words (`streamlab scenarios`' cause column). */
+  cause: string;
+  /** The middle lane of the sequence diagram, e.g. `network (L4 balancer)`. */
+  lane: string;
+  /**
+   * Runs the lab once. Never rejects for a mismatch (it is in the result).
+   * @throws Error when its world cannot be set up (a server that does not start)
+   */
+  run(deps: LabDeps, scenario: Scenario): Promise<ScenarioResult>;
+}
+
+/** What one scenario run showed. */
+export interface ScenarioResult {
+  scenario: Scenario;
+  /** Hex trace id of the run's trace; '' when tracing is off. */
+  traceId: string;
+  ok: boolean;
+  /** Why the verdict is not ok, one sentence each. */
+  mismatches: string[];
+  client?: StreamEnd;
+  server?: StreamEnd;
+  /** Why the server side has no record, when it cannot have one (killed, absent). */
+  serverNote?: string;
+  /** Process scenarios: the pid of the child server. */
+  serverPid?: number;
+  /** For a client that cannot notice: how long the runner waited before ending the lesson, ms. */
+  silentForMs?: number;
+  /** When the cause of the end happened (the runner's first action), epoch ms. */
+  causeAtMs?: number;
+  /** What the runner did, in time order. */
+  actions: RunAction[];
+  startedAtMs: number;
+  events: LifecycleEvent[];
+  /** Lab scenarios: what the run showed beyond the two sides' ends (spread per backend, …), one line each. */
+  findings?: string[];
 }

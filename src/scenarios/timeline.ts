@@ -2,26 +2,17 @@
  * A compact text timeline of one scenario run: both sides' lifecycle events on one time
  * axis, then the key events with their times relative to the stream's start.
  */
-import type { LifecycleEvent, LifecyclePhase } from '../telemetry/lifecycle-event.ts';
-import type { ScenarioResult } from './runner.ts';
+import { LIFECYCLE_PHASES, phaseSpec } from '../core/lifecycle-events.ts';
+import type { LifecyclePhase, TimelineMark } from '../core/lifecycle-events.ts';
+import type { LifecycleEvent } from '../telemetry/lifecycle-event.ts';
+import type { ScenarioResult } from './scenario.ts';
 import { RUN_ACTIONS } from './run-action.ts';
 
 /** Columns of the axis. */
 const WIDTH = 60;
 
-/** Marker per phase, which marker wins when two fall in one column (higher wins), and its legend word. */
-const MARKERS: Record<LifecyclePhase, { char: string; rank: number; legend: string }> = {
-  'message': { char: '·', rank: 1, legend: 'message' },
-  'backpressure.wait': { char: 'b', rank: 2, legend: 'backpressure wait' },
-  'stream.open': { char: 'o', rank: 3, legend: 'open' },
-  'delivery.redeliver': { char: 'r', rank: 4, legend: 'redelivery' },
-  'delivery.exhausted': { char: 'X', rank: 5, legend: 'exhausted' },
-  'goaway': { char: 'g', rank: 6, legend: 'GOAWAY' },
-  'transport.close': { char: 'c', rank: 7, legend: 'transport close' },
-  'keepalive.timeout': { char: 'k', rank: 8, legend: 'keepalive timeout' },
-  'stream.cancel': { char: 'x', rank: 9, legend: 'cancel' },
-  'stream.end': { char: 'E', rank: 10, legend: 'end' },
-};
+/** Marker per phase (src/core/lifecycle-events.ts), and its rank: when two fall in one column, the higher rank wins. */
+const MARKERS = Object.fromEntries(LIFECYCLE_PHASES.map((phase, index) => [phase, { ...phaseSpec(phase).timeline, rank: index + 1 }])) as Record<LifecyclePhase, TimelineMark & { rank: number }>;
 
 /** The legend of every marker the timeline can draw, e.g. `o open, · message, ...; cause row: x cancel(), ...`. */
 export function timelineLegend(): string {

@@ -1,5 +1,6 @@
 /**
- * Builds the streamlab gRPC server. It owns its TCP listener and hands each accepted
+ * Builds a streamlab gRPC server for the services it is given (streamlab's own, built by
+ * src/services/streamlab-services.ts; a mock's; a benchmark's). It owns its TCP listener and hands each accepted
  * socket to grpc-js through a connection injector (public API since grpc-js 1.10), so the
  * connection tracker sees every socket's fate (design §1). Every method of every service it
  * is given is observed the same way, by one grpc-js server interceptor
@@ -16,12 +17,11 @@ import { createHttp2Sessions } from '../rpc/server/http2-sessions.ts';
 import { createServerObservation } from '../rpc/server/server-observation.ts';
 import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import type { ServiceRegistration } from './service-registration.ts';
-import { createStreamlabServices } from './services/streamlab-services.ts';
-import { createAdminServices } from './services/admin-services.ts';
+import { createAdminServices } from './admin/admin-services.ts';
 import { createConnectionAgeDrain } from './connection-age.ts';
 import type { MaxConnectionAge } from './connection-age.ts';
 
-/** Keepalive, shutdown and service options; every field has a default. */
+/** The services to serve, and keepalive and shutdown options; every field but `services` has a default. */
 export interface ServerOptions {
   /**
    * Interval between the server's keepalive PINGs, ms. Default 30,000. grpc servers
@@ -63,15 +63,15 @@ export interface ServerOptions {
    */
   maxPrematureResets?: number;
   /**
-   * The services to serve. Default: streamlab's own (Ticker, Delivery), built by
-   * `createStreamlabServices`.
+   * The services to serve: streamlab's own (Ticker, Delivery) from
+   * `createStreamlabServices` (src/services/streamlab-services.ts), a mock's, or any.
    */
-  services?: ServiceRegistration[];
+  services: ServiceRegistration[];
   /**
    * Serve the admin services beside `services`: gRPC health checking
    * (grpc.health.v1.Health: SERVING for "" and each service, NOT_SERVING from the start of
    * `shutdown()`), server reflection v1 and v1alpha (describing every served service) and
-   * channelz; see src/server/services/admin-services.ts. Their calls are observed like every
+   * channelz; see src/server/admin/admin-services.ts. Their calls are observed like every
    * call. Default true; false serves `services` alone (bare, e.g. for benchmarks).
    */
   admin?: boolean;
@@ -103,10 +103,10 @@ function addService(grpcServer: grpc.Server, service: ServiceRegistration): void
 /**
  * Creates the server.
  * @param deps telemetry dependencies shared by every call
- * @param options keepalive, shutdown and services; see {@link ServerOptions} for defaults
+ * @param options the services, keepalive and shutdown; see {@link ServerOptions} for defaults
  * @throws Error when a service lacks a handler for one of its methods
  */
-export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
+export function createServer(deps: TelemetryDeps, options: ServerOptions) {
   const connections = createConnectionTracker(deps);
   const sessions = createHttp2Sessions({ ...deps, connectionId: (peer) => connections.byPeer(peer)?.id }, {
     ...(options.maxPrematureResets !== undefined ? { maxPrematureResets: options.maxPrematureResets } : {}),
@@ -127,7 +127,7 @@ export function createServer(deps: TelemetryDeps, options: ServerOptions = {}) {
     // the blackhole scenario's clients do.
     interceptors: [observation.interceptor],
   });
-  const services = options.services ?? createStreamlabServices(deps);
+  const services = options.services;
   const admin = (options.admin ?? true) ? createAdminServices(services) : undefined;
   for (const service of [...services, ...(admin?.registrations ?? [])]) addService(grpcServer, service);
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());

@@ -11,7 +11,7 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { nowMs } from '../core/clock.ts';
 import type { CloseKind } from '../core/end-cause.ts';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import type { CallView, CallWriter, EndInput, EventLevel } from './call-writer.ts';
 import type { LifecyclePhase, Side, StreamEnd } from './lifecycle-event.ts';
 import type { RunScope } from './run-scope.ts';

@@ -6,7 +6,7 @@
 import { propagation } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
 import { nowMs } from '../core/clock.ts';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import { CallRecorder } from './call-recorder.ts';
 import type { CallEndListener, CallHub } from './call-recorder.ts';
 import type { CallWriter } from './call-writer.ts';

@@ -7,7 +7,7 @@
  */
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { CloseKind, EndCause } from '../core/end-cause.ts';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import type { LifecyclePhase, Side, StockSpanFacts, StreamEnd } from './lifecycle-event.ts';
 import type { RunScope } from './run-scope.ts';
 

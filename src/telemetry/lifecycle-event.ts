@@ -3,23 +3,14 @@
  * scenario runner draws its timeline and reads its verdicts from them.
  */
 import type { EndCause, CloseKind } from '../core/end-cause.ts';
-import type { RpcKind } from '../rpc/method-info.ts';
+import type { RpcKind } from '../core/method-info.ts';
+import type { LifecyclePhase } from '../core/lifecycle-events.ts';
 
 /** Which end of the wire a stream was observed on. */
 export type Side = 'server' | 'client';
 
-/** The phases of a stream's life (design §4 "Lifecycle events"). */
-export type LifecyclePhase =
-  | 'stream.open'
-  | 'message'
-  | 'backpressure.wait'
-  | 'stream.cancel'
-  | 'transport.close'
-  | 'keepalive.timeout'
-  | 'goaway'
-  | 'delivery.redeliver'
-  | 'delivery.exhausted'
-  | 'stream.end';
+/** The phases of a stream's life: the events of src/core/lifecycle-events.ts that the timeline draws. */
+export type { LifecyclePhase } from '../core/lifecycle-events.ts';
 
 /** One thing that happened to one stream on one side. */
 export interface LifecycleEvent {

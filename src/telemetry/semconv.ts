@@ -27,6 +27,7 @@ import {
   ATTR_NETWORK_PEER_ADDRESS as SEMCONV_NETWORK_PEER_ADDRESS,
   ATTR_NETWORK_PEER_PORT as SEMCONV_NETWORK_PEER_PORT,
 } from '@opentelemetry/semantic-conventions';
+import type { StreamEventName } from '../core/lifecycle-events.ts';
 
 /** OTel RPC semantic-convention attribute keys. */
 export const ATTR_RPC_SYSTEM = SEMCONV_RPC_SYSTEM;
@@ -104,25 +105,30 @@ export const ATTR_RESUME_DUPLICATE_EVENTS = 'streamlab.resume.duplicate_events';
 /** The backend (`host:port`) a subscriber's attempt streamed from: with round robin the channel's target names them all. */
 export const ATTR_BACKEND = 'streamlab.backend';
 
-/** Span event names on the RPC spans (design §4 "Lifecycle events"). */
-export const EVENT_STREAM_OPEN = 'stream.open';
-export const EVENT_MESSAGE = 'message';
-export const EVENT_STREAM_CANCEL = 'stream.cancel';
-export const EVENT_TRANSPORT_CLOSE = 'transport.close';
-export const EVENT_KEEPALIVE_TIMEOUT = 'keepalive.timeout';
-export const EVENT_GOAWAY = 'goaway';
-export const EVENT_STREAM_END = 'stream.end';
+/**
+ * Span event names on the RPC spans (design §4 "Events"): the events of a stream's life,
+ * declared once in src/core/lifecycle-events.ts (with how the timeline and the report draw
+ * them); `streamEvent` only checks the name against that declaration.
+ */
+const streamEvent = <N extends StreamEventName>(name: N): N => name;
+export const EVENT_STREAM_OPEN = streamEvent('stream.open');
+export const EVENT_MESSAGE = streamEvent('message');
+export const EVENT_STREAM_CANCEL = streamEvent('stream.cancel');
+export const EVENT_TRANSPORT_CLOSE = streamEvent('transport.close');
+export const EVENT_KEEPALIVE_TIMEOUT = streamEvent('keepalive.timeout');
+export const EVENT_GOAWAY = streamEvent('goaway');
+export const EVENT_STREAM_END = streamEvent('stream.end');
 /** Delivery events: an ACK arrived, a message was sent again, a message was given up on. */
-export const EVENT_DELIVERY_ACK = 'delivery.ack';
-export const EVENT_DELIVERY_REDELIVER = 'delivery.redeliver';
-export const EVENT_DELIVERY_EXHAUSTED = 'delivery.exhausted';
+export const EVENT_DELIVERY_ACK = streamEvent('delivery.ack');
+export const EVENT_DELIVERY_REDELIVER = streamEvent('delivery.redeliver');
+export const EVENT_DELIVERY_EXHAUSTED = streamEvent('delivery.exhausted');
 /** Client side: a message id arrived again after it was delivered (not delivered twice). */
-export const EVENT_DELIVERY_DUPLICATE = 'delivery.duplicate';
+export const EVENT_DELIVERY_DUPLICATE = streamEvent('delivery.duplicate');
 /** Server side: a stream's reader fell so far behind that its queue passed the bound; the stream ends RESOURCE_EXHAUSTED. */
-export const EVENT_BACKPRESSURE_OVERFLOW = 'backpressure.overflow';
+export const EVENT_BACKPRESSURE_OVERFLOW = streamEvent('backpressure.overflow');
 
 /** Span names of our own. */
-export const SPAN_BACKPRESSURE_WAIT = 'backpressure.wait';
+export const SPAN_BACKPRESSURE_WAIT = streamEvent('backpressure.wait');
 export const SPAN_STREAM_SEGMENT = 'stream.segment';
 export const scenarioSpanName = (scenario: string): string => `scenario ${scenario}`;
 

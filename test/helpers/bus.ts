@@ -6,7 +6,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { createStreamlabClient } from '../../src/client/streamlab-client.ts';
 import type { StreamlabClient } from '../../src/client/streamlab-client.ts';
 import type { Event__Output } from '../../src/generated/streamlab/v1/Event.ts';
-import { RESUME_GAP_HEADER } from '../../src/server/services/ticker-service.ts';
+import { RESUME_GAP_HEADER } from '../../src/services/ticker-service.ts';
 import type { TelemetryDeps } from '../../src/telemetry/telemetry-deps.ts';
 import type { StreamEnd } from '../../src/telemetry/lifecycle-event.ts';
 import { startCli } from './cli.ts';

@@ -1,5 +1,5 @@
 /**
- * A gRPC peer that is not grpc-js: Python grpcio (gRPC C-core) running test/peers/grpcio_peer.py.
+ * A gRPC peer that is not grpc-js: Python grpcio (gRPC C-core) running test/helpers/grpcio_peer.py.
  * `stack/install-tools.sh grpcio` installs Debian's python3-grpcio and links the interpreter
  * that has it as `python3-grpcio` in the tools cache (npm test's pretest and .ci/run do);
  * a `python3-grpcio` on PATH is used when the cache has none.
@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { findTool } from './native-tool.ts';
 
-const SCRIPT = fileURLToPath(new URL('../peers/grpcio_peer.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./grpcio_peer.py', import.meta.url));
 
 /**
  * The Python interpreter with grpcio: the tools cache's, else `python3-grpcio` on PATH.

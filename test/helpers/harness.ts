@@ -8,6 +8,7 @@ import { telemetry } from '../../src/instrumentation.ts';
 import type { SpanCapture } from '../../src/instrumentation.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import type { ServerOptions, StreamlabServer } from '../../src/server/create-server.ts';
+import { createStreamlabServices } from '../../src/services/streamlab-services.ts';
 import { createTelemetryDeps } from '../../src/telemetry/create-telemetry-deps.ts';
 import type { TelemetryDepsOptions } from '../../src/telemetry/create-telemetry-deps.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
@@ -40,8 +41,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts a harness; options go to the telemetry deps and the server. */
-export async function startHarness(options: { deps?: TelemetryDepsOptions; server?: ServerOptions } = {}): Promise<Harness> {
+/** Starts a harness; options go to the telemetry deps and the server (default services: streamlab's own). */
+export async function startHarness(options: { deps?: TelemetryDepsOptions; server?: Partial<ServerOptions> } = {}): Promise<Harness> {
   const logs: LogRecord[] = [];
   const sink = new Writable({
     objectMode: true,
@@ -59,7 +60,7 @@ export async function startHarness(options: { deps?: TelemetryDepsOptions; serve
     logger: createLogger({ level: 'debug', format: 'json', transports: [new winston.transports.Stream({ stream: sink })] }),
   });
   const spans = telemetry.captureSpans();
-  const server = createServer(deps, { keepaliveTimeMs: 1000, keepaliveTimeoutMs: 1000, ...options.server });
+  const server = createServer(deps, { keepaliveTimeMs: 1000, keepaliveTimeoutMs: 1000, ...options.server, services: options.server?.services ?? createStreamlabServices(deps) });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
   return {
     deps, observer, runs, server, address, target: `127.0.0.1:${address.port}`, spans, logs,

@@ -6,7 +6,7 @@
  */
 import http2 from 'node:http2';
 import { once } from 'node:events';
-import { loadStreamlabProto } from '../../src/proto.ts';
+import { loadStreamlabProto } from '../../src/core/proto.ts';
 import type { SubscribeRequest } from '../../src/generated/streamlab/v1/SubscribeRequest.ts';
 
 /** A gRPC length-prefixed message (gRPC over HTTP/2: flag 0, 4-byte big-endian length). */

@@ -9,6 +9,8 @@ export { createTemplateHelpers, HELPER_ARITY, isHelperName } from './helpers.ts'
 export type { HelperName, TemplateHelperOptions, TemplateHelpers } from './helpers.ts';
 export { compileExpression } from './expression.ts';
 export type { CompiledExpression } from './expression.ts';
-export { compileJsonTemplate, compileTemplate, containsTemplate } from './template.ts';
+export { compileTemplate, containsTemplate } from './template.ts';
+export { compileJsonTemplate } from './json-template.ts';
 export { compileJsonText } from './json-text-template.ts';
-export type { CompiledJsonTemplate, CompiledTemplate } from './template.ts';
+export type { CompiledTemplate } from './template.ts';
+export type { CompiledJsonTemplate } from './json-template.ts';

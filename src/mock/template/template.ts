@@ -9,9 +9,6 @@ import { compileError } from './parse-expression.ts';
 import type { TemplateScope } from './scope.ts';
 import { TemplateError } from './template-error.ts';
 
-export { compileJsonTemplate } from './json-template.ts';
-export type { CompiledJsonTemplate } from './json-template.ts';
-
 /** A compiled template string; compile once at load, render per stream or message. */
 export interface CompiledTemplate {
   /** The template string as given. */

@@ -3,68 +3,13 @@
  * server) and the items on them, on one time axis in ms since the scenario started. Pure:
  * the page embeds it as JSON and diagram-view.js draws it with d3 in the browser.
  */
+import { LIFECYCLE_PHASES, phaseSpec } from '../../core/lifecycle-events.ts';
 import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { Side } from '../../telemetry/metrics.ts';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { ScenarioResult } from '../../scenarios/scenario.ts';
 import type { RunAction } from '../../scenarios/run-action.ts';
 import { actionItem, eventLabel, middleLaneOf } from './diagram-labels.ts';
-
-/** A lane: the two sides, and between them the network (fault proxy) or the server process. */
-export type LaneId = 'client' | 'network' | 'process' | 'server';
-
-/** What an item shows; `messages`, `backpressure.wait` and `delivery.*` are bands that collapse many records. */
-export type DiagramEventName =
-  | 'stream.open' | 'messages' | 'stream.cancel' | 'fault' | 'resume' | 'deadline'
-  | 'keepalive.timeout' | 'goaway' | 'transport.close' | 'stream.end'
-  | 'backpressure.wait' | 'delivery.redeliver' | 'delivery.exhausted';
-
-/** One thing drawn on a lane. */
-export interface DiagramItem {
-  event: DiagramEventName;
-  lane: LaneId;
-  /** Which side recorded it (lifecycle events); absent on the runner's own actions. */
-  side?: Side;
-  /** When, ms since the scenario started (0.1 ms resolution). */
-  atMs: number;
-  /** Bands: the last record's time, ms since the scenario started. */
-  untilMs?: number;
-  /** The visible label, without the time (the view adds it). */
-  label: string;
-  /** Bands: how many records it collapses (messages: sent + received from the side's end record, exact beyond the record cap). */
-  count?: number;
-  /** Bands: the time of each record drawn, ms since the scenario started (at most the recorder's cap). */
-  ticksMs?: number[];
-  /** `fault`: the runner's action (reset, blackhole, close, kill, terminate, freeze, no-server). */
-  kind?: string;
-}
-
-/** How long one side took to notice the cause, ms; drawn from the cause to that side's end. */
-export interface DiagramDetection {
-  side: Side;
-  /** The cause (the runner's first action), ms since the scenario started. */
-  fromMs: number;
-  /** That side's end, ms since the scenario started. */
-  toMs: number;
-  /** The side's own `detection_ms`, 0.1 ms resolution. */
-  ms: number;
-}
-
-/** The whole diagram of one run. */
-export interface DiagramData {
-  scenario: string;
-  rpc: string;
-  /** Length of the time axis, ms (at least 1). */
-  durationMs: number;
-  /** Left to right: client, network or process, server. */
-  lanes: Array<{ id: LaneId; label: string }>;
-  /** Sorted by lane, then time. */
-  items: DiagramItem[];
-  detection: DiagramDetection[];
-  /** The lane of the cause (where the detection arrows start), when there is one. */
-  causeLane?: LaneId;
-  /** A lane with nothing recorded says why (a killed server, no server, not observed). */
-  notes: Array<{ lane: LaneId; text: string }>;
-}
+import type { DiagramData, DiagramDetection, DiagramEventName, DiagramItem, LaneId } from './diagram-model.ts';
 
 const LANE_ORDER: readonly LaneId[] = ['client', 'network', 'process', 'server'];
 
@@ -114,15 +59,9 @@ export function diagramData(result: ScenarioResult): DiagramData {
   };
 }
 
-/** Phases drawn one item per record. */
-const SINGLE: ReadonlySet<string> = new Set(['stream.open', 'stream.cancel', 'keepalive.timeout', 'goaway', 'transport.close', 'stream.end']);
-
-/** Phases collapsed into one band per side, with the band's label. */
-const BANDS: Partial<Record<LifecycleEvent['phase'], { event: DiagramEventName; label: (count: number) => string }>> = {
-  'backpressure.wait': { event: 'backpressure.wait', label: (n) => `${n} backpressure wait${n === 1 ? '' : 's'} (write() returned false)` },
-  'delivery.redeliver': { event: 'delivery.redeliver', label: (n) => `${n} redeliver${n === 1 ? 'y' : 'ies'}` },
-  'delivery.exhausted': { event: 'delivery.exhausted', label: (n) => `${n} message${n === 1 ? '' : 's'} exhausted` },
-};
+/** The phases drawn one item per record, and those collapsed into one band per side (src/core/lifecycle-events.ts). */
+const SINGLE: ReadonlySet<string> = new Set(LIFECYCLE_PHASES.filter((phase) => 'item' in phaseSpec(phase).diagram));
+const BANDS = LIFECYCLE_PHASES.filter((phase) => phase !== 'message' && 'band' in phaseSpec(phase).diagram);
 
 /** One side's items: single events, and its messages (and other repeated records) collapsed into bands. */
 function sideItems(side: Side, events: readonly LifecycleEvent[], end: StreamEnd | undefined, actions: readonly RunAction[], rel: (atMs: number) => number): DiagramItem[] {
@@ -138,9 +77,10 @@ function sideItems(side: Side, events: readonly LifecycleEvent[], end: StreamEnd
     const received = end?.received ?? messages.filter((m) => m.detail?.startsWith('RECEIVED')).length;
     items.push(band('messages', side, messages, sent + received, `messages: ${sent} sent, ${received} received`, rel));
   }
-  for (const [phase, spec] of Object.entries(BANDS)) {
+  for (const phase of BANDS) {
     const records = events.filter((e) => e.phase === phase);
-    if (spec && records.length > 0) items.push(band(spec.event, side, records, records.length, spec.label(records.length), rel));
+    const drawing = phaseSpec(phase).diagram;
+    if ('band' in drawing && records.length > 0) items.push(band(phase as DiagramEventName, side, records, records.length, drawing.band(records.length), rel));
   }
   return items;
 }

@@ -2,11 +2,12 @@
  * Words of the sequence diagram: which lane sits between the sides (network or process),
  * the label of each lifecycle event, and where the runner's own actions go.
  */
+import { phaseSpec } from '../../core/lifecycle-events.ts';
 import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import { grpcCodeName } from '../../telemetry/grpc-status.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import type { RunAction } from '../../scenarios/run-action.ts';
-import type { DiagramItem, LaneId } from './diagram-data.ts';
+import type { DiagramItem, LaneId } from './diagram-model.ts';
 
 /**
  * The middle lane: `process` when the scenario's cause is done to the server process (a
@@ -59,27 +60,24 @@ export function actionItem(action: RunAction, middle: LaneId, atMs: number): Dia
   }
 }
 
-/** The label of a single lifecycle event; `stream.cancel` on the client takes the runner's words when it cancelled. */
+/** The label of a single lifecycle event: cancel, close and end worded from their details (`stream.cancel` on the client takes the runner's words when it cancelled), the others as declared. */
 export function eventLabel(event: LifecycleEvent, end: StreamEnd | undefined, actions: readonly RunAction[]): string {
   switch (event.phase) {
-    case 'stream.open':
-      return 'open';
     case 'stream.cancel': {
       if (event.side === 'server') return 'cancel received (RST_STREAM CANCEL)';
       const runner = actions.find((action) => action.kind === 'cancel');
       return runner ? `${runner.label}: RST_STREAM CANCEL` : 'cancel: RST_STREAM CANCEL';
     }
-    case 'keepalive.timeout':
-      return 'keepalive timeout (PING not acknowledged)';
-    case 'goaway':
-      return 'GOAWAY';
     case 'transport.close':
       return `transport close (${event.detail === 'local' ? 'local' : (event.detail ?? '?').toUpperCase()})`;
     case 'stream.end': {
       const code = end ? ` · ${grpcCodeName(end.grpcCode)}` : '';
       return `end: ${event.detail ?? end?.endCause ?? '?'}${code}`;
     }
-    default:
-      return event.phase;
+    default: {
+      // The other phases' words are declared with them (src/core/lifecycle-events.ts).
+      const drawing = phaseSpec(event.phase).diagram;
+      return 'item' in drawing ? drawing.item : event.phase;
+    }
   }
 }

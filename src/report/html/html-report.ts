@@ -9,7 +9,7 @@
  * its lesson (2–3 kB), its diagram data (about 1–2 kB: message ticks are capped at the
  * recorder's 100 a side) and about 1.5 kB of section text.
  */
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { ScenarioResult } from '../../scenarios/scenario.ts';
 import { escapeHtml } from './escape.ts';
 import { d3Source, diagramViewSource } from './inline-scripts.ts';
 import { renderPage } from './page.ts';

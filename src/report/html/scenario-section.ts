@@ -3,10 +3,9 @@
  * the sequence diagram (its data as a JSON island the view draws), the trace id with a
  * Jaeger link, and the lesson.
  */
-import { expectationFor } from '../../scenarios/catalogue.ts';
+import { expectationFor } from '../../scenarios/scenario.ts';
 import { causeOf } from '../../scenarios/describe-scenario.ts';
-import { lessonOf } from '../../scenarios/lessons/index.ts';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { ScenarioResult } from '../../scenarios/scenario.ts';
 import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import { grpcCodeName } from '../../telemetry/grpc-status.ts';
 import { diagramData } from './diagram-data.ts';
@@ -91,6 +90,6 @@ ${silence}
 <figcaption>Sequence diagram of <code>${escapeHtml(scenario.name)}</code>: time runs down, in ms since the scenario started; lanes left to right: ${data.lanes.map((lane) => escapeHtml(lane.label)).join(', ')}. Messages are one band per side (a tick per recorded message); red brackets mark how long each side took to notice the cause.</figcaption>
 </figure>
 ${traceLine(result.traceId, scenario.name, options.jaegerUrl)}
-${renderLesson(scenario.name, lessonOf(scenario.name), comparisonOf(result))}
+${renderLesson(scenario.name, scenario.lesson, comparisonOf(result))}
 </section>`;
 }

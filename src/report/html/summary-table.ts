@@ -4,10 +4,10 @@
  * trace id is left to each scenario's section (with its Jaeger link), so the table fits a
  * page.
  */
-import { expectationFor } from '../../scenarios/catalogue.ts';
+import { expectationFor } from '../../scenarios/scenario.ts';
 import { causeOf } from '../../scenarios/describe-scenario.ts';
 import { describeExpected } from '../../scenarios/scenario.ts';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { ScenarioResult } from '../../scenarios/scenario.ts';
 import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import { grpcCodeName } from '../../telemetry/grpc-status.ts';
 import { escapeHtml } from './escape.ts';

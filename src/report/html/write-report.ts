@@ -3,7 +3,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ScenarioResult } from '../../scenarios/runner.ts';
+import type { ScenarioResult } from '../../scenarios/scenario.ts';
 import { renderHtmlReport } from './html-report.ts';
 import type { HtmlReportOptions } from './html-report.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { SocketWatch } from '../../core/socket-fate.ts';
 import type { CallTelemetry } from '../../telemetry/call-telemetry.ts';
-import type { MethodInfo } from '../method-info.ts';
+import type { MethodInfo } from '../../core/method-info.ts';
 import type { ClientSpans } from './client-spans.ts';
 
 /** Shared by the calls of one channel. */

@@ -12,7 +12,7 @@ import type { Span, Tracer } from '@opentelemetry/api';
 import type { Metadata } from '@grpc/grpc-js';
 import type { RpcSpanMode } from '../../telemetry/telemetry-deps.ts';
 import * as sc from '../../telemetry/semconv.ts';
-import type { MethodInfo } from '../method-info.ts';
+import type { MethodInfo } from '../../core/method-info.ts';
 import { metadataSetter } from '../metadata-carrier.ts';
 
 /** `host` and `port` of a grpc-js target (`host:port`, `dns:host:port`, `ipv4:a:p,…` → the first address). */

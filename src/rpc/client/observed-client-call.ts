@@ -20,7 +20,7 @@ import { settledFate } from '../../core/socket-fate.ts';
 import type { SocketFate } from '../../core/socket-fate.ts';
 import type { CallEndListener, CallRecorder } from '../../telemetry/call-recorder.ts';
 import type { StreamEnd } from '../../telemetry/lifecycle-event.ts';
-import type { MethodInfo } from '../method-info.ts';
+import type { MethodInfo } from '../../core/method-info.ts';
 import { classifyClientEnd, connectErrorOf } from './classify-client-end.ts';
 import type { ClientCallShared } from './client-call-shared.ts';
 

@@ -5,7 +5,7 @@
  * out) and its listener (what the request's metadata, messages, half-close and cancel pass
  * through on the way in). No call object is patched and no private field is read.
  *
- * How a call ends (checked with grpc-js 1.14 on injected connections, test/interceptors.test.ts):
+ * How a call ends (checked with grpc-js 1.14 on injected connections, test/rpc/interceptors.test.ts):
  * - the handler's own end passes through `sendStatus` (so do grpc-js's UNIMPLEMENTED for a
  *   missing or extra request and UNKNOWN for a handler that threw);
  * - `onCancel` then follows every end, an OK status included (grpc-js notifies it when the
@@ -37,7 +37,7 @@ import type { CallRecorder, CallEndListener, EndAttachment } from '../../telemet
 import type { EventLevel } from '../../telemetry/call-writer.ts';
 import type { LifecyclePhase, StreamEnd } from '../../telemetry/lifecycle-event.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
-import type { MethodInfo } from '../method-info.ts';
+import type { MethodInfo } from '../../core/method-info.ts';
 import type { ServerCallContext } from './call-context.ts';
 import { runInCallContext } from './call-context.ts';
 import { classifyTransportEnd, deadlinePassed } from './classify-server-end.ts';

@@ -9,7 +9,7 @@ import type { ServerInterceptor } from '@grpc/grpc-js';
 import { withTimeout } from '../../core/deferred.ts';
 import { CallTelemetry } from '../../telemetry/call-telemetry.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry-deps.ts';
-import { createMethodInfoCache } from '../method-info.ts';
+import { createMethodInfoCache } from '../../core/method-info.ts';
 import { currentServerCall } from './call-context.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Http2Sessions } from './http2-sessions.ts';

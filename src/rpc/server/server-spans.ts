@@ -13,7 +13,7 @@ import type { Metadata, ServerInterceptingCallInterface } from '@grpc/grpc-js';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { RpcSpanMode } from '../../telemetry/telemetry-deps.ts';
 import * as sc from '../../telemetry/semconv.ts';
-import type { MethodInfo } from '../method-info.ts';
+import type { MethodInfo } from '../../core/method-info.ts';
 import { metadataGetter } from '../metadata-carrier.ts';
 
 /** Local and remote address of a call's connection (grpc-js ConnectionInfo). */

@@ -8,7 +8,7 @@
  */
 import { createDnsServer } from '../../faults/dns-server.ts';
 import type { DnsServer } from '../../faults/dns-server.ts';
-import { unusedPort } from '../../faults/unused-port.ts';
+import { unusedPort } from '../../core/unused-port.ts';
 import { createFleetServers } from '../../fleet/fleet-servers.ts';
 import type { FleetServers, FleetServersOptions, FleetServerView } from '../../fleet/fleet-servers.ts';
 import { createTopicRelay } from '../../fleet/topic-relay.ts';

@@ -7,7 +7,7 @@
  */
 import { createTcpBalancer } from '../../faults/tcp-balancer.ts';
 import { warmChannel } from '../../fleet/warm-up.ts';
-import type { ScenarioLab } from '../scenario-lab.ts';
+import type { ScenarioLab } from '../scenario.ts';
 import { allStreaming, labClient, labSubscribers, spreadOf, spreadText, startLabServers } from './lab-fleet.ts';
 import { runLab } from './lab-run.ts';
 

@@ -6,7 +6,7 @@
  */
 import { createStreamlabClient } from '../../client/streamlab-client.ts';
 import type { StreamlabClient, StreamlabClientOptions } from '../../client/streamlab-client.ts';
-import { createBackoff } from '../../fleet/backoff.ts';
+import { createBackoff } from '../../core/backoff.ts';
 import { createFleetServers } from '../../fleet/fleet-servers.ts';
 import type { FleetServers, FleetServersOptions, FleetServerView } from '../../fleet/fleet-servers.ts';
 import { createSubscriber } from '../../fleet/subscriber.ts';

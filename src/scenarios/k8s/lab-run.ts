@@ -1,5 +1,5 @@
 /**
- * The frame every Kubernetes lab runs in (scenario-lab.ts): one trace (root span `scenario
+ * The frame every Kubernetes lab runs in (ScenarioLab, scenario.ts): one trace (root span `scenario
  * <name>`, baggage naming the scenario and the run, so the fleet servers' SERVER spans and
  * stream ends carry it too and report to the run), an action log on the run's cause time, a world torn down in reverse order of
  * building, and a result like any scenario's: the first end each side recorded (or the ones
@@ -13,8 +13,8 @@ import type { LifecycleEvent, StreamEnd } from '../../telemetry/lifecycle-event.
 import * as sc from '../../telemetry/semconv.ts';
 import { createActionLog } from '../run-action.ts';
 import type { RunActionKind } from '../run-action.ts';
-import type { ScenarioResult } from '../runner.ts';
-import type { LabDeps } from '../scenario-lab.ts';
+import type { ScenarioResult } from '../scenario.ts';
+import type { LabDeps } from '../scenario.ts';
 import { describeExpected } from '../scenario.ts';
 import type { Scenario } from '../scenario.ts';
 import { judge } from '../verdict.ts';

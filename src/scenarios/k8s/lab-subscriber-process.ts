@@ -5,7 +5,7 @@
  * and its spans to the run's pipeline; stopped by the lab frame before the ends are read.
  */
 import { propagation } from '@opentelemetry/api';
-import { startServerProcess } from '../../faults/server-process.ts';
+import { startServerProcess } from '../../server-process/server-process.ts';
 import type { SubscriberView } from '../../fleet/subscriber.ts';
 import { LAB_START_TIMEOUT_MS, LAB_TOPIC } from './lab-fleet.ts';
 import type { LabContext } from './lab-run.ts';
@@ -50,7 +50,8 @@ export async function startLabSubscribers(lab: LabContext, options: LabSubscribe
     await child.stop();
   });
   return {
-    views: async () => (await child.request({ type: 'views' }, 2_000))?.views ?? [],
+    // The child answers with its subscribers' views (src/cli/lab-subscribers-command.ts).
+    views: async () => ((await child.request({ type: 'views' }, 2_000))?.views ?? []) as SubscriberView[],
     subscribe: async (count) => void (await child.request({ type: 'subscribe', count }, 2_000)),
   };
 }

@@ -10,7 +10,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createTcpBalancer } from '../../faults/tcp-balancer.ts';
 import { nowMs } from '../../core/clock.ts';
-import type { ScenarioLab } from '../scenario-lab.ts';
+import type { ScenarioLab } from '../scenario.ts';
 import { allStreaming, LAB_TOPIC, labClient, labSubscribers, startLabServers } from './lab-fleet.ts';
 import { runLab } from './lab-run.ts';
 

@@ -9,7 +9,7 @@
  * after its last event id, without a gap, and the new pod takes its share.
  */
 import { nowMs } from '../../core/clock.ts';
-import type { ScenarioLab } from '../scenario-lab.ts';
+import type { ScenarioLab } from '../scenario.ts';
 import { startHeadlessWorld } from './headless-world.ts';
 import { startLabSubscribers } from './lab-subscriber-process.ts';
 import { runLab } from './lab-run.ts';

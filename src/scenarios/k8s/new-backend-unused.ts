@@ -9,7 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SubscriberView } from '../../fleet/subscriber.ts';
 import { nowMs } from '../../core/clock.ts';
-import type { ScenarioLab } from '../scenario-lab.ts';
+import type { ScenarioLab } from '../scenario.ts';
 import { HEADLESS_NAME, startHeadlessWorld } from './headless-world.ts';
 import type { HeadlessWorld } from './headless-world.ts';
 import { startLabSubscribers } from './lab-subscriber-process.ts';

@@ -10,17 +10,7 @@ import type { Side, StockSpanFacts, StreamEnd } from '../../telemetry/lifecycle-
 import { rpcSpanStatus } from '../../telemetry/span-writer.ts';
 import { grpcCodeName } from '../../telemetry/grpc-status.ts';
 import { STOCK_SPANS } from './stock-spans.data.ts';
-
-/** One side of a measured ending, as the generator stores it. */
-export interface MeasuredSide {
-  /** The stock instrumentation's span; absent when that side recorded nothing (a killed or absent server). */
-  stock?: StockSpanFacts;
-  /** streamlab's classification of the same call: `package.Service/Method`, its end cause and gRPC code. */
-  streamlab?: { name: string; endCause: string; grpcCode: number };
-}
-
-/** One scenario's measured ending, both sides. */
-export type MeasuredEnding = Partial<Record<Side, MeasuredSide>>;
+import type { MeasuredEnding, MeasuredSide } from './measured-ending.ts';
 
 /** One line of the comparison. */
 export interface SpanComparisonRow {

@@ -3,7 +3,7 @@
  * next to streamlab's classification of the same call: measured by `npm run lessons:stock`
  * (scripts/stock-spans.ts) in span mode contrib. Generated: do not edit by hand.
  */
-import type { MeasuredEnding } from './span-comparison.ts';
+import type { MeasuredEnding } from './measured-ending.ts';
 
 /** The measured endings, with the versions they were measured with. */
 export const STOCK_SPANS: { grpcJs: string; instrumentationGrpc: string; scenarios: Record<string, MeasuredEnding> } = {
