@@ -14,7 +14,7 @@
  * its timestamp the scrape's (prom-client stamps exemplars when `inc` is called).
  */
 import type { Counter, Gauge } from 'prom-client';
-import type { MethodInfo } from '../rpc/method-info.ts';
+import type { MethodInfo } from '../core/method-info.ts';
 import { grpcCodeLabel } from './grpc-status.ts';
 import type { Side } from './lifecycle-event.ts';
 

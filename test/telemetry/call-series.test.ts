@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMetrics, createRegistry } from '../src/telemetry/metrics.ts';
-import { methodInfoOf } from '../src/rpc/method-info.ts';
+import { createMetrics, createRegistry } from '../../src/telemetry/metrics.ts';
+import { methodInfoOf } from '../../src/core/method-info.ts';
 
 const notify = methodInfoOf({ path: '/streamlab.v1.Ticker/Notify', requestStream: false, responseStream: false, requestSerialize: () => Buffer.alloc(0) });
 const TRACE_A = 'a'.repeat(32);
