@@ -2,6 +2,7 @@
  * The one vocabulary for why a stream ended (design §2), shared by spans
  * (`streamlab.end_cause`), metrics (label `end_cause`), logs and the report.
  */
+import type { LifecyclePhase } from './lifecycle-events.ts';
 
 /** Every end cause, in the order the report lists them. */
 export const END_CAUSES = [
@@ -32,6 +33,20 @@ export const END_CAUSES = [
  *   unreachable, name not resolved); the stream never opened.
  */
 export type EndCause = (typeof END_CAUSES)[number];
+
+/**
+ * The lifecycle event a call's record gets when it ends with a cause, unless the call
+ * already recorded it (a client's own cancel is recorded when it cancels; a server's GOAWAY
+ * with its error code when it sends it): the recorder writes it at the end time, before
+ * `transport.close` (src/telemetry/call-recorder.ts `end`). A new cause with an event of its
+ * own adds one entry here and the event in lifecycle-events.ts; the observation of the calls
+ * needs no change.
+ */
+export const END_CAUSE_EVENTS = {
+  client_cancelled: 'stream.cancel',
+  keepalive_timeout: 'keepalive.timeout',
+  server_shutdown: 'goaway',
+} as const satisfies Partial<Record<EndCause, LifecyclePhase>>;
 
 /**
  * How a TCP connection ended, as seen from the side that owns the socket:

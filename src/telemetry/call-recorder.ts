@@ -10,7 +10,7 @@
  */
 import type { Attributes, Span } from '@opentelemetry/api';
 import { nowMs } from '../core/clock.ts';
-import type { CloseKind } from '../core/end-cause.ts';
+import { END_CAUSE_EVENTS } from '../core/end-cause.ts';
 import type { MethodInfo } from '../core/method-info.ts';
 import type { CallView, CallWriter, EndInput, EventLevel } from './call-writer.ts';
 import type { LifecyclePhase, Side, StreamEnd } from './lifecycle-event.ts';
@@ -82,6 +82,8 @@ export class CallRecorder implements CallView {
   segmentSent = 0;
   segmentReceived = 0;
   #attachments: Array<EndAttachment<unknown>> | undefined;
+  /** The lifecycle phases recorded so far (rare: most calls record none before their end). */
+  #phases: Set<LifecyclePhase> | undefined;
   readonly #hub: CallHub;
   readonly #listener: CallEndListener;
 
@@ -141,23 +143,9 @@ export class CallRecorder implements CallView {
     this.#phase('stream.cancel', atMs, undefined);
   }
 
-  /** The TCP connection under the call closed, and how. */
-  transportClose(closeKind: CloseKind, atMs = nowMs()): void {
-    this.#phase('transport.close', atMs, closeKind);
-  }
-
-  /** This side's keepalive PING went unanswered. */
-  keepaliveTimeout(atMs = nowMs()): void {
-    this.#phase('keepalive.timeout', atMs, undefined);
-  }
-
-  /** A GOAWAY was sent (server) or seen (client). */
-  goaway(atMs = nowMs()): void {
-    this.#phase('goaway', atMs, undefined);
-  }
-
   #phase(phase: LifecyclePhase, atMs: number, detail: string | undefined): void {
     if (this.endRecord) return;
+    (this.#phases ??= new Set()).add(phase);
     for (const writer of this.#hub.writers) writer.phase(this, phase, atMs, detail);
   }
 
@@ -167,6 +155,7 @@ export class CallRecorder implements CallView {
    */
   event(name: string, attributes: Attributes, level: EventLevel = 'debug', lifecyclePhase?: LifecyclePhase, detail?: string): void {
     if (this.endRecord) return;
+    if (lifecyclePhase) (this.#phases ??= new Set()).add(lifecyclePhase);
     for (const writer of this.#hub.writers) writer.event(this, name, attributes, level, lifecyclePhase, detail);
   }
 
@@ -187,13 +176,20 @@ export class CallRecorder implements CallView {
   }
 
   /**
-   * Records the end: the record, then every writer (span attributes and status, metrics, the
-   * log record, the lifecycle record); the listener hears of the final record last. Detection
-   * latency is measured from the run's cause time when the call belongs to a run.
+   * Records the end: the event its cause implies when the call has not recorded it yet
+   * (core/end-cause.ts END_CAUSE_EVENTS, at `endedAtMs`) and `transport.close` when the input
+   * names how the connection closed; then the record, then every writer (span attributes and
+   * status, metrics, the log record, the lifecycle record); the listener hears of the final
+   * record last. Detection latency is measured from the run's cause time when the call
+   * belongs to a run.
+   * @param endedAtMs when this side noticed the end, epoch ms
    * @returns the end record (in span mode `contrib` its `stockSpan` is filled in later)
    */
   end(input: EndInput, endedAtMs = nowMs()): StreamEnd {
     if (this.endRecord) return this.endRecord;
+    const causePhase: LifecyclePhase | undefined = END_CAUSE_EVENTS[input.cause as keyof typeof END_CAUSE_EVENTS];
+    if (causePhase && !this.#phases?.has(causePhase)) this.#phase(causePhase, endedAtMs, undefined);
+    if (input.closeKind) this.#phase('transport.close', input.closedAtMs ?? endedAtMs, input.closeKind);
     if (this.segmentIndex >= 0) {
       this.#hub.unwatchSegments(this);
       if (this.segmentIndex > 0 && this.segmentSent + this.segmentReceived > 0) this.closeSegment(endedAtMs);

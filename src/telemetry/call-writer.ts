@@ -55,6 +55,8 @@ export interface EndInput {
   grpcCode: number;
   details: string;
   closeKind?: CloseKind;
+  /** With `closeKind`: when the TCP connection closed, epoch ms (its `transport.close` record). */
+  closedAtMs?: number;
   /** `connect_failed`: the OS error, recorded as `error.type`. */
   connectError?: string;
   /** Span attributes contributed by the service's attachments (e.g. `streamlab.delivery.*`). */

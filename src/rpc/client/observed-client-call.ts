@@ -145,12 +145,10 @@ export class ObservedClientCall extends InterceptingCall implements Intercepting
     const cause = classifyClientEnd({ code: status.code, cancelledByClient, connected, ...(serverCause ? { serverCause } : {}), ...(fate ? { fate } : {}) });
     const connectError = cause === 'connect_failed' ? connectErrorOf(status.details) : undefined;
     const noticedAtMs = cause === 'client_cancelled' ? (this.#cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
-    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
-    if (cause === 'server_shutdown') recorder.goaway(statusAtMs);
-    if (fate) recorder.transportClose(fate.kind, fate.atMs);
+    // The cause's own event (keepalive.timeout, goaway) and transport.close: recorded by end().
     recorder.end({
       cause, grpcCode: status.code, details: status.details,
-      ...(fate ? { closeKind: fate.kind } : {}), ...(connectError ? { connectError } : {}),
+      ...(fate ? { closeKind: fate.kind, closedAtMs: fate.atMs } : {}), ...(connectError ? { connectError } : {}),
     }, noticedAtMs);
   }
 

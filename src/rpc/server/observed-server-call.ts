@@ -168,7 +168,6 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     }
     const cause = this.#pendingCause ?? causeOfStatus(status.code);
     const recorder = this.#ensureRecorder();
-    if (cause === 'server_shutdown') recorder.goaway();
     const metadata = status.metadata ?? new Metadata();
     metadata.set(END_CAUSE_TRAILER, cause);
     recorder.end({ cause, grpcCode: status.code, details: status.details ?? '' });
@@ -195,15 +194,14 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
   #endByTransport(cause: EndCause, fate: TrackedConnection['fate'], detectedAtMs: number, goaway?: SentGoaway): void {
     const recorder = this.#ensureRecorder();
     const noticedAtMs = fate ? Math.min(fate.atMs, detectedAtMs) : detectedAtMs;
-    if (cause === 'client_cancelled') recorder.cancel(detectedAtMs);
-    if (cause === 'keepalive_timeout') recorder.keepaliveTimeout(noticedAtMs);
+    // The GOAWAY this server sent, with its error code; the cause's own event otherwise
+    // (stream.cancel, keepalive.timeout, goaway) and transport.close are recorded by end().
     if (goaway) {
       recorder.event(EVENT_GOAWAY, { [ATTR_HTTP2_ERROR_CODE]: goaway.errorName, [ATTR_HTTP2_LAST_STREAM_ID]: goaway.lastStreamId }, 'info', 'goaway', goaway.errorName);
-    } else if (cause === 'server_shutdown') recorder.goaway(detectedAtMs);
-    if (fate) recorder.transportClose(fate.kind, fate.atMs);
+    }
     const grpcCode = cause === 'deadline_exceeded' ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
     const details = goaway ? `call ended by the GOAWAY the server sent (${goaway.errorName}, ${goaway.reason})` : `call ended by ${cause.replaceAll('_', ' ')}`;
-    recorder.end({ cause, grpcCode, details, ...(fate ? { closeKind: fate.kind } : {}) }, noticedAtMs);
+    recorder.end({ cause, grpcCode, details, ...(fate ? { closeKind: fate.kind, closedAtMs: fate.atMs } : {}) }, noticedAtMs);
   }
 
   // ---- the recorder ----
