@@ -56,7 +56,7 @@ function checkLength(field: string, text: string, min: number, max: number): voi
   if (length < min || length > max) throw invalid(`${field} has ${length} characters: allowed ${min} to ${max}`);
 }
 
-/** A topic hub like src/server/services/topic-hub.ts. */
+/** A topic hub: the live fan-out of src/services/topic-log.ts, without its history. */
 const topics = new Map<string, Set<(text: string) => void>>();
 function subscribeTopic(topic: string, listener: (text: string) => void): () => void {
   const listeners = topics.get(topic) ?? new Set();

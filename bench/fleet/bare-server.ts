@@ -2,7 +2,7 @@
  * The bare side of the fleet benchmark's server: @grpc/grpc-js alone (no interceptors, no
  * telemetry, no preload), a plain Subscribe handler that sends its response headers at once
  * and keeps the stream open, writing the events of its topic (a Map of listener Sets, like
- * the old src/server/services/topic-hub.ts) until the call ends; Notify publishes to it.
+ * the live fan-out of src/services/topic-log.ts) until the call ends; Notify publishes to it.
  * It does less than streamlab's follow: no history, no resume, no gap header, no request
  * validation beyond the topic, no admin services (the ratio counts all that as
  * streamlab's overhead).

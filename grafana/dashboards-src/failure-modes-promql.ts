@@ -36,7 +36,7 @@ export function endCausesInRange(side: Side): string {
 /**
  * Quantile `q` of the detection latency (cause -> this side noticed) over the dashboard's time
  * range, by scenario and side (a table query). Scenarios without a cause time (completion, or
- * a server in another process than the runner: src/telemetry/cause-clock.ts) have no rows;
+ * a standalone `streamlab serve`, which no run tells its cause time: src/telemetry/run-scope.ts) have no rows;
  * `>= 0` drops the NaN of a scenario whose histogram did not move in the range.
  */
 export function detectionQuantileInRange(q: number): string {

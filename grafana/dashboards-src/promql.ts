@@ -48,9 +48,10 @@ export function endCauses(scenario: string): string {
 /**
  * Quantile `q` of the detection latency (cause -> this side noticed), by side.
  * Only sides that know when the cause happened record it: the driver marks its own cancel
- * and its fault injection, so side="client" always has it; a server in another process has
- * no cause clock (src/telemetry/cause-clock.ts), so side="server" appears only when server
- * and runner share a process (`streamlab run`). `completion` has no cause, hence no
+ * and its fault injection, so side="client" always has it; a server learns the cause time
+ * of the run its calls belong to (src/telemetry/run-scope.ts: in the runner's process, or
+ * over IPC in a child server), so side="server" appears for scenario runs, never for a
+ * standalone `streamlab serve`. `completion` has no cause, hence no
  * detection latency at all: its column shows a note instead of this query.
  */
 export function detectionQuantile(q: number, scenario: string): string {

@@ -1,6 +1,6 @@
 /**
  * A service to add to the server: its grpc-js definition and its handlers. Every method of
- * every registered service is observed the same way (src/rpc/server/observe-server-call.ts).
+ * every registered service is observed the same way (src/rpc/server/observed-server-call.ts).
  */
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 

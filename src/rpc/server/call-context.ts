@@ -5,8 +5,8 @@
  *
  * The server interceptor (observed-server-call.ts) runs grpc-js's handler invocation
  * inside an AsyncLocalStorage scope holding its call, so a handler reads its context with
- * `serverCallContext()` — synchronously, when it starts; a handler written with
- * src/server/service-handlers.ts receives it as an argument instead.
+ * `serverCallContext()` — synchronously, when it starts; a handler written with the adapters
+ * of handlers.ts receives it as an argument instead.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
