@@ -156,7 +156,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
         const result = await runner.run(scenario);
         results.push(result);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        context.stderr.write(`${tty ? '\u001b[2K' : ''}${prefix}: ${result.ok ? 'ok' : 'MISMATCH'} in ${seconds} s\n`);
+        const why = result.ok ? '' : `: ${result.mismatches.join('; ')}`;
+        context.stderr.write(`${tty ? '\u001b[2K' : ''}${prefix}: ${result.ok ? 'ok' : 'MISMATCH'} in ${seconds} s${why}\n`);
       }
     } finally {
       await server.shutdown(0);

@@ -17,6 +17,7 @@ import type { Scenario, ScenarioResult } from './scenario.ts';
 import { startScenarioCall } from './scenario-call.ts';
 import { openScenarioEndpoint } from './scenario-endpoint.ts';
 import { judge } from './verdict.ts';
+import { measureTimerLateness } from './timer-lateness.ts';
 import type { Observed } from './verdict.ts';
 import { createActionLog } from './run-action.ts';
 import { signalProcessFault } from './process-fault.ts';
@@ -134,6 +135,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
       const runContext = trace.setSpan(run.context(), root);
       const log = createActionLog(run);
       const processFault = plan.kind === 'process' ? plan.fault : undefined;
+      const lateness = measureTimerLateness();
       let signalled: Promise<void> | undefined;
       let attacked: Promise<string[]> | undefined;
       try {
@@ -181,7 +183,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           ...(silence ? { silence } : {}),
           backpressureWaits: events.filter((event) => event.side === 'server' && event.phase === 'backpressure.wait').length,
         };
-        const mismatches = [...judge(scenario, expect, observed, { keepalive, endTimeoutMs: options.endTimeoutMs }), ...(attacked ? await attacked : [])];
+        const mismatches = [...judge(scenario, expect, observed, { keepalive, endTimeoutMs: options.endTimeoutMs, timerLatenessMs: lateness.stop() }), ...(attacked ? await attacked : [])];
         const ok = mismatches.length === 0;
         root.setAttribute(sc.ATTR_VERDICT, ok ? 'ok' : 'mismatch');
         if (!ok) root.setStatus({ code: SpanStatusCode.ERROR, message: mismatches.join('; ') });
@@ -203,6 +205,7 @@ export function createScenarioRunner(deps: RunnerDeps, runOptions: RunOptions = 
           events,
         };
       } finally {
+        lateness.stop();
         root.end();
         // A server in another process is not awaited: give it time to see the stream end
         // before the channel and the fault path go away, or it would see them go first.
