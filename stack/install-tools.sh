@@ -54,11 +54,20 @@ KUBE_VERSION="v1.36.3"       # k8s.io/kubernetes; its staging modules are publis
 NATS_VERSION="v2.15.2"       # = nats:2.15.2-alpine in compose (profile bus)
 
 mkdir -p "$BIN" "$LOGS"
-# One install at a time per cache (two test runs starting together would share src/ dirs).
-if command -v flock >/dev/null; then
-  exec 9>"$TOOLS_DIR/.lock"
-  flock 9
-fi
+
+# locked TOOL CMD...: run CMD holding TOOL's lock in the cache. One install of a tool at a
+# time (two runs starting together would share its src/ and gobin/ dirs), while different
+# tools build side by side: .ci/run builds the stack's tools in the background while npm
+# test's pretest checks its own, which then never waits on Jaeger's build.
+locked() {
+  local tool="$1" fd
+  shift
+  if ! command -v flock >/dev/null; then "$@"; return; fi
+  exec {fd}>"$TOOLS_DIR/.lock.$tool"
+  flock "$fd"
+  "$@"   # not in a `||` list: set -e still stops the script on the first failing step
+  exec {fd}>&-
+}
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -201,9 +210,10 @@ apt_install() {
   local policy=/usr/sbin/policy-rc.d added_policy=0
   if [[ ! -e "$policy" ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; added_policy=1; fi
   { [[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]] ||
-      apt-get update -qq; } >"$LOGS/apt-$pkg.log" 2>&1
+      apt-get update -qq -o DPkg::Lock::Timeout=600; } >"$LOGS/apt-$pkg.log" 2>&1
   local rc=0
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" \
+  # Installs of two tools may run at once (see locked): the second waits for dpkg's lock.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "$pkg" \
     >>"$LOGS/apt-$pkg.log" 2>&1 || rc=$?
   ((added_policy)) && rm -f "$policy"
   if ((rc != 0)); then log "$pkg: apt-get install failed, see $LOGS/apt-$pkg.log"; return "$rc"; fi
@@ -360,18 +370,8 @@ main() {
   local t
   for t in "${what[@]}"; do
     case "$t" in
-      otelcol) install_otelcol ;;
-      jaeger) install_jaeger ;;
-      toxiproxy) install_toxiproxy ;;
-      grpcurl) install_grpcurl ;;
-      ghz) install_ghz ;;
-      nats) install_nats ;;
-      chromium) install_chromium ;;
-      grpcio) install_grpcio ;;
-      prometheus) install_prometheus ;;
-      compose) install_compose ;;
-      prometheus3) install_prometheus3 ;;
-      kube) install_kube ;;
+      otelcol|jaeger|toxiproxy|grpcurl|ghz|nats|chromium|grpcio|prometheus|compose|prometheus3|kube)
+        locked "$t" "install_$t" ;;
       *) log "unknown tool: $t"; exit 2 ;;
     esac
   done
