@@ -119,6 +119,7 @@ export function parseScenarioLabels(name: string, value: string): string[] {
   return labels;
 }
 
+/** A `STREAMLAB_MOCK_*` variable: an integer ≥ `min`, the default of `streamlab mock`'s `flag` (built in: `fallback`). */
 const mockInteger = (min: number, flag: string, meaning: string, fallback: number | undefined) => variable({
   values: `integer ≥ ${min}`,
   default: `${fallback ?? 'none'} (\`mock ${flag}\`)`,
