@@ -20,6 +20,10 @@
  *   9. scenarios/            the scenario model, catalogue, runner, verdicts, lessons, labs.
  *  10. fleet-api/, alerts/, report/   what runs scenarios or renders their results.
  *  11. cli/, main.ts, config.ts, instrumentation.ts   the entry points.
+ *  12. docs/                generators of documentation from the code (docs/reference.md): they
+ *                            read the declarations of every layer and run the CLI as child
+ *                            processes, so they never import cli/, main.ts or instrumentation.ts
+ *                            (top-level effects); nothing in src/ imports them.
  *
  * A folder may import itself and the layers below it, never a sibling in its own layer nor
  * anything above. Each rule below names one folder of a layer and what it may not import.
@@ -45,6 +49,7 @@ const FLEET_API = '^src/fleet-api/';
 const ALERTS = '^src/alerts/';
 const REPORT = '^src/report/';
 const ENTRY = ['^src/cli/', '^src/main[.]ts$', '^src/config[.]ts$', '^src/instrumentation[.]ts$'];
+const DOCS = '^src/docs/';
 
 /** Everything from layer `n` up (n = 1 is core). */
 const LAYERS = [
@@ -59,6 +64,7 @@ const LAYERS = [
   [SCENARIOS],
   [FLEET_API, ALERTS, REPORT],
   ENTRY,
+  [DOCS],
 ];
 const above = (n) => LAYERS.slice(n).flat();
 
@@ -122,6 +128,10 @@ module.exports = {
       ALERTS, [FLEET_API, REPORT, ...above(10)]),
     layer('report-apart', '10 report: see fleet-api-alerts-report-apart.',
       REPORT, [FLEET_API, ALERTS, ...above(10)]),
+    layer('entry-below-docs', '11 the entry points never import the documentation generators.',
+      ENTRY, above(11)),
+    layer('docs-run-the-cli', '12 docs: the generators read declarations and run the CLI as child processes; cli/, main.ts and instrumentation.ts have top-level effects, so they are never imported.',
+      DOCS, ['^src/cli/', '^src/main[.]ts$', '^src/instrumentation[.]ts$']),
   ],
   options: {
     // TypeScript 7 has no JS API yet (dependency-cruiser needs typescript < 7), so swc parses

@@ -17,22 +17,52 @@ export const END_CAUSES = [
   'connect_failed',
 ] as const;
 
-/**
- * Why a stream ended. Server side / client side meaning:
- * - `completed`: handler ended with OK / OK status received.
- * - `failed`: handler ended with a non-OK status / non-OK status from the server.
- * - `client_cancelled`: RST_STREAM CANCEL on a live connection / this client called cancel().
- * - `deadline_exceeded`: the client's deadline passed (both sides).
- * - `connection_closed`: the peer closed TCP (FIN) before the stream ended.
- * - `connection_reset`: TCP RST or socket error.
- * - `keepalive_timeout`: no PING ack in time (silent peer: blackhole, SIGSTOP).
- * - `server_shutdown`: the server drained (GOAWAY) or shut down, or sent the call's connection
- *   a GOAWAY of its own (a scripted mock `goaway`; ENHANCE_YOUR_CALM against a rapid-reset
- *   flood): the `goaway` event names its error code.
- * - `connect_failed`: client side only — no connection could be made (ECONNREFUSED,
- *   unreachable, name not resolved); the stream never opened.
- */
+/** Why a stream ended; what each value means on each side is {@link END_CAUSE_SPECS}. */
 export type EndCause = (typeof END_CAUSES)[number];
+
+/** What one end cause means, and what comes with it. */
+export interface EndCauseSpec {
+  /** What it means when the server records it; absent when the server never does. */
+  server?: string;
+  /** What it means when the client records it. */
+  client: string;
+  /**
+   * The gRPC status the client's call ends with (canonical name, as grpc-js `status`);
+   * absent when it is any code but those the other causes claim.
+   */
+  clientStatus?: 'OK' | 'CANCELLED' | 'DEADLINE_EXCEEDED' | 'UNAVAILABLE';
+}
+
+/**
+ * Every end cause's meaning, server side and client side (design §2), in the order of
+ * {@link END_CAUSES}; docs/reference.md is generated from it.
+ */
+export const END_CAUSE_SPECS = {
+  completed: { server: 'the handler ended with OK', client: 'OK status received', clientStatus: 'OK' },
+  failed: { server: 'the handler ended with a non-OK status', client: 'a non-OK status from the server that no other cause explains' },
+  client_cancelled: {
+    server: 'RST_STREAM CANCEL while its connection stayed open',
+    client: 'this client called `cancel()`',
+    clientStatus: 'CANCELLED',
+  },
+  deadline_exceeded: { server: 'the client\'s deadline passed', client: 'the call\'s deadline passed', clientStatus: 'DEADLINE_EXCEEDED' },
+  connection_closed: { server: 'the peer closed TCP (FIN) before the stream ended', client: 'the peer closed TCP (FIN) before the stream ended', clientStatus: 'UNAVAILABLE' },
+  connection_reset: { server: 'TCP RST or a socket error', client: 'TCP RST or a socket error', clientStatus: 'UNAVAILABLE' },
+  keepalive_timeout: {
+    server: 'no PING ack in time: a silent peer (blackhole, SIGSTOP)',
+    client: 'the same, from the client\'s own keepalive',
+    clientStatus: 'UNAVAILABLE',
+  },
+  server_shutdown: {
+    server: 'the server drained (GOAWAY) or shut down, or sent the call\'s connection a GOAWAY of its own (a scripted mock `goaway`; ENHANCE_YOUR_CALM against a rapid-reset flood): the `goaway` event names its error code',
+    client: 'the server\'s status said so (trailer `streamlab-end-cause`): a drain or GOAWAY',
+    clientStatus: 'UNAVAILABLE',
+  },
+  connect_failed: {
+    client: 'no connection could be made (ECONNREFUSED, unreachable, name not resolved): the stream never opened; the OS error is `error.type` on the span and `connect_error` in logs and `--json`',
+    clientStatus: 'UNAVAILABLE',
+  },
+} as const satisfies Record<EndCause, EndCauseSpec>;
 
 /**
  * The lifecycle event a call's record gets when it ends with a cause, unless the call

@@ -27,6 +27,8 @@ export type DiagramDrawing =
 
 /** One event of a stream's life. */
 export interface StreamEventSpec {
+  /** When it is recorded, and what it carries: one sentence (docs/reference.md shows it). */
+  meaning: string;
   /** Present when the event is a lifecycle record too (`LifecyclePhase`). */
   timeline?: TimelineMark;
   /** How the report's diagram draws it; lifecycle records only. */
@@ -40,22 +42,21 @@ const plural = (count: number, one: string, many: string): string => `${count} $
  * timeline markers win a shared column (a later one wins): `message` least, `stream.end` most.
  */
 export const STREAM_EVENTS = {
-  'message': { timeline: { char: '·', legend: 'message' }, diagram: { band: (n: number) => plural(n, 'message', 'messages') } },
-  'backpressure.wait': { timeline: { char: 'b', legend: 'backpressure wait' }, diagram: { band: (n: number) => `${plural(n, 'backpressure wait', 'backpressure waits')} (write() returned false)` } },
-  'stream.open': { timeline: { char: 'o', legend: 'open' }, diagram: { item: 'open' } },
-  'delivery.redeliver': { timeline: { char: 'r', legend: 'redelivery' }, diagram: { band: (n: number) => plural(n, 'redelivery', 'redeliveries') } },
-  'delivery.exhausted': { timeline: { char: 'X', legend: 'exhausted' }, diagram: { band: (n: number) => `${plural(n, 'message', 'messages')} exhausted` } },
-  'goaway': { timeline: { char: 'g', legend: 'GOAWAY' }, diagram: { item: 'GOAWAY' } },
-  'transport.close': { timeline: { char: 'c', legend: 'transport close' }, diagram: { item: 'transport close' } },
-  'keepalive.timeout': { timeline: { char: 'k', legend: 'keepalive timeout' }, diagram: { item: 'keepalive timeout (PING not acknowledged)' } },
-  'stream.cancel': { timeline: { char: 'x', legend: 'cancel' }, diagram: { item: 'cancel' } },
-  'stream.end': { timeline: { char: 'E', legend: 'end' }, diagram: { item: 'end' } },
-  /** An ACK arrived (Delivery/Exchange). */
-  'delivery.ack': {},
-  /** Client side: a message id arrived again after it was delivered (not delivered twice). */
-  'delivery.duplicate': {},
-  /** Server side: a stream's reader fell so far behind that its queue passed the bound; the stream ends RESOURCE_EXHAUSTED. */
-  'backpressure.overflow': {},
+  'message': { meaning: 'A message sent or received (`rpc.message.type` SENT or RECEIVED, `rpc.message.id`, `rpc.message.uncompressed_size`); the first 100 per direction and span, the counts stay exact in `streamlab.messages.*`.', timeline: { char: '·', legend: 'message' }, diagram: { band: (n: number) => plural(n, 'message', 'messages') } },
+  'backpressure.wait': { meaning: "A child span, not an event: a write() returned false and the writer waited for 'drain' (1 ms or more).", timeline: { char: 'b', legend: 'backpressure wait' }, diagram: { band: (n: number) => `${plural(n, 'backpressure wait', 'backpressure waits')} (write() returned false)` } },
+  'stream.open': { meaning: 'The call started: the client sent its headers, or the server received them.', timeline: { char: 'o', legend: 'open' }, diagram: { item: 'open' } },
+  'delivery.redeliver': { meaning: 'Server side (Delivery/Exchange): a message not acknowledged within the ack timeout was sent again (`streamlab.delivery.message_id`, `streamlab.delivery.attempt`).', timeline: { char: 'r', legend: 'redelivery' }, diagram: { band: (n: number) => plural(n, 'redelivery', 'redeliveries') } },
+  'delivery.exhausted': { meaning: 'Server side (Delivery/Exchange): a message was given up on after its last redelivery went unacknowledged (`streamlab.delivery.message_id`).', timeline: { char: 'X', legend: 'exhausted' }, diagram: { band: (n: number) => `${plural(n, 'message', 'messages')} exhausted` } },
+  'goaway': { meaning: 'The connection got a GOAWAY: a drain, a shutdown, or one the server sent to one connection (`streamlab.http2.error_code`, `streamlab.http2.last_stream_id`).', timeline: { char: 'g', legend: 'GOAWAY' }, diagram: { item: 'GOAWAY' } },
+  'transport.close': { meaning: 'The TCP connection under the call closed (`streamlab.transport.close_kind` fin, rst or local).', timeline: { char: 'c', legend: 'transport close' }, diagram: { item: 'transport close' } },
+  'keepalive.timeout': { meaning: 'A keepalive PING went unacknowledged in time: the peer is silent (blackhole, SIGSTOP).', timeline: { char: 'k', legend: 'keepalive timeout' }, diagram: { item: 'keepalive timeout (PING not acknowledged)' } },
+  'stream.cancel': { meaning: 'The call was cancelled: by this client, or (server side) by an RST_STREAM CANCEL from the peer.', timeline: { char: 'x', legend: 'cancel' }, diagram: { item: 'cancel' } },
+  'stream.end': { meaning: 'The call ended on this side, with `streamlab.end_cause` and the status; the last event of every call.', timeline: { char: 'E', legend: 'end' }, diagram: { item: 'end' } },
+  'delivery.ack': { meaning: 'Server side (Delivery/Exchange): an ACK arrived (`streamlab.delivery.message_id`, `streamlab.delivery.ack_latency_ms`); the first 100 per span.' },
+  'delivery.duplicate': { meaning: 'Client side (Delivery/Exchange): a message id arrived again after it was delivered; it is not delivered twice.' },
+  'backpressure.overflow': {
+    meaning: "Server side: a stream's reader fell so far behind that its queue passed the bound (`streamlab.backpressure.*` bytes); the stream ends RESOURCE_EXHAUSTED.",
+  },
 } as const satisfies Record<string, StreamEventSpec>;
 
 /** The name of an event of a stream's life. */

@@ -21,6 +21,7 @@ import type { OpenMetricsContentType, Registry } from 'prom-client';
 import { StreamlabError } from '../core/errors.ts';
 import type { ServerCallContext } from '../rpc/server/call-context.ts';
 import * as sc from '../telemetry/semconv.ts';
+import { metricOptions } from '../telemetry/metric-specs.ts';
 
 /** Default of the bound on what a stream may queue, bytes (1 MiB): 256 Notify texts of 4 KiB, ~30,000 ticks. */
 export const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;
@@ -31,11 +32,7 @@ const overflowCounters = new WeakMap<Registry<OpenMetricsContentType>, Counter>(
 export function overflowCounterOf(registry: Registry<OpenMetricsContentType>): Counter {
   let counter = overflowCounters.get(registry);
   if (!counter) {
-    counter = new Counter({
-      registers: [registry], name: sc.METRIC_BACKPRESSURE_OVERFLOWS,
-      labelNames: [sc.LABEL_SIDE, sc.LABEL_SCENARIO, sc.LABEL_GRPC_SERVICE],
-      help: 'Streams ended RESOURCE_EXHAUSTED because what was queued for their reader passed the bound (--max-queued-bytes).',
-    });
+    counter = new Counter({ ...metricOptions(sc.METRIC_BACKPRESSURE_OVERFLOWS), registers: [registry] });
     overflowCounters.set(registry, counter);
   }
   return counter;

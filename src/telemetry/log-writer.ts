@@ -10,15 +10,58 @@ import type { CallView, CallWriter, EndInput, EventLevel } from './call-writer.t
 import type { LifecyclePhase, StreamEnd } from './lifecycle-event.ts';
 import type { Logger } from './logger.ts';
 
-const PHASE_RECORDS: Partial<Record<LifecyclePhase, { message: string; level: 'info' | 'warn' }>> = {
+/** A lifecycle log record: its message and level. */
+export interface LogRecordSpec {
+  message: string;
+  level: 'debug' | 'info' | 'warn';
+}
+
+/**
+ * The lifecycle records the log writer writes, by event (docs/reference.md "Logs"); the
+ * service's protocol events (`delivery.*`, `backpressure.overflow`) are written too, with
+ * their own name as message and their own level.
+ */
+export const LIFECYCLE_LOG_RECORDS = {
+  'stream.open': { message: 'stream open', level: 'debug' },
   'stream.cancel': { message: 'stream cancel', level: 'info' },
   'transport.close': { message: 'transport close', level: 'info' },
   'keepalive.timeout': { message: 'keepalive timeout', level: 'warn' },
-  goaway: { message: 'goaway', level: 'info' },
-};
+  'goaway': { message: 'goaway', level: 'info' },
+  'stream.end': { message: 'stream end', level: 'info' },
+} as const satisfies Partial<Record<LifecyclePhase, LogRecordSpec>>;
+
+/** The records of phases the recorder reports (`stream.open` and `stream.end` have methods of their own). */
+const { 'stream.open': _open, 'stream.end': _end, ...phaseRecords } = LIFECYCLE_LOG_RECORDS;
+const PHASE_RECORDS: Partial<Record<LifecyclePhase, LogRecordSpec>> = phaseRecords;
+
+/**
+ * Every field of the lifecycle records and what it holds (docs/reference.md "Logs"). A record
+ * also has winston's `level`, `message` and `timestamp`; protocol events add their span
+ * event's attributes, `stream end` the service's attachments (e.g. `delivery`).
+ */
+export const LOG_FIELDS = {
+  event: 'the event of the stream\'s life (`stream.open`, …, `stream.end`, or a protocol event such as `delivery.redeliver`)',
+  side: '`server` or `client`',
+  scenario: 'the scenario label: a known scenario name, `none` or `other`',
+  stream_id: 'unique per side and process: `s-3` (server), `c-3` (client)',
+  rpc_kind: '`unary`, `client_stream`, `server_stream` or `bidi_stream`',
+  rpc_method: 'the method\'s path, `/package.Service/Method`',
+  trace_id: 'hex trace id of the call\'s RPC span; every record written inside a span carries it',
+  span_id: 'hex span id of that span',
+  close_kind: '`transport close`: `fin`, `rst` or `local`',
+  end_cause: '`stream end`: the end cause',
+  grpc_code: '`stream end`: the gRPC status code sent (server) or received (client), a number',
+  messages_sent: '`stream end`: messages this side sent',
+  messages_received: '`stream end`: messages this side received',
+  detection_ms: '`stream end`: ms from the cause to this side noticing, when the cause time is known',
+  connect_error: '`stream end`, `connect_failed`: the OS error (`ECONNREFUSED`, …, `name not resolved`)',
+} as const;
+
+/** The fields of a lifecycle record (checked against {@link LOG_FIELDS}). */
+type LogFields = Partial<Record<keyof typeof LOG_FIELDS, unknown>>;
 
 /** The fields every lifecycle record of `call` carries. */
-function fields(call: CallView, event: string): Record<string, unknown> {
+function fields(call: CallView, event: string): LogFields {
   return {
     event, side: call.side, scenario: call.scenario, stream_id: call.streamId,
     rpc_kind: call.method.kind, rpc_method: call.method.path,
@@ -40,7 +83,8 @@ export class LogWriter implements CallWriter {
   }
 
   open(call: CallView): void {
-    if (this.#enabled('debug')) this.#logger.debug('stream open', fields(call, 'stream.open'));
+    const { message, level } = LIFECYCLE_LOG_RECORDS['stream.open'];
+    if (this.#enabled(level)) this.#logger.log(level, message, fields(call, 'stream.open'));
   }
 
   message(): void {}
@@ -51,7 +95,7 @@ export class LogWriter implements CallWriter {
   phase(call: CallView, phase: LifecyclePhase, _atMs: number, detail: string | undefined): void {
     const record = PHASE_RECORDS[phase];
     if (!record || !this.#enabled(record.level)) return;
-    this.#logger.log(record.level, record.message, { ...fields(call, phase), ...(phase === 'transport.close' && detail ? { close_kind: detail } : {}) });
+    this.#logger.log(record.level, record.message, { ...fields(call, phase), ...(phase === 'transport.close' && detail ? { close_kind: detail } : {}) } satisfies LogFields);
   }
 
   event(call: CallView, name: string, attributes: Attributes, level: EventLevel): void {
@@ -60,8 +104,9 @@ export class LogWriter implements CallWriter {
   }
 
   end(call: CallView, end: StreamEnd, input: EndInput): void {
-    if (!this.#enabled('info')) return;
-    this.#logger.info('stream end', {
+    const { message, level } = LIFECYCLE_LOG_RECORDS['stream.end'];
+    if (!this.#enabled(level)) return;
+    const record = {
       ...fields(call, 'stream.end'),
       end_cause: input.cause,
       grpc_code: input.grpcCode,
@@ -69,7 +114,8 @@ export class LogWriter implements CallWriter {
       messages_received: end.received,
       ...(end.detectionMs !== undefined ? { detection_ms: Math.round(end.detectionMs * 100) / 100 } : {}),
       ...(input.connectError ? { connect_error: input.connectError } : {}),
-      ...(end.attachments ?? {}),
-    });
+    } satisfies LogFields;
+    this.#logger.log(level, message, { ...record, ...(end.attachments ?? {}) });
   }
+
 }

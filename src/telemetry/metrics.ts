@@ -1,5 +1,5 @@
 /**
- * streamlab's Prometheus metrics (design §4), on a registry the app creates — never
+ * streamlab's Prometheus metrics (design §4; declared in metric-specs.ts), on a registry the app creates — never
  * prom-client's global default, so tests and embedded servers each get their own.
  *
  * The registry speaks OpenMetrics so counters and histograms can carry a `trace_id`
@@ -12,22 +12,11 @@ import * as names from './semconv.ts';
 import { fleetMetrics } from './fleet-metrics.ts';
 import { busMetrics } from './bus-metrics.ts';
 import { CallSeriesBatch } from './call-series.ts';
+import { metricOptions } from './metric-specs.ts';
 
 import type { Side } from './lifecycle-event.ts';
 
 export type { Side } from './lifecycle-event.ts';
-
-const GRPC_LABELS = [names.LABEL_GRPC_TYPE, names.LABEL_GRPC_SERVICE, names.LABEL_GRPC_METHOD] as const;
-
-/**
- * Handling-time buckets in seconds: go-grpc-prometheus's defaults stop at 10 s, far
- * too short for streams, so these reach 1 h.
- */
-const HANDLING_BUCKETS_S = [0.005, 0.05, 0.25, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
-/** Detection-latency buckets in seconds: loopback cancels (~1 ms) to keepalive (~2-30 s). */
-const DETECTION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
-/** Backpressure-wait buckets in seconds. */
-const BACKPRESSURE_BUCKETS_S = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
 /**
  * Per-message counts are kept in plain numbers by each open stream and handed to the
@@ -40,45 +29,14 @@ export interface PendingCounts {
 }
 
 function grpcMetrics(registry: Registry<OpenMetricsContentType>, side: Side, flushAll: () => void) {
+  const registers = [registry];
   const isServer = side === 'server';
-  const common = { registers: [registry], labelNames: GRPC_LABELS, enableExemplars: true as const };
   return {
-    started: new Counter({
-      ...common,
-      collect: flushAll,
-      name: isServer ? names.METRIC_GRPC_SERVER_STARTED : names.METRIC_GRPC_CLIENT_STARTED,
-      help: isServer ? 'Total number of RPCs started on the server.' : 'Total number of RPCs started on the client.',
-    }),
-    handled: new Counter({
-      ...common,
-      collect: flushAll,
-      labelNames: [...GRPC_LABELS, names.LABEL_GRPC_CODE],
-      name: isServer ? names.METRIC_GRPC_SERVER_HANDLED : names.METRIC_GRPC_CLIENT_HANDLED,
-      help: isServer
-        ? 'Total number of RPCs completed on the server, regardless of success or failure.'
-        : 'Total number of RPCs completed by the client, regardless of success or failure.',
-    }),
-    // Per-message counters: no exemplars (a message count has no one trace to point at).
-    msgReceived: new Counter({
-      ...common,
-      enableExemplars: false,
-      collect: flushAll,
-      name: isServer ? names.METRIC_GRPC_SERVER_MSG_RECEIVED : names.METRIC_GRPC_CLIENT_MSG_RECEIVED,
-      help: 'Total number of RPC stream messages received.',
-    }),
-    msgSent: new Counter({
-      ...common,
-      enableExemplars: false,
-      collect: flushAll,
-      name: isServer ? names.METRIC_GRPC_SERVER_MSG_SENT : names.METRIC_GRPC_CLIENT_MSG_SENT,
-      help: 'Total number of gRPC stream messages sent.',
-    }),
-    handlingSeconds: new Histogram({
-      ...common,
-      name: isServer ? names.METRIC_GRPC_SERVER_HANDLING_SECONDS : names.METRIC_GRPC_CLIENT_HANDLING_SECONDS,
-      help: 'Histogram of response latency (seconds) of gRPC until it is finished by the application.',
-      buckets: HANDLING_BUCKETS_S,
-    }),
+    started: new Counter({ ...metricOptions(isServer ? names.METRIC_GRPC_SERVER_STARTED : names.METRIC_GRPC_CLIENT_STARTED), registers, collect: flushAll }),
+    handled: new Counter({ ...metricOptions(isServer ? names.METRIC_GRPC_SERVER_HANDLED : names.METRIC_GRPC_CLIENT_HANDLED), registers, collect: flushAll }),
+    msgReceived: new Counter({ ...metricOptions(isServer ? names.METRIC_GRPC_SERVER_MSG_RECEIVED : names.METRIC_GRPC_CLIENT_MSG_RECEIVED), registers, collect: flushAll }),
+    msgSent: new Counter({ ...metricOptions(isServer ? names.METRIC_GRPC_SERVER_MSG_SENT : names.METRIC_GRPC_CLIENT_MSG_SENT), registers, collect: flushAll }),
+    handlingSeconds: new Histogram({ ...metricOptions(isServer ? names.METRIC_GRPC_SERVER_HANDLING_SECONDS : names.METRIC_GRPC_CLIENT_HANDLING_SECONDS), registers }),
   };
 }
 
@@ -103,69 +61,17 @@ export function createMetrics(registry: Registry<OpenMetricsContentType>) {
     pending,
     server: grpcMetrics(registry, 'server', flushAll),
     client: grpcMetrics(registry, 'client', flushAll),
-    streamsActive: new Gauge({
-      registers,
-      name: names.METRIC_STREAMS_ACTIVE,
-      help: 'Streams open right now.',
-      labelNames: [names.LABEL_SIDE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
-      collect: flushAll,
-    }),
-    streamEnds: new Counter({
-      registers,
-      collect: flushAll,
-      name: names.METRIC_STREAM_ENDS,
-      help: 'Streams that ended, by why they ended (streamlab.end_cause).',
-      labelNames: [names.LABEL_SIDE, names.LABEL_END_CAUSE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
-      enableExemplars: true,
-    }),
-    streamMessages: new Counter({
-      registers,
-      name: names.METRIC_STREAM_MESSAGES,
-      help: "Messages of streams' data direction (requests for client streaming, responses otherwise), on each side.",
-      labelNames: [names.LABEL_SIDE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
-      collect: flushAll,
-    }),
-    detectionSeconds: new Histogram({
-      registers,
-      name: names.METRIC_DETECTION_SECONDS,
-      help: 'Seconds from the cause of a stream end (cancel, network fault) to this side noticing it.',
-      labelNames: [names.LABEL_SIDE, names.LABEL_END_CAUSE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
-      buckets: DETECTION_BUCKETS_S,
-      enableExemplars: true,
-    }),
-    backpressureWaitSeconds: new Histogram({
-      registers,
-      name: names.METRIC_BACKPRESSURE_WAIT_SECONDS,
-      help: "Seconds a writer waited for 'drain' after write() returned false.",
-      labelNames: [names.LABEL_SIDE, names.LABEL_SCENARIO, names.LABEL_GRPC_SERVICE],
-      buckets: BACKPRESSURE_BUCKETS_S,
-      enableExemplars: true,
-    }),
+    streamsActive: new Gauge({ ...metricOptions(names.METRIC_STREAMS_ACTIVE), registers, collect: flushAll }),
+    streamEnds: new Counter({ ...metricOptions(names.METRIC_STREAM_ENDS), registers, collect: flushAll }),
+    streamMessages: new Counter({ ...metricOptions(names.METRIC_STREAM_MESSAGES), registers, collect: flushAll }),
+    detectionSeconds: new Histogram({ ...metricOptions(names.METRIC_DETECTION_SECONDS), registers }),
+    backpressureWaitSeconds: new Histogram({ ...metricOptions(names.METRIC_BACKPRESSURE_WAIT_SECONDS), registers }),
     fleet: fleetMetrics(registry),
     bus: busMetrics(registry),
-    connectionsActive: new Gauge({
-      registers,
-      name: names.METRIC_CONNECTIONS_ACTIVE,
-      help: 'TCP connections the server holds right now.',
-    }),
-    connectionCloses: new Counter({
-      registers,
-      name: names.METRIC_CONNECTION_CLOSES,
-      help: 'Server TCP connections closed, by how: fin (peer closed), rst (socket error), local (server destroyed it).',
-      labelNames: [names.LABEL_CLOSE_KIND],
-    }),
-    scenarioRuns: new Counter({
-      registers,
-      name: names.METRIC_SCENARIO_RUNS,
-      help: 'Scenario runs, by verdict (ok when both sides ended as expected, mismatch otherwise).',
-      labelNames: [names.LABEL_SCENARIO, names.LABEL_VERDICT],
-    }),
-    scenarioLastRun: new Gauge({
-      registers,
-      name: names.METRIC_SCENARIO_LAST_RUN,
-      help: 'Unix time in seconds when the scenario last finished.',
-      labelNames: [names.LABEL_SCENARIO],
-    }),
+    connectionsActive: new Gauge({ ...metricOptions(names.METRIC_CONNECTIONS_ACTIVE), registers }),
+    connectionCloses: new Counter({ ...metricOptions(names.METRIC_CONNECTION_CLOSES), registers }),
+    scenarioRuns: new Counter({ ...metricOptions(names.METRIC_SCENARIO_RUNS), registers }),
+    scenarioLastRun: new Gauge({ ...metricOptions(names.METRIC_SCENARIO_LAST_RUN), registers }),
   };
   const batch = new CallSeriesBatch(metrics);
   return {

@@ -6,6 +6,10 @@
  * go-grpc-prometheus (https://github.com/grpc-ecosystem/go-grpc-prometheus), so existing
  * dashboards and alerts keep working. Our own names live under `streamlab.` (attributes,
  * events) and `streamlab_` (metrics).
+ *
+ * A new name is described where docs/reference.md reads it (test/docs/reference.test.ts fails
+ * until it is): a metric in metric-specs.ts, an event of a stream's life in
+ * src/core/lifecycle-events.ts, any other name in semconv-docs.ts.
  */
 
 // The RPC attributes are still "incubating" in @opentelemetry/semantic-conventions (the

@@ -28,6 +28,7 @@ import type { Http2ErrorName } from '../../core/http2-errors.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import * as sc from '../../telemetry/semconv.ts';
+import { metricOptions } from '../../telemetry/metric-specs.ts';
 
 /** The rapid-reset bound: GOAWAY ENHANCE_YOUR_CALM at this many premature resets, when they are at least half of the session's streams. */
 export const RAPID_RESET_DEFAULTS = { prematureResets: 500, lifetimeMs: 1_000 } as const;
@@ -69,13 +70,11 @@ export interface Http2SessionsDeps {
 
 const goawayCounters = new WeakMap<Metrics['registry'], Counter>();
 
-function goawayCounterOf(registry: Metrics['registry']): Counter {
+/** `streamlab_goaways_sent_total{error_code}` of `registry`, created on first use. */
+export function goawayCounterOf(registry: Metrics['registry']): Counter {
   let counter = goawayCounters.get(registry);
   if (!counter) {
-    counter = new Counter({
-      registers: [registry], name: sc.METRIC_GOAWAYS_SENT, labelNames: [sc.LABEL_ERROR_CODE],
-      help: 'GOAWAY frames the server sent to one connection, by HTTP/2 error code (scripted, rapid reset); a drain is not counted.',
-    });
+    counter = new Counter({ ...metricOptions(sc.METRIC_GOAWAYS_SENT), registers: [registry] });
     goawayCounters.set(registry, counter);
   }
   return counter;
