@@ -43,6 +43,14 @@ export const SAMPLES: readonly Sample[] = [
     args: ['load', '--target', '{target}', '--method', 'streamlab.v1.Ticker/Subscribe', '--data', '{"topic":"demo","count":5,"interval_ms":100}',
       '--streams', '10', '--duration', '3s', '--server-metrics', '{metrics}'],
   },
+  ...(['draft', 'fixed'] as const).map((which) => ({
+    name: `alerts-${which}`, file: 'docs/alerts.md', exitCode: 0, boundMs: 120_000,
+    args: ['alerts', 'test', `examples/alerts/silent-streams${which === 'draft' ? '-draft' : ''}.rules.yml`, '--scenarios', 'blackhole,server-suspend,disconnect,server-stop'],
+  })),
+  {
+    name: 'alerts-share', file: 'docs/alerts.md', exitCode: 0, boundMs: 120_000,
+    args: ['alerts', 'test', 'examples/alerts/silent-streams.rules.yml', '--scenarios', 'blackhole,server-suspend', '--share', '2%'],
+  },
 ];
 
 /** The addresses shown in the docs for `{target}` and `{metrics}`: `streamlab serve`'s defaults. */
