@@ -3,7 +3,7 @@
  * library reports and why that alone misleads, how streamlab tells the causes apart, where
  * to look in Jaeger and Grafana, and which alert would fire. Each lives in its scenario's
  * module (src/scenarios/catalogue/) and feeds the HTML report (`run --html`), `streamlab
- * scenarios --explain NAME` and the README's tour.
+ * scenarios --explain NAME` and the tour in docs/scenarios.md.
  *
  * Conventions of every lesson: plain sentences ending with a full stop; `code` in backticks;
  * Grafana dashboard and panel titles in double quotes, exactly as generated (the common ones

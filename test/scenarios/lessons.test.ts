@@ -1,7 +1,7 @@
 /**
  * The lessons (each in its scenario's module, src/scenarios/catalogue/): one for every
  * catalogue scenario, every module one scenario named after its file, every field filled; the alerts, Grafana panels, Jaeger names and end causes
- * they name exist; the README's tour is what `npm run readme:tour` generates; and
+ * they name exist; the tour in docs/scenarios.md is what `npm run docs:tour` generates; and
  * `streamlab scenarios --explain` prints a lesson, or exits 2 with one line for an unknown name.
  */
 import { STOCK_SPANS } from '../../src/scenarios/lessons/stock-spans.data.ts';
@@ -14,7 +14,7 @@ import { runCli as cli } from '../helpers/cli.ts';
 import { CATALOGUE } from '../../src/scenarios/catalogue.ts';
 import type { Scenario } from '../../src/scenarios/catalogue.ts';
 import type { Lesson } from '../../src/scenarios/lesson.ts';
-import { tourMarkdown, tourSection } from '../../src/scenarios/lessons/tour-markdown.ts';
+import { TOUR_FILE, tourMarkdown, tourSection } from '../../src/scenarios/lessons/tour-markdown.ts';
 import { wrapLines } from '../../src/scenarios/lessons/wrap.ts';
 import { causesOf } from '../../src/scenarios/scenario.ts';
 import * as semconv from '../../src/telemetry/semconv.ts';
@@ -137,8 +137,9 @@ test('every catalogue scenario has its measured span comparison (npm run lessons
   }
 });
 
-test('the README tour is what npm run readme:tour generates from the lessons', () => {
-  assert.equal(tourSection(read('README.md')), tourMarkdown(CATALOGUE), 'README.md is out of date: run npm run readme:tour');
+test('the tour in docs/scenarios.md is what npm run docs:tour generates from the lessons', () => {
+  assert.equal(TOUR_FILE, 'docs/scenarios.md');
+  assert.equal(tourSection(read(TOUR_FILE)), tourMarkdown(CATALOGUE), `${TOUR_FILE} is out of date: run npm run docs:tour`);
 });
 
 test('the tour refuses a catalogue scenario without a lesson', () => {

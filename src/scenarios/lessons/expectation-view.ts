@@ -1,6 +1,6 @@
 /**
  * What a scenario expects on each side, in words, for the lesson renderers (`scenarios
- * --explain`, the README tour): the reference expectation (embedded fault proxy) and what
+ * --explain`, the tour in docs/scenarios.md): the reference expectation (embedded fault proxy) and what
  * differs through another fault backend (Toxiproxy in compose).
  */
 import { describeExpected } from '../scenario.ts';

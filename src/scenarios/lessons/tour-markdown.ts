@@ -1,9 +1,9 @@
 /**
- * The README's tour of the scenarios, generated from the catalogue's lessons (no second copy
- * of the text): one short subsection per catalogue scenario, between the markers
- * `<!-- lessons:start -->` and `<!-- lessons:end -->`. `npm run readme:tour`
- * (scripts/readme-tour.ts) rewrites that part of README.md; test/scenarios/lessons.test.ts checks it
- * is up to date.
+ * The tour of the scenarios in docs/scenarios.md, generated from the catalogue's lessons (no
+ * second copy of the text): one short subsection per catalogue scenario, between the markers
+ * `<!-- lessons:start -->` and `<!-- lessons:end -->`. `npm run docs:tour`
+ * (scripts/docs-tour.ts) rewrites that part of docs/scenarios.md; test/scenarios/lessons.test.ts
+ * checks it is up to date.
  */
 import { alertsMatrixHint } from '../lesson.ts';
 import type { Lesson } from '../lesson.ts';
@@ -15,8 +15,10 @@ import { wrap } from './wrap.ts';
 
 export const TOUR_START = '<!-- lessons:start -->';
 export const TOUR_END = '<!-- lessons:end -->';
+/** The page that holds the tour, relative to the repository root. */
+export const TOUR_FILE = 'docs/scenarios.md';
 
-/** Line width of the generated Markdown, as the rest of the README. */
+/** Line width of the generated Markdown, as the rest of the docs. */
 const WIDTH = 96;
 
 const md = (text: string, first = '', rest?: string): string => wrap(text, { width: WIDTH, first, markdown: true, ...(rest !== undefined ? { rest } : {}) });
@@ -84,24 +86,24 @@ export function tourMarkdown(catalogue: readonly Scenario[]): string {
 }
 
 /**
- * The part of `readme` between the markers.
+ * The part of `page` (the text of {@link TOUR_FILE}) between the markers.
  * @throws Error when the markers are missing, repeated or out of order
  */
-export function tourSection(readme: string): string {
-  const start = readme.indexOf(TOUR_START);
-  const end = readme.indexOf(TOUR_END);
-  if (start < 0 || end < 0 || end < start || readme.indexOf(TOUR_START, start + 1) >= 0 || readme.indexOf(TOUR_END, end + 1) >= 0) {
-    throw new Error(`README.md needs exactly one ${TOUR_START} followed by one ${TOUR_END}`);
+export function tourSection(page: string): string {
+  const start = page.indexOf(TOUR_START);
+  const end = page.indexOf(TOUR_END);
+  if (start < 0 || end < 0 || end < start || page.indexOf(TOUR_START, start + 1) >= 0 || page.indexOf(TOUR_END, end + 1) >= 0) {
+    throw new Error(`${TOUR_FILE} needs exactly one ${TOUR_START} followed by one ${TOUR_END}`);
   }
-  return readme.slice(start + TOUR_START.length, end);
+  return page.slice(start + TOUR_START.length, end);
 }
 
 /**
- * `readme` with the part between the markers replaced by `tour`.
+ * `page` with the part between the markers replaced by `tour`.
  * @throws Error when the markers are missing, repeated or out of order
  */
-export function withTour(readme: string, tour: string): string {
-  const current = tourSection(readme);
-  const start = readme.indexOf(TOUR_START) + TOUR_START.length;
-  return readme.slice(0, start) + tour + readme.slice(start + current.length);
+export function withTour(page: string, tour: string): string {
+  const current = tourSection(page);
+  const start = page.indexOf(TOUR_START) + TOUR_START.length;
+  return page.slice(0, start) + tour + page.slice(start + current.length);
 }
