@@ -17,7 +17,7 @@ import type { Scenario, ScenarioResult } from './scenario.ts';
 import { startScenarioCall } from './scenario-call.ts';
 import { openScenarioEndpoint } from './scenario-endpoint.ts';
 import { judge } from './verdict.ts';
-import { measureTimerLateness } from './timer-lateness.ts';
+import { measureTimerLateness } from '../core/timer-lateness.ts';
 import type { Observed } from './verdict.ts';
 import { createActionLog } from './run-action.ts';
 import { signalProcessFault } from './process-fault.ts';

@@ -29,7 +29,7 @@ export interface VerdictLimits {
   keepalive: KeepaliveTimes;
   endTimeoutMs: number;
   /**
-   * How late the runner's timers fired during the run, ms (timer-lateness.ts; default 0): added
+   * How late the runner's timers fired during the run, ms (src/core/timer-lateness.ts; default 0): added
    * to detection bounds, since keepalive timers fire late by as much on a busy machine.
    */
   timerLatenessMs?: number;

@@ -39,6 +39,8 @@ test('a cancel just before the server copy of the deadline counts as the deadlin
   assert.equal(deadlinePassed(new Date(now - 1), now), true);
   assert.equal(deadlinePassed(now + 30, now), true, 'the client timer fired first; skew allowed');
   assert.equal(deadlinePassed(now + 51, now), false, 'well before the deadline: a real cancel');
+  assert.equal(deadlinePassed(now + 230, now, 200), true, 'timers 200 ms late: the HEADERS were read that late, so was the deadline started');
+  assert.equal(deadlinePassed(now + 251, now, 200), false, 'earlier than skew + lateness: a real cancel');
 });
 
 test('classifyClientEnd: UNAVAILABLE with no connection ever carrying the call is connect_failed', () => {

@@ -33,10 +33,15 @@ export function classifyTransportEnd(knownAtCancel: SocketFate | undefined, late
  * arrived, so it runs a little later than the client's; the client's own deadline timer
  * fires first and its RST_STREAM can arrive just before the server's deadline passes.
  */
-const DEADLINE_SKEW_MS = 50;
+export const DEADLINE_SKEW_MS = 50;
 
-/** Whether a call deadline (grpc-js: Date, or ms since the epoch, Infinity for none) has passed at `nowMs`, allowing for the client-server skew. */
-export function deadlinePassed(deadline: Date | number, nowMs: number): boolean {
+/**
+ * Whether a call deadline (grpc-js: Date, or ms since the epoch, Infinity for none) has passed
+ * at `nowMs`, allowing for the client-server skew: {@link DEADLINE_SKEW_MS} plus `lateMs`, how
+ * late this process's timers ran lately (src/core/timer-lateness.ts) — a busy process read the
+ * request's HEADERS, and so started its copy of the deadline, late by up to that much.
+ */
+export function deadlinePassed(deadline: Date | number, nowMs: number, lateMs = 0): boolean {
   const atMs = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Number.isFinite(atMs) && atMs - DEADLINE_SKEW_MS <= nowMs;
+  return Number.isFinite(atMs) && atMs - DEADLINE_SKEW_MS - lateMs <= nowMs;
 }

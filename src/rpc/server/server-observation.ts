@@ -7,6 +7,7 @@
  */
 import type { ServerInterceptor } from '@grpc/grpc-js';
 import { withTimeout } from '../../core/deferred.ts';
+import { createRecentTimerLateness } from '../../core/timer-lateness.ts';
 import { CallTelemetry } from '../../telemetry/call-telemetry.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry-deps.ts';
 import { createMethodInfoCache } from '../../core/method-info.ts';
@@ -48,9 +49,11 @@ export function createServerObservation(deps: TelemetryDeps, options: ServerObse
   const spans = new ServerSpans(deps.tracer, deps.logger, telemetry.rpcSpans);
   const active = new Set<OpenServerCall>();
   const settleMs = options.settleMs ?? 50;
+  const lateness = createRecentTimerLateness();
   const shared = {
     telemetry, spans, active, connections: options.connections,
     isShuttingDown: options.isShuttingDown,
+    timerLatenessMs: () => lateness.recentMs(),
     sessionOf: (peer: string) => options.sessions?.sessionOf(peer),
     settle: async (connection: { fullyClosed: Promise<void> }) => void (await withTimeout(connection.fullyClosed, settleMs)),
   };
@@ -64,6 +67,9 @@ export function createServerObservation(deps: TelemetryDeps, options: ServerObse
   return {
     interceptor: (descriptor, call) => new ObservedServerCall(call, describe(descriptor as never), shared),
     active,
-    close: () => stop?.(),
+    close: () => {
+      stop?.();
+      lateness.close();
+    },
   };
 }

@@ -35,7 +35,7 @@ const scenario: Scenario = {
       server: '`\'cancelled\'`, from the client\'s RST_STREAM; grpc-js\'s server deadline timer, when it fires first, sends `DEADLINE_EXCEEDED: Deadline exceeded` itself.',
       misleads: 'On the server the deadline\'s RST_STREAM CANCEL is the same `\'cancelled\'` as a user\'s cancel. On the client, DEADLINE_EXCEEDED does not say whether the server was slow or the deadline too short for a stream that never ends.',
     },
-    streamlab: 'At `\'cancelled\'` the server compares the call\'s deadline (from `grpc-timeout`) with the time: passed, within 50 ms of clock skew, means `deadline_exceeded`, not `client_cancelled`. The client reads its status code. The cause clock is the deadline, so `streamlab.detection_ms` is a millisecond or two.',
+    streamlab: 'At `\'cancelled\'` the server compares the call\'s deadline (from `grpc-timeout`) with the time: passed, within 50 ms of clock skew plus however late the server\'s own timers ran in the last second (a busy server read the request late), means `deadline_exceeded`, not `client_cancelled`. The client reads its status code. The cause clock is the deadline, so `streamlab.detection_ms` is a millisecond or two.',
     jaeger: 'Operation `scenario deadline`: both RPC spans last about 500 ms and end with `stream.end` and `streamlab.end_cause=deadline_exceeded`, no `stream.cancel`; both are ERROR (DEADLINE_EXCEEDED counts as a server error in the semantic conventions).',
     grafana: `Dashboard ${FAILURE_MODES}, panel ${END_CAUSES}: \`deadline_exceeded\` in both columns.`,
     alert: null,
