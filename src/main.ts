@@ -6,6 +6,7 @@
  *   node --import ./src/instrumentation.ts src/main.ts <command> [options]
  * `npx streamlab` (bin/streamlab.js) and the npm scripts do exactly that.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadEnvConfig } from './config.ts';
 import { RPC_SPAN_MODES } from './telemetry/telemetry-deps.ts';
@@ -107,11 +108,23 @@ if (process.env.npm_lifecycle_event !== undefined) {
   });
 }
 
+/** The version `--version` prints: package.json's, read where the package is installed. */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/**
+ * A commander error as the one line usage errors get: commander puts its suggestion on a
+ * line of its own ("\n(Did you mean serve?)"); it joins the first here.
+ */
+function oneLine(text: string): string {
+  return `${text.trim().replace(/\s*\n\(Did you mean (.*)\?\)/g, ' (did you mean $1?)').replace(/\s*\n\s*/g, ' ')}\n`;
+}
+
 const program = new Command('streamlab')
   .description('See why gRPC streams end and how fast each side notices: a traced, measured reference service.')
+  .version(version, '-V, --version', 'print the version of streamlab')
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(oneLine(text)) });
 registerServeCommand(program, context);
 registerClientCommand(program, context);
 registerProxyCommand(program, process);
