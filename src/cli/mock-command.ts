@@ -16,6 +16,7 @@ import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+import { listenAs } from './listen-errors.ts';
 
 interface MockCommandOptions extends LogOptions {
   proto: string[];
@@ -92,10 +93,12 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
       const message = error instanceof ScriptError ? error.message : `cannot load the protos: ${(error as Error).message.split('\n')[0]}`;
       return command.error(`error: ${message}`, { exitCode: 2, code: 'streamlab.badScript' });
     }
-    const bound = await mock.listen({ host: options.host, port: options.port });
+    const bound = await listenAs(command, 'grpc', { host: options.host, port: options.port }, () => mock.listen({ host: options.host, port: options.port }));
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
-    metricsHttp.listen(options.metricsPort, options.host);
-    await once(metricsHttp, 'listening');
+    await listenAs(command, 'metrics', { host: options.host, port: options.metricsPort }, async () => {
+      metricsHttp.listen(options.metricsPort, options.host);
+      await once(metricsHttp, 'listening');
+    });
     const metricsPort = (metricsHttp.address() as { port: number }).port;
     context.stderr.write(`streamlab mock serving ${mock.services.join(', ')} on ${bound.host}:${bound.port}, metrics on :${metricsPort}/metrics\n`);
     await new Promise<void>((resolve) => {
