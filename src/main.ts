@@ -12,6 +12,7 @@ import { ConfigError, loadEnvConfig } from './config.ts';
 import { RPC_SPAN_MODES } from './telemetry/telemetry-deps.ts';
 import type { CliContext } from './cli/cli-context.ts';
 import { watchLauncher } from './cli/launcher-watch.ts';
+import { configureHelpLayout } from './cli/help-layout.ts';
 import { REPORT_TO_PARENT_ENV } from './server-process/server-process-protocol.ts';
 import type { ParentLink, ParentMessage } from './server-process/server-process-protocol.ts';
 import { registerAlertsCommand } from './cli/alerts-command.ts';
@@ -125,6 +126,7 @@ const program = new Command('streamlab')
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(oneLine(text)) });
+configureHelpLayout(program, process.stdout);
 registerServeCommand(program, context);
 registerClientCommand(program, context);
 registerProxyCommand(program, process);

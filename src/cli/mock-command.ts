@@ -48,8 +48,8 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
       'Serve every service of the given protos (loaded at run time, no code generation). Each\n' +
         'method answers from its script DIR/<package.Service>/<Method>.jsonl; a method without one\n' +
         'answers UNIMPLEMENTED naming the file. One JSON object per line (blank and // lines\n' +
-        'ignored): {"dir":"out","ts":100,"text":{...}} sends a message; {"dir":"in","text":{...}|\n' +
-        '"regex","response":{...}} answers a client message; "condition", state keys, "close",\n' +
+        'ignored): {"dir":"out","ts":100,"text":{...}} sends a message;\n' +
+        '{"dir":"in","text":{...}|"regex","response":{...}} answers a client message; "condition", state keys, "close",\n' +
         '"error"+"code" and "fault": reset|close|blackhole|goaway. Templates: {{uuid}}, {{now}},\n' +
         '{{randInt 1 10}}, {{request.field}}, {{request.ws.message.field}},\n' +
         '{{request.ws.state.key + 1}}. A message may also be a JSON string with templates\n' +

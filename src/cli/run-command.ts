@@ -44,7 +44,7 @@ interface RunCommandOptions extends LogOptions {
 }
 
 const width = Math.max(...CATALOGUE.map((s) => s.name.length));
-const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(width)} ${s.rpc.padEnd(13)} ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
+const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(width)}  ${s.rpc.padEnd(13)}  ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
 
 /** commander parser of --rpc. */
 function rpcOption(value: string): RpcKind[] {
