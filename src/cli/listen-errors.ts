@@ -15,20 +15,22 @@ export interface ListenerRole {
   role: string;
   /** The flag that moves it, as the help spells it, e.g. `--metrics-port` or `--listen HOST:PORT`. */
   flag: string;
+  /** The flag that sets the address it binds, e.g. `--host`. */
+  hostFlag: string;
 }
 
 /** The listeners of the commands (serve, mock, drive, proxy, fleet). */
 export const LISTENERS = {
   /** serve, mock: the gRPC server. */
-  grpc: { role: 'the gRPC port', flag: '--port' },
+  grpc: { role: 'the gRPC port', flag: '--port', hostFlag: '--host' },
   /** serve, mock, drive: /metrics and /healthz. */
-  metrics: { role: 'the metrics port', flag: '--metrics-port' },
+  metrics: { role: 'the metrics port', flag: '--metrics-port', hostFlag: '--host' },
   /** proxy: the fault proxy's listener. */
-  proxy: { role: 'the proxy port', flag: '--listen HOST:PORT' },
+  proxy: { role: 'the proxy port', flag: '--listen HOST:PORT', hostFlag: '--listen HOST:PORT' },
   /** fleet: the REST control API. */
-  controlApi: { role: 'the control API port', flag: '--api-port' },
+  controlApi: { role: 'the control API port', flag: '--api-port', hostFlag: '--api-host' },
   /** fleet: the gRPC ports of its servers, --base-port and up. */
-  fleetServers: { role: "a server's gRPC port", flag: '--base-port (0 picks free ports)' },
+  fleetServers: { role: "a server's gRPC port", flag: '--base-port (0 picks free ports)', hostFlag: '--server-host' },
 } as const satisfies Record<string, ListenerRole>;
 
 /** A listener's name in {@link LISTENERS}. */
@@ -59,12 +61,12 @@ function bindErrorCode(error: unknown): (typeof BIND_ERRORS)[number] | undefined
 export function listenErrorLine(commandName: string, listener: ListenerName, address: ListenAddress, error: unknown): string | undefined {
   const code = bindErrorCode(error);
   if (!code) return undefined;
-  const { role, flag } = LISTENERS[listener];
+  const { role, flag, hostFlag } = LISTENERS[listener];
   const where = `${code} on ${formatHostPort(address)}`;
   const who = `streamlab ${commandName}`;
   if (code === 'EADDRINUSE') return `${who}: ${role} ${address.port} is in use (${where}); pick another with ${flag}`;
   if (code === 'EACCES') return `${who}: ${role} ${address.port} needs privileges this process lacks (${where}; ports below 1024 need root or CAP_NET_BIND_SERVICE); pick another with ${flag}`;
-  return `${who}: ${address.host} is not an address of this machine (${where}); listen on one it has, e.g. 127.0.0.1 or 0.0.0.0`;
+  return `${who}: ${address.host} is not an address of this machine (${where}); give ${hostFlag} one it has, e.g. 127.0.0.1 or 0.0.0.0`;
 }
 
 /**
