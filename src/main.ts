@@ -6,11 +6,13 @@
  *   node --import ./src/instrumentation.ts src/main.ts <command> [options]
  * `npx streamlab` (bin/streamlab.js) and the npm scripts do exactly that.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadEnvConfig } from './config.ts';
 import { RPC_SPAN_MODES } from './telemetry/telemetry-deps.ts';
 import type { CliContext } from './cli/cli-context.ts';
 import { watchLauncher } from './cli/launcher-watch.ts';
+import { configureHelpLayout } from './cli/help-layout.ts';
 import { REPORT_TO_PARENT_ENV } from './server-process/server-process-protocol.ts';
 import type { ParentLink, ParentMessage } from './server-process/server-process-protocol.ts';
 import { registerAlertsCommand } from './cli/alerts-command.ts';
@@ -107,11 +109,24 @@ if (process.env.npm_lifecycle_event !== undefined) {
   });
 }
 
+/** The version `--version` prints: package.json's, read where the package is installed. */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/**
+ * A commander error as the one line usage errors get: commander puts its suggestion on a
+ * line of its own ("\n(Did you mean serve?)"); it joins the first here.
+ */
+function oneLine(text: string): string {
+  return `${text.trim().replace(/\s*\n\(Did you mean (.*)\?\)/g, ' (did you mean $1?)').replace(/\s*\n\s*/g, ' ')}\n`;
+}
+
 const program = new Command('streamlab')
   .description('See why gRPC streams end and how fast each side notices: a traced, measured reference service.')
+  .version(version, '-V, --version', 'print the version of streamlab')
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(oneLine(text)) });
+configureHelpLayout(program, process.stdout);
 registerServeCommand(program, context);
 registerClientCommand(program, context);
 registerProxyCommand(program, process);

@@ -2,7 +2,8 @@
  * `streamlab client`: the classic demo client. Prints each event (or, in ack mode, each
  * delivery, ACK and redelivery with the final accounting) and the end cause; exits 0 when
  * the call ended the way the mode intends (simple and ack: completed, cancel:
- * client_cancelled), 1 otherwise.
+ * client_cancelled), 1 otherwise. With no server (connect_failed) a hint on stderr says
+ * what to try (connect-hint.ts).
  */
 import { deliveryOf } from '../delivery/delivery-account.ts';
 import { InvalidArgumentError, Option } from 'commander';
@@ -24,6 +25,7 @@ import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn } from './parse-integer.ts';
 import { formatHostPort, parseHostPort } from './parse-host-port.ts';
 import type { HostPort } from './parse-host-port.ts';
+import { connectHint } from './connect-hint.ts';
 
 type Mode = 'simple' | 'cancel' | 'ack';
 
@@ -160,6 +162,7 @@ export function registerClientCommand(program: Command, context: CliContext): Co
     }
     const osError = end.connectError ? ` [${end.connectError}]` : '';
     out(`stream ended: ${end.endCause}${osError} (${grpcCodeName(end.grpcCode)}: ${end.details}) after ${end.received} messages received, ${end.sent} sent; trace ${end.traceId || '-'}`);
+    if (end.endCause === 'connect_failed') context.stderr.write(`hint: ${connectHint(options.target, end.connectError)}\n`);
     context.setExitCode(end.endCause === INTENDED[options.mode] ? 0 : 1);
     printed.resolve();
   });

@@ -23,6 +23,7 @@ import type { LogOptions } from './log-options.ts';
 import { formatHostPort, parseHostPort } from './parse-host-port.ts';
 import type { HostPort } from './parse-host-port.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+import { listenAs } from './listen-errors.ts';
 
 /**
  * Parses --scenarios: `all` (the catalogue), `core`, or a comma-separated list of names.
@@ -121,8 +122,10 @@ export function registerDriveCommand(program: Command, context: CliContext): Com
       keepaliveTimeMs: options.keepaliveTimeMs, keepaliveTimeoutMs: options.keepaliveTimeoutMs,
     });
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
-    metricsHttp.listen(options.metricsPort, options.host);
-    await once(metricsHttp, 'listening');
+    await listenAs(command, 'metrics', { host: options.host, port: options.metricsPort }, async () => {
+      metricsHttp.listen(options.metricsPort, options.host);
+      await once(metricsHttp, 'listening');
+    });
     const metricsPort = (metricsHttp.address() as { port: number }).port;
     context.stderr.write(`streamlab driving ${formatHostPort(options.upstream)} through ${faults.name} faults every ${options.everyS} s; metrics on :${metricsPort}/metrics\n`);
     const stop = new AbortController();

@@ -25,6 +25,7 @@ import { addBusOptions, busTopicsOptions } from './bus-options.ts';
 import type { BusOptions } from './bus-options.ts';
 import { parseBackendsTarget } from '../fleet/backends-target.ts';
 import type { BackendsTarget } from '../fleet/backends-target.ts';
+import { explainListenError, firstUnbindable, listenErrorLine } from './listen-errors.ts';
 
 interface FleetCommandOptions extends LogOptions, BusOptions {
   backends?: BackendsTarget;
@@ -130,15 +131,29 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
     } catch (error) {
       return command.error(`error: ${(error as Error).message}`, { exitCode: 2, code: 'streamlab.badOption' });
     }
+    // Ports taken before anything starts: say so at once, rather than after starting the servers.
+    const slots = options.backends || options.basePort === 0 ? [] : Array.from({ length: options.servers }, (_, slot) => options.basePort + slot);
+    const busySlot = await firstUnbindable(options.serverHost, slots);
+    if (busySlot) return explainListenError(command, 'fleetServers', { host: options.serverHost, port: busySlot.port }, busySlot.error);
+    const busyApi = options.apiPort === 0 ? undefined : await firstUnbindable(options.apiHost, [options.apiPort]);
+    if (busyApi) return explainListenError(command, 'controlApi', { host: options.apiHost, port: options.apiPort }, busyApi.error);
     const telemetry = createTelemetryDeps({ pipeline: context.spans, scenarioLabels: knownScenarioLabels(context), logger: { format: options.logFormat, level: options.logLevel }, messageEventCap: FLEET_MESSAGE_EVENTS });
     const importSpans = context.spans.importSpans.bind(context.spans);
     const bus = busTopicsOptions(options, options.tickMs, options.history);
     context.stderr.write(`${options.backends ? `dialing ${options.backends.target}` : `starting ${options.servers} servers`}${bus ? ` on the bus ${bus.bus}` : ''} and ${options.clients} subscribers…\n`);
-    const fleet = await createFleet({ telemetry, importSpans }, {
-      servers: options.servers, clients: options.clients, topic: options.topic, basePort: options.basePort,
-      tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
-      ...(bus ? { bus } : {}), ...(options.backends ? { backends: options.backends } : {}),
-    });
+    let fleet: Awaited<ReturnType<typeof createFleet>>;
+    try {
+      fleet = await createFleet({ telemetry, importSpans }, {
+        servers: options.servers, clients: options.clients, topic: options.topic, basePort: options.basePort,
+        tickMs: options.tickMs, historySize: options.history, backoff, host: options.serverHost, ...(options.slots !== undefined ? { slots: options.slots } : {}),
+        ...(bus ? { bus } : {}), ...(options.backends ? { backends: options.backends } : {}),
+      });
+    } catch (error) {
+      // A port taken since the check: the server child says so in its own words (--port); name the fleet's flag.
+      const busy = await firstUnbindable(options.serverHost, slots);
+      if (busy) return explainListenError(command, 'fleetServers', { host: options.serverHost, port: busy.port }, busy.error);
+      throw error;
+    }
     const metrics = createMetricsRequestListener(telemetry.metrics.registry);
     const token = options.apiToken ?? context.apiToken;
     const access = { allowedHosts: [options.advertiseHost, ...options.apiAllowedHost], ...(token !== undefined ? { token } : {}) };
@@ -147,6 +162,8 @@ export function registerFleetCommand(program: Command, context: CliContext): Com
       await api.listen({ host: options.apiHost, port: options.apiPort });
     } catch (error) {
       await fleet.close();
+      const address = { host: options.apiHost, port: options.apiPort };
+      if (listenErrorLine(command.name(), 'controlApi', address, error)) return explainListenError(command, 'controlApi', address, error);
       throw new Error(`control API cannot listen on ${options.apiHost}:${options.apiPort}: ${(error as Error).message}`);
     }
     const servers = [...await fleet.servers.list(), ...await fleet.external?.list() ?? []];

@@ -10,6 +10,7 @@ import type { DynamicClient } from '../client/dynamic-client.ts';
 import { ProtoJsonError } from '../client/proto-json.ts';
 import { ReflectionError } from '../client/reflection-client.ts';
 import { createDeferred } from '../core/deferred.ts';
+import { tidyStatusDetails } from '../core/status-details.ts';
 import { parseDuration } from '../load/duration.ts';
 import { createLoadProgress } from '../load/load-progress.ts';
 import { runLoadSession } from '../load/load-session.ts';
@@ -126,7 +127,7 @@ async function openClient(command: Command, deps: ReturnType<typeof createTeleme
   try {
     return await createDynamicClient(deps, { target, method: options.method, ...(options.proto ? { protoPaths: options.proto } : {}), ...(options.importPath ? { includeDirs: options.importPath } : {}) });
   } catch (error) {
-    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.?\s*Resolution note:\s*$/, '');
+    const message = tidyStatusDetails((error as Error).message.replace(/\s*\n\s*/g, ' '));
     if (error instanceof ReflectionError) throw new Error(`reflection on ${target} failed: ${message}; pass --proto to read the schema from files`);
     if (error instanceof MethodNotFoundError || options.proto) return command.error(`error: ${message}`, { exitCode: 2, code: 'streamlab.unknownMethod' });
     throw error;

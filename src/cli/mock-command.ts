@@ -16,6 +16,7 @@ import { knownScenarioLabels } from './scenario-labels.ts';
 import { addLogOptions } from './log-options.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+import { listenAs } from './listen-errors.ts';
 
 interface MockCommandOptions extends LogOptions {
   proto: string[];
@@ -47,8 +48,8 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
       'Serve every service of the given protos (loaded at run time, no code generation). Each\n' +
         'method answers from its script DIR/<package.Service>/<Method>.jsonl; a method without one\n' +
         'answers UNIMPLEMENTED naming the file. One JSON object per line (blank and // lines\n' +
-        'ignored): {"dir":"out","ts":100,"text":{...}} sends a message; {"dir":"in","text":{...}|\n' +
-        '"regex","response":{...}} answers a client message; "condition", state keys, "close",\n' +
+        'ignored): {"dir":"out","ts":100,"text":{...}} sends a message;\n' +
+        '{"dir":"in","text":{...}|"regex","response":{...}} answers a client message; "condition", state keys, "close",\n' +
         '"error"+"code" and "fault": reset|close|blackhole|goaway. Templates: {{uuid}}, {{now}},\n' +
         '{{randInt 1 10}}, {{request.field}}, {{request.ws.message.field}},\n' +
         '{{request.ws.state.key + 1}}. A message may also be a JSON string with templates\n' +
@@ -92,10 +93,12 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
       const message = error instanceof ScriptError ? error.message : `cannot load the protos: ${(error as Error).message.split('\n')[0]}`;
       return command.error(`error: ${message}`, { exitCode: 2, code: 'streamlab.badScript' });
     }
-    const bound = await mock.listen({ host: options.host, port: options.port });
+    const bound = await listenAs(command, 'grpc', { host: options.host, port: options.port }, () => mock.listen({ host: options.host, port: options.port }));
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
-    metricsHttp.listen(options.metricsPort, options.host);
-    await once(metricsHttp, 'listening');
+    await listenAs(command, 'metrics', { host: options.host, port: options.metricsPort }, async () => {
+      metricsHttp.listen(options.metricsPort, options.host);
+      await once(metricsHttp, 'listening');
+    });
     const metricsPort = (metricsHttp.address() as { port: number }).port;
     context.stderr.write(`streamlab mock serving ${mock.services.join(', ')} on ${bound.host}:${bound.port}, metrics on :${metricsPort}/metrics\n`);
     await new Promise<void>((resolve) => {

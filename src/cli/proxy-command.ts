@@ -9,6 +9,7 @@ import { createFaultProxy } from '../faults/fault-proxy.ts';
 import { proxyCommandHelp, runProxyCommands } from '../faults/proxy-commands.ts';
 import { formatHostPort, parseHostPort } from './parse-host-port.ts';
 import type { HostPort } from './parse-host-port.ts';
+import { listenAs } from './listen-errors.ts';
 
 /** The streams the command talks to; `process` itself fits. */
 export interface ProxyCommandIo {
@@ -29,12 +30,13 @@ const DEFAULT_LISTEN: HostPort = { host: '127.0.0.1', port: 0 };
 
 /**
  * Adds the `proxy` subcommand to `program` and returns it. The action is async: call
- * `program.parseAsync()`. It resolves once stdin has ended and the proxy is closed, and rejects
- * if the proxy cannot listen (e.g. EADDRINUSE). A bad `host:port` value is a commander usage
- * error (`InvalidArgumentError`, thrown by the option parser before the action runs).
+ * `program.parseAsync()`. It resolves once stdin has ended and the proxy is closed. An address
+ * it cannot listen on (EADDRINUSE, ...) ends it with a usage error naming --listen
+ * (listen-errors.ts); a bad `host:port` value is a commander usage error too
+ * (`InvalidArgumentError`, thrown by the option parser before the action runs).
  */
 export function registerProxyCommand(program: Command, io: ProxyCommandIo = process): Command {
-  return program
+  const command = program
     .command('proxy')
     .summary('TCP fault proxy: reset, blackhole or close connections on command')
     .description(
@@ -52,23 +54,23 @@ export function registerProxyCommand(program: Command, io: ProxyCommandIo = proc
         .argParser(parseHostPort)
         .makeOptionMandatory(),
     )
-    .addHelpText('after', ['', 'Commands on stdin:', ...proxyCommandHelp()].join('\n'))
-    .action(async (options: ProxyCommandOptions) => {
-      const proxy = createFaultProxy({
-        listenHost: options.listen.host,
-        listenPort: options.listen.port,
-        upstreamHost: options.upstream.host,
-        upstreamPort: options.upstream.port,
-      });
-      const bound = await proxy.listen();
-      io.stderr.write(
-        `proxy listening on ${formatHostPort(bound)} → upstream ${formatHostPort(options.upstream)}; ` +
-          'type reset|blackhole|close|restore|status\n',
-      );
-      try {
-        await runProxyCommands(proxy, io.stdin, io.stdout);
-      } finally {
-        await proxy.close();
-      }
+    .addHelpText('after', ['', 'Commands on stdin:', ...proxyCommandHelp()].join('\n'));
+  return command.action(async (options: ProxyCommandOptions) => {
+    const proxy = createFaultProxy({
+      listenHost: options.listen.host,
+      listenPort: options.listen.port,
+      upstreamHost: options.upstream.host,
+      upstreamPort: options.upstream.port,
     });
+    const bound = await listenAs(command, 'proxy', options.listen, () => proxy.listen());
+    io.stderr.write(
+      `proxy listening on ${formatHostPort(bound)} → upstream ${formatHostPort(options.upstream)}; ` +
+        'type reset|blackhole|close|restore|status\n',
+    );
+    try {
+      await runProxyCommands(proxy, io.stdin, io.stdout);
+    } finally {
+      await proxy.close();
+    }
+  });
 }

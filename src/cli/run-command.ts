@@ -40,10 +40,11 @@ interface RunCommandOptions extends LogOptions {
   endTimeoutMs: number;
   html?: string;
   jaegerUrl?: string;
+  scenario?: string[];
 }
 
 const width = Math.max(...CATALOGUE.map((s) => s.name.length));
-const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(width)} ${s.rpc.padEnd(13)} ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
+const scenarioList = CATALOGUE.map((s) => `  ${s.name.padEnd(width)}  ${s.rpc.padEnd(13)}  ${s.summary}${CORE_SCENARIOS.includes(s) ? ' (core)' : ''}`).join('\n');
 
 /** commander parser of --rpc. */
 function rpcOption(value: string): RpcKind[] {
@@ -100,6 +101,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     )
     .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: the core ones)'))
     .addOption(new Option('--all', 'run the whole catalogue (see `streamlab scenarios`)').default(false))
+    // `run --scenario NAME` as other tools spell it: the same as naming it (repeat for several).
+    .addOption(new Option('--scenario <name>', 'a scenario to run, as if named (repeat)').argParser((value: string, previous: string[] = []) => [...previous, value]).hideHelp())
     .addOption(new Option('--json', 'print one JSON document instead of the table').default(false))
     .addOption(new Option('--html <file>', 'also write a self-contained HTML report (diagrams, lessons) to this file'))
     .addOption(new Option('--jaeger-url <url>', 'with --html: link each trace id to this Jaeger UI (URL/trace/ID)').argParser(jaegerUrlOption))
@@ -112,7 +115,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
     .addOption(new Option('--keepalive-time-ms <ms>', 'keepalive PING interval of server and clients').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeMs))
     .addOption(new Option('--keepalive-timeout-ms <ms>', 'keepalive PING timeout of server and clients').argParser(durationMs).default(RUN_DEFAULTS.keepaliveTimeoutMs))
     .addOption(new Option('--end-timeout-ms <ms>', 'give up waiting for a side to notice the end').argParser(durationMs).default(RUN_DEFAULTS.endTimeoutMs));
-  return addLogOptions(command, context, 'error').action(async (names: string[], options: RunCommandOptions) => {
+  return addLogOptions(command, context, 'error').action(async (named: string[], options: RunCommandOptions) => {
+    const names = [...named, ...options.scenario ?? []];
     let scenarios: Scenario[];
     try {
       if (options.all && names.length > 0) throw new Error(`--all runs the whole catalogue: drop the names (${names.join(', ')}) or --all`);

@@ -25,6 +25,7 @@ import { addLogOptions } from './log-options.ts';
 import { knownScenarioLabels } from './scenario-labels.ts';
 import type { LogOptions } from './log-options.ts';
 import { durationMs, integerIn, port } from './parse-integer.ts';
+import { listenAs } from './listen-errors.ts';
 
 interface ServeOptions extends LogOptions, BusOptions {
   host: string;
@@ -143,9 +144,11 @@ export function registerServeCommand(program: Command, context: CliContext): Com
     });
     openCalls = () => server.activeStreams;
     const metricsHttp = createMetricsHttpServer(deps.metrics.registry);
-    const bound = await server.listen({ host: options.host, port: options.port });
-    metricsHttp.listen(options.metricsPort, options.host);
-    await once(metricsHttp, 'listening');
+    const bound = await listenAs(command, 'grpc', { host: options.host, port: options.port }, () => server.listen({ host: options.host, port: options.port }));
+    await listenAs(command, 'metrics', { host: options.host, port: options.metricsPort }, async () => {
+      metricsHttp.listen(options.metricsPort, options.host);
+      await once(metricsHttp, 'listening');
+    });
     const metricsPort = (metricsHttp.address() as { port: number }).port;
     deps.logger.info('serving', { grpc: `${bound.host}:${bound.port}`, metrics: `http://${options.host}:${metricsPort}/metrics` });
     context.stderr.write(`streamlab serving gRPC on ${bound.host}:${bound.port}, metrics on :${metricsPort}/metrics\n`);

@@ -7,7 +7,7 @@
  */
 import { createServer } from '../server/create-server.ts';
 import { createStreamlabServices } from '../services/streamlab-services.ts';
-import { CATALOGUE } from '../scenarios/catalogue.ts';
+import { CATALOGUE, unknownScenarioMessage } from '../scenarios/catalogue.ts';
 import { createEmbeddedFaultBackend } from '../scenarios/fault-backend.ts';
 import { toJsonReport } from '../scenarios/report.ts';
 import type { JsonReport } from '../scenarios/report.ts';
@@ -42,7 +42,7 @@ export function createFleetScenarios(deps: FleetScenarioDeps) {
      */
     async run(name: string): Promise<ScenarioReport> {
       const scenario = CATALOGUE.find((candidate) => candidate.name === name);
-      if (!scenario) throw new FleetError('not_found', `unknown scenario "${name}": allowed are ${CATALOGUE.map((s) => s.name).join(', ')}`);
+      if (!scenario) throw new FleetError('not_found', unknownScenarioMessage(name));
       if (running) throw new FleetError('conflict', `scenario ${running} is running: one run at a time, try again when it is done`);
       running = name;
       const runs = createRunDirectory();

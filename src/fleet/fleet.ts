@@ -119,7 +119,8 @@ export async function createFleet(deps: FleetDeps, options: FleetOptions = {}) {
     return subscriber;
   };
 
-  addSubscribers(options.clients ?? 10, options.topic ?? 'fleet');
+  // `fleet --clients 0`: servers and the API only; subscribers come later through the API.
+  if ((options.clients ?? 10) > 0) addSubscribers(options.clients ?? 10, options.topic ?? 'fleet');
 
   if (observer) await observer.watch(options.topic ?? 'fleet');
   return {

@@ -6,6 +6,7 @@
  * says how. Here too: the core set, the `--rpc` matrix and the selection of scenarios by name.
  */
 import { readdirSync } from 'node:fs';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { RPC_KINDS } from '../core/method-info.ts';
 import type { RpcKind } from '../core/method-info.ts';
 import type { Scenario } from './scenario.ts';
@@ -65,17 +66,26 @@ export function parseRpcKinds(value: string): RpcKind[] {
 }
 
 /**
+ * What to say about a scenario name the catalogue does not have: the name, the closest known
+ * one when it is likely a typo, and every known name.
+ * @returns e.g. `unknown scenario "blackhol": did you mean "blackhole"? allowed are completion, cancel, …`
+ */
+export function unknownScenarioMessage(name: string, catalogue: readonly Scenario[] = CATALOGUE): string {
+  const names = catalogue.map((scenario) => scenario.name);
+  const suggestion = didYouMean(name, names);
+  return `unknown scenario "${name}": ${suggestion ? `did you mean "${suggestion}"? ` : ''}allowed are ${names.join(', ')}`;
+}
+
+/**
  * The scenarios named, in the order given; the core scenarios when `names` is empty (the
  * whole catalogue is `CATALOGUE`, `run --all`).
- * @throws Error naming the unknown scenario and listing the known ones
+ * @throws Error naming the unknown scenario, the closest known one and every known one ({@link unknownScenarioMessage})
  */
 export function selectScenarios(names: readonly string[], catalogue: readonly Scenario[] = CATALOGUE): Scenario[] {
   if (names.length === 0) return catalogue.filter((scenario) => CORE_SCENARIOS.includes(scenario));
   return names.map((name) => {
     const scenario = catalogue.find((candidate) => candidate.name === name);
-    if (!scenario) {
-      throw new Error(`unknown scenario "${name}": allowed are ${catalogue.map((s) => s.name).join(', ')}`);
-    }
+    if (!scenario) throw new Error(unknownScenarioMessage(name, catalogue));
     return scenario;
   });
 }

@@ -37,7 +37,13 @@ export function silenceNote(boundMs: number): string {
 
 /** Renders the timeline of `result` as a few lines of text. */
 export function renderTimeline(result: ScenarioResult): string {
-  const events = result.events;
+  // A side whose end counts no message (a call that never connected: what it was handed never
+  // left) has none to draw either.
+  const noMessages = (side: 'client' | 'server') => {
+    const end = side === 'client' ? result.client : result.server;
+    return end !== undefined && end !== null && end.sent + end.received === 0;
+  };
+  const events = result.events.filter((event) => event.phase !== 'message' || !noMessages(event.side));
   const startMs = Math.min(result.startedAtMs, ...events.map((e) => e.atMs));
   const endMs = Math.max(startMs + 1, ...events.map((e) => e.atMs), ...result.actions.map((action) => action.atMs));
   const column = (atMs: number) => Math.min(WIDTH - 1, Math.floor(((atMs - startMs) / (endMs - startMs)) * WIDTH));

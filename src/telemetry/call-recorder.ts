@@ -176,7 +176,7 @@ export class CallRecorder implements CallView {
   }
 
   /**
-   * Records the end: the event its cause implies when the call has not recorded it yet
+   * Records the end (for `connect_failed`, with nothing sent): the event its cause implies when the call has not recorded it yet
    * (core/end-cause.ts END_CAUSE_EVENTS, at `endedAtMs`) and `transport.close` when the input
    * names how the connection closed; then the record, then every writer (span attributes and
    * status, metrics, the log record, the lifecycle record); the listener hears of the final
@@ -187,6 +187,9 @@ export class CallRecorder implements CallView {
    */
   end(input: EndInput, endedAtMs = nowMs()): StreamEnd {
     if (this.endRecord) return this.endRecord;
+    // No connection ever carried the call: what the application handed it never left this
+    // process, so nothing counts as sent (unless a scrape already counted it).
+    if (input.cause === 'connect_failed' && this.flushedSent === 0) this.segmentSent = this.sent = 0;
     const causePhase: LifecyclePhase | undefined = END_CAUSE_EVENTS[input.cause as keyof typeof END_CAUSE_EVENTS];
     if (causePhase && !this.#phases?.has(causePhase)) this.#phase(causePhase, endedAtMs, undefined);
     if (input.closeKind) this.#phase('transport.close', input.closedAtMs ?? endedAtMs, input.closeKind);

@@ -38,11 +38,11 @@ test('a rule file promtool refuses: its message with file and line, exit 2, noth
   assert.doesNotMatch(stderr, /running/);
 });
 
-test('an unknown scenario: one line listing the names, exit 2; a missing rule file: exit 2', async () => {
+test('an unknown scenario: one line with the closest name and the list, exit 2; a missing rule file: exit 2', async () => {
   const rules = file('ok.rules.yml', 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: vector(1) > 2\n');
   const unknown = await alerts(rules, '--scenarios', 'blackhole,blackhol');
   assert.equal(unknown.code, 2);
-  assert.deepEqual(unknown.stderr.trim().split('\n'), [`error: unknown scenario "blackhol": allowed are ${unknown.stderr.split('allowed are ')[1]!.trim()}`]);
+  assert.deepEqual(unknown.stderr.trim().split('\n'), [`error: unknown scenario "blackhol": did you mean "blackhole"? allowed are ${unknown.stderr.split('allowed are ')[1]!.trim()}`]);
   assert.match(unknown.stderr, /allowed are completion, cancel, disconnect, blackhole, ack-retry, server-kill/);
   const missing = await alerts(join(folder, 'nope.yml'));
   assert.equal(missing.code, 2);

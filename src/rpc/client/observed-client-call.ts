@@ -16,6 +16,7 @@ import { context } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { nowMs } from '../../core/clock.ts';
 import { END_CAUSE_TRAILER } from '../../core/end-cause.ts';
+import { tidyStatusDetails } from '../../core/status-details.ts';
 import { settledFate } from '../../core/socket-fate.ts';
 import type { SocketFate } from '../../core/socket-fate.ts';
 import type { CallEndListener, CallRecorder } from '../../telemetry/call-recorder.ts';
@@ -147,7 +148,7 @@ export class ObservedClientCall extends InterceptingCall implements Intercepting
     const noticedAtMs = cause === 'client_cancelled' ? (this.#cancelledAtMs ?? statusAtMs) : fate ? Math.min(fate.atMs, statusAtMs) : statusAtMs;
     // The cause's own event (keepalive.timeout, goaway) and transport.close: recorded by end().
     recorder.end({
-      cause, grpcCode: status.code, details: status.details,
+      cause, grpcCode: status.code, details: tidyStatusDetails(status.details),
       ...(fate ? { closeKind: fate.kind, closedAtMs: fate.atMs } : {}), ...(connectError ? { connectError } : {}),
     }, noticedAtMs);
   }
