@@ -55,7 +55,7 @@ export function registerMockCommand(program: Command, context: CliContext): Comm
         '{{request.ws.state.key + 1}}. A message may also be a JSON string with templates\n' +
         'inside ("text":"{\\"topic\\":\\"{{request.topics[0]}}\\"}"). Messages follow the proto3 JSON\n' +
         'mapping: a Timestamp as RFC 3339 text ({{now}}), a Duration as "1.5s", 64-bit integers as\n' +
-        'strings or numbers. See README "Mock and load" for the whole format.\n' +
+        'strings or numbers. See docs/mock.md for the whole format.\n' +
         'Reflection, health and channelz are on: `grpcurl -plaintext HOST:PORT list` works.\n' +
         'Limits default to the STREAMLAB_MOCK_* variables when set; docs/security.md lists every bound.',
     )

@@ -96,7 +96,8 @@ export function registerRunCommand(program: Command, context: CliContext): Comma
         'With --rpc KIND|all the transport scenarios (completion, cancel, disconnect, blackhole)\n' +
         'run over that RPC kind, or over all four (a matrix: unary Notify, client-stream Publish,\n' +
         'server-stream Subscribe, bidi Exchange).\n' +
-        '--interval-ms 2000 --count 3 is the seed experiment\'s pace (3 responses, 2 s apart).\n' +
+        '--interval-ms 2000 --count 3 is the pace of the seed experiment, the small gRPC streaming\n' +
+        'experiment streamlab grew from (3 responses, 2 s apart).\n' +
         '`streamlab scenarios` lists what each scenario expects and why.\n\nScenarios (name, rpc, what happens):\n' + scenarioList,
     )
     .addArgument(new Argument('[scenario...]', 'scenarios to run, in order (default: the core ones)'))

@@ -75,7 +75,7 @@ export function registerScenariosCommand(program: Command, context: CliContext):
         'side expects, then what happens on the wire (HTTP/2 frames, TCP segments),\n' +
         'what grpc-js reports on each side and why that alone misleads, how streamlab\n' +
         'tells the ending apart, where to look in Jaeger and Grafana, and which alert\n' +
-        'rule fires (or why none does). The README\'s tour is the same text. An\n' +
+        'rule fires (or why none does). docs/scenarios.md is the same text. An\n' +
         'unknown NAME exits 2.',
     )
     .addOption(new Option('--json', 'print one JSON document: {"scenarios":[{name, summary, rpc, core, cause, expected}]}; with --explain: {name, summary, rpc, core, cause, expected, lesson}').default(false))
