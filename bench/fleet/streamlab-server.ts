@@ -18,8 +18,10 @@ import { FLEET_TOPIC, readMemory, serveCommands } from './common.ts';
 const devNull = new Writable({ write: (_chunk, _encoding, done) => done() });
 const deps = createTelemetryDeps({ logger: { level: 'info', format: 'json', transports: [new winston.transports.Stream({ stream: devNull })] } });
 const topics = createLocalTopics({ tickMs: 0 });
-// No grpc-js option raised: see bench/fleet/bare-server.ts (streams and session memory are unbounded by default).
-const server = createServer(deps, { services: createStreamlabServices(deps, topics) });
+// As bare-server.ts, streams per connection unbounded: streamlab's server caps them at 10,000 by
+// default (SERVER_DEFAULTS.maxConcurrentStreams, issue 16), and the one client connection holds
+// BENCH_FLEET_STREAMS subscribers plus the Notify, which would wait forever for a free stream.
+const server = createServer(deps, { services: createStreamlabServices(deps, topics), maxConcurrentStreams: 2 ** 32 - 1 });
 const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
 
 serveCommands(async (command) => {
