@@ -17,12 +17,25 @@ import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './client-options.ts';
 
 /** The channel settings of {@link StreamlabClientOptions}. */
+/**
+ * grpc-js's per-call retry buffer, bytes (`grpc.per_rpc_retry_buffer_size`; grpc-js's default is
+ * 256 KiB). Retries are off, so it buys nothing, and it costs: a write that fits in it completes
+ * at once, so a stream writing faster than its connection sends (a bidi client's ACKs) piles up
+ * to 256 KiB of messages there, and grpc-js 1.14 (RetryingCall.clearSentMessages) copies the
+ * pending part of that buffer on every message sent: quadratic. Measured with `npm run bench`'s
+ * bidi arm at 60,000 messages (BENCH_BIDI_MESSAGES): 4,000 messages/s with the default, 22,000
+ * with 4 KiB. Past 4 KiB a write completes when the transport took it, so `write()` applies
+ * backpressure as Node streams do.
+ */
+export const RETRY_BUFFER_BYTES = 4_096;
+
 export type ChannelSettings = Pick<StreamlabClientOptions, 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'loadBalancing' | 'dnsMinTimeBetweenResolutionsMs'>;
 
 /**
  * grpc-js channel options for an observed client: keepalive PINGs every `keepaliveTimeMs`
  * (default 30,000 ms; 0 sends none) only while a call is open, no transparent retries (a
- * retried call would hide the very end the lab shows), the load-balancing policy.
+ * retried call would hide the very end the lab shows), the load-balancing policy, and a small
+ * per-call retry buffer ({@link RETRY_BUFFER_BYTES}).
  */
 export function observedChannelOptions(settings: ChannelSettings = {}): ChannelOptions {
   const keepaliveTimeMs = settings.keepaliveTimeMs ?? CLIENT_DEFAULTS.keepaliveTimeMs;
@@ -32,6 +45,7 @@ export function observedChannelOptions(settings: ChannelSettings = {}): ChannelO
     'grpc.keepalive_timeout_ms': settings.keepaliveTimeoutMs ?? CLIENT_DEFAULTS.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 0,
     'grpc.enable_retries': 0,
+    'grpc.per_rpc_retry_buffer_size': RETRY_BUFFER_BYTES,
     ...(settings.dnsMinTimeBetweenResolutionsMs !== undefined ? { 'grpc.dns_min_time_between_resolutions_ms': settings.dnsMinTimeBetweenResolutionsMs } : {}),
     ...(settings.loadBalancing === 'round_robin'
       ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
