@@ -151,8 +151,12 @@ function followTopic(call: ServerWritableStream<SubscribeRequest__Output, Event>
         const more = writes.write(eventOf(event, true));
         if (!sentOne(event)) return;
         if (!more) {
+          // After the drain: the rest of this batch or, when the paused write was its last
+          // event, a new look at the log. The listener skipped what arrived during the wait
+          // (not live yet), so an empty rest must not be taken for "nothing newer": going live
+          // on it lost those events (the bus storm's gaps: a replay ending on a full buffer).
           const rest = batch.slice(i + 1);
-          void context.waitForDrain(call).then(() => catchUp(rest));
+          void context.waitForDrain(call).then(() => catchUp(rest.length > 0 ? rest : log.after(topic, lastSent)));
           return;
         }
       }
