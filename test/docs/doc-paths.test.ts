@@ -99,7 +99,7 @@ test('the path and link checks find what is missing', () => {
   assert.equal(brokenLink('README.md', 'docs/design.md#2-end-causes'), null);
   assert.match(brokenLink('README.md', 'docs/design.md#no-such-heading') ?? '', /has no heading #no-such-heading/);
   assert.match(brokenLink('docs/design.md', 'no-such-page.md') ?? '', /docs\/no-such-page.md does not exist/);
-  assert.match(brokenLink('README.md', '../shared/design.md') ?? '', /outside the repository/);
+  assert.match(brokenLink('README.md', '../outside/notes.md') ?? '', /outside the repository/);
   assert.equal(brokenLink('docs/alerts.md', '../CONTRIBUTING.md#add-an-end-cause'), null);
   assert.equal(brokenLink('README.md', 'https://example.com/x.md#nothing'), null);
 });
