@@ -16,7 +16,6 @@ import type { TelemetryDeps } from '../telemetry/telemetry-deps.ts';
 import { CLIENT_DEFAULTS } from './client-options.ts';
 import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './client-options.ts';
 
-/** The channel settings of {@link StreamlabClientOptions}. */
 /**
  * grpc-js's per-call retry buffer, bytes (`grpc.per_rpc_retry_buffer_size`; grpc-js's default is
  * 256 KiB). Retries are off, so it buys nothing, and it costs: a write that fits in it completes
@@ -29,6 +28,7 @@ import type { ClientCallOptions, ObservedCall, StreamlabClientOptions } from './
  */
 export const RETRY_BUFFER_BYTES = 4_096;
 
+/** The channel settings of {@link StreamlabClientOptions}. */
 export type ChannelSettings = Pick<StreamlabClientOptions, 'keepaliveTimeMs' | 'keepaliveTimeoutMs' | 'loadBalancing' | 'dnsMinTimeBetweenResolutionsMs'>;
 
 /**
