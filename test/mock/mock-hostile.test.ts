@@ -5,33 +5,15 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mockScripts, bounded } from '../helpers/mock-scripts.ts';
 import { grpcurl } from '../helpers/grpcurl.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 
 const PROTO = 'examples/mock/chat.proto';
 
-/** A scripts directory with `chat.v1.Chat/<method>.jsonl` holding `lines`; returns the directory and the file. */
-function scripts(method: string, lines: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-mock-hostile-'));
-  mkdirSync(join(dir, 'chat.v1.Chat'));
-  const file = join(dir, 'chat.v1.Chat', `${method}.jsonl`);
-  writeFileSync(file, lines);
-  return { dir, file };
-}
-
-/** Rejects with `what` after `ms`, so a frozen server fails the test instead of hanging it. */
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => void (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 describe('patterns run in linear time (RE2)', () => {
   test('(a+)+$ against 40 a and a ! does not block the mock: the chat answers and a health check from another client too', async () => {
-    const { dir } = scripts('Talk', [
+    const { dir } = mockScripts('chat.v1.Chat', 'Talk', [
       '{"dir":"in","text":"(a+)+$","response":{"text":"matched"}}',
       '{"dir":"in","text":".*","response":{"text":"no match"}}',
     ].join('\n'));
@@ -54,7 +36,7 @@ describe('patterns run in linear time (RE2)', () => {
     ['a lookahead', 'x(?=y)', 22],
   ] as const) {
     test(`a pattern with ${what}, which RE2 refuses, is refused at load with file:line:column (exit 2)`, async () => {
-      const { dir, file } = scripts('Talk', `// a rule\n{"dir":"in","text":"${regex}","response":{}}\n`);
+      const { dir, file } = mockScripts('chat.v1.Chat', 'Talk', `// a rule\n{"dir":"in","text":"${regex}","response":{}}\n`);
       const result = await runCli(['mock', '--proto', PROTO, '--scripts', dir, '--port', '0', '--metrics-port', '0'], { boundMs: 20_000 });
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr.trim(), new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:${column}: text ".*" is not a regular expression RE2 accepts`));

@@ -6,9 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mockScripts, bounded } from '../helpers/mock-scripts.ts';
 import { status as Status } from '@grpc/grpc-js';
 import { loadEnvConfig } from '../../src/config.ts';
 import { createDynamicClient } from '../../src/client/dynamic-client.ts';
@@ -23,25 +21,9 @@ import { runCli } from '../helpers/cli.ts';
 const PROTO = 'examples/mock/chat.proto';
 const deps = createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
 
-/** A scripts directory with `chat.v1.Chat/<method>.jsonl` holding `lines`; returns the directory and the file. */
-function scripts(method: string, lines: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-mock-limits-'));
-  mkdirSync(join(dir, 'chat.v1.Chat'));
-  const file = join(dir, 'chat.v1.Chat', `${method}.jsonl`);
-  writeFileSync(file, lines);
-  return { dir, file };
-}
-
-/** Rejects with `what` after `ms`, so a frozen server fails the test instead of hanging it. */
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => void (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Serves `lines` as the Talk script with `limits`, sends `messages` on one chat, returns its end and replies. */
 async function chat(lines: string, limits: Partial<MockLimits>, messages: unknown[]): Promise<{ end: StreamEnd; replies: unknown[]; file: string }> {
-  const { dir, file } = scripts('Talk', lines);
+  const { dir, file } = mockScripts('chat.v1.Chat', 'Talk', lines);
   const mock = createMockServer(deps, { protos: [PROTO], scriptsDir: dir, limits });
   const bound = await mock.listen({ host: '127.0.0.1', port: 0 });
   const stub = await createDynamicClient(deps, { target: `127.0.0.1:${bound.port}`, method: 'chat.v1.Chat/Talk', protoPaths: [PROTO] });
@@ -110,7 +92,7 @@ describe('nesting past the documented depth is refused at load', () => {
   ];
   for (const [what, line, column] of cases) {
     test(`${what}: refused with file:line:column`, () => {
-      const { dir, file } = scripts('Hello', `// deep\n${line}\n`);
+      const { dir, file } = mockScripts('chat.v1.Chat', 'Hello', `// deep\n${line}\n`);
       assert.throws(() => createMockServer(deps, { protos: [PROTO], scriptsDir: dir }), (error: unknown) => {
         assert.ok(error instanceof ScriptError, String(error));
         assert.ok(error.message.startsWith(`${file}:2:${column}: `), error.message);

@@ -8,9 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mockScripts } from '../helpers/mock-scripts.ts';
 import { status as Status } from '@grpc/grpc-js';
 import { createDynamicClient } from '../../src/client/dynamic-client.ts';
 import { createMockServer } from '../../src/mock/mock-server.ts';
@@ -23,15 +21,6 @@ const FEED = 'examples/mock/feed.proto';
 const CHAT = 'examples/mock/chat.proto';
 const deps = createTelemetryDeps({ logger: { format: 'json', level: 'error' } });
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-
-/** A scripts directory with `service/method.jsonl` holding `lines`. */
-function scripts(service: string, method: string, lines: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'streamlab-mock-json-'));
-  mkdirSync(join(dir, service));
-  const file = join(dir, service, `${method}.jsonl`);
-  writeFileSync(file, lines);
-  return { dir, file };
-}
 
 describe('examples/mock/feed.proto through grpcurl', () => {
   let mock: MockServer;
@@ -82,7 +71,7 @@ describe('examples/mock/feed.proto through grpcurl', () => {
 
 describe('the string form in scripts', () => {
   test('a value with quotes and backslashes cannot break the JSON of a string-form message', async () => {
-    const { dir } = scripts('chat.v1.Chat', 'Hello', '{"dir":"in","text":".*","response":"{\\"greeting\\":\\"hi {{request.name}}\\",\\"lucky\\":\\"{{randInt 7 7}}\\"}"}\n');
+    const { dir } = mockScripts('chat.v1.Chat', 'Hello', '{"dir":"in","text":".*","response":"{\\"greeting\\":\\"hi {{request.name}}\\",\\"lucky\\":\\"{{randInt 7 7}}\\"}"}\n');
     const mock = createMockServer(deps, { protos: [CHAT], scriptsDir: dir });
     const target = `127.0.0.1:${(await mock.listen({ host: '127.0.0.1', port: 0 })).port}`;
     try {
@@ -94,7 +83,7 @@ describe('the string form in scripts', () => {
   });
 
   test('a template outside the JSON strings renders first; text that is then not JSON ends the stream INTERNAL naming the line', async () => {
-    const { dir, file } = scripts('chat.v1.Chat', 'Countdown', [
+    const { dir, file } = mockScripts('chat.v1.Chat', 'Countdown', [
       '{"dir":"out","text":"{\\"n\\": {{request.from * 2}}}"}',
       '{"dir":"out","ts":10,"text":"{\\"n\\": {{request.mode}}}"}',
     ].join('\n'));
@@ -124,7 +113,7 @@ describe('the string form in scripts', () => {
     ['a pattern value that does not fit its field', '{"dir":"in","text":{"from":"many"},"response":{}}', ':1: text: the pattern does not fit chat.v1.CountdownRequest: "from": ', /int32/],
   ] as const) {
     test(`${what} is refused at load, at file:line(:column)`, () => {
-      const { dir, file } = scripts('chat.v1.Chat', 'Countdown', `${line}\n`);
+      const { dir, file } = mockScripts('chat.v1.Chat', 'Countdown', `${line}\n`);
       assert.throws(() => createMockServer(deps, { protos: [CHAT], scriptsDir: dir }), (error: unknown) => {
         assert.ok(error instanceof ScriptError, String(error));
         assert.ok(error.message.startsWith(`${file}${where}`), error.message);
@@ -135,7 +124,7 @@ describe('the string form in scripts', () => {
   }
 
   test('patterns are written in any proto3 JSON form: a json name and an enum by number match the view', async () => {
-    const { dir } = scripts('chat.v1.Chat', 'Talk', '{"dir":"in","text":{"type":1},"response":{"text":"joined"}}\n{"dir":"in","text":".*","response":{"text":"other"}}\n');
+    const { dir } = mockScripts('chat.v1.Chat', 'Talk', '{"dir":"in","text":{"type":1},"response":{"text":"joined"}}\n{"dir":"in","text":".*","response":{"text":"other"}}\n');
     const mock = createMockServer(deps, { protos: [CHAT], scriptsDir: dir });
     const target = `127.0.0.1:${(await mock.listen({ host: '127.0.0.1', port: 0 })).port}`;
     try {
