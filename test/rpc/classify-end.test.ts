@@ -36,11 +36,12 @@ test('server cancel classification from the connection fate (design §1)', () =>
 test('a cancel just before the server copy of the deadline counts as the deadline', () => {
   const now = 1_000_000;
   assert.equal(deadlinePassed(Infinity, now), false, 'no deadline');
+  assert.equal(deadlinePassed(Infinity, now, () => assert.fail('the lateness is asked for a call without a deadline')), false);
   assert.equal(deadlinePassed(new Date(now - 1), now), true);
   assert.equal(deadlinePassed(now + 30, now), true, 'the client timer fired first; skew allowed');
   assert.equal(deadlinePassed(now + 51, now), false, 'well before the deadline: a real cancel');
-  assert.equal(deadlinePassed(now + 230, now, 200), true, 'timers 200 ms late: the HEADERS were read that late, so was the deadline started');
-  assert.equal(deadlinePassed(now + 251, now, 200), false, 'earlier than skew + lateness: a real cancel');
+  assert.equal(deadlinePassed(now + 230, now, () => 200), true, 'timers 200 ms late: the HEADERS were read that late, so was the deadline started');
+  assert.equal(deadlinePassed(now + 251, now, () => 200), false, 'earlier than skew + lateness: a real cancel');
 });
 
 test('classifyClientEnd: UNAVAILABLE with no connection ever carrying the call is connect_failed', () => {

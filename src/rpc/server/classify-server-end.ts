@@ -37,11 +37,12 @@ export const DEADLINE_SKEW_MS = 50;
 
 /**
  * Whether a call deadline (grpc-js: Date, or ms since the epoch, Infinity for none) has passed
- * at `nowMs`, allowing for the client-server skew: {@link DEADLINE_SKEW_MS} plus `lateMs`, how
- * late this process's timers ran lately (src/core/timer-lateness.ts) — a busy process read the
- * request's HEADERS, and so started its copy of the deadline, late by up to that much.
+ * at `nowMs`, allowing for the client-server skew: {@link DEADLINE_SKEW_MS} plus `lateMs()`, how
+ * late this process's timers ran lately, ms (src/core/timer-lateness.ts) — a busy process read
+ * the request's HEADERS, and so started its copy of the deadline, late by up to that much.
+ * `lateMs` is asked only for a call that has a deadline: most calls have none.
  */
-export function deadlinePassed(deadline: Date | number, nowMs: number, lateMs = 0): boolean {
+export function deadlinePassed(deadline: Date | number, nowMs: number, lateMs: () => number = () => 0): boolean {
   const atMs = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Number.isFinite(atMs) && atMs - DEADLINE_SKEW_MS - lateMs <= nowMs;
+  return Number.isFinite(atMs) && atMs - DEADLINE_SKEW_MS - lateMs() <= nowMs;
 }

@@ -153,7 +153,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
       if (this.#decided) return; // onCancel came: the cancel decides
       // A half-close at the deadline is the client's deadline timer cancelling: grpc-js's own
       // deadline timer or the RST_STREAM ends the call as deadline_exceeded.
-      if (held.code === Status.OK && deadlinePassed(this.#next.getDeadline(), Date.now(), this.#shared.timerLatenessMs())) return;
+      if (held.code === Status.OK && deadlinePassed(this.#next.getDeadline(), Date.now(), this.#shared.timerLatenessMs)) return;
       this.#settle(held);
     });
   }
@@ -179,7 +179,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
     const detectedAtMs = nowMs();
     const shared = this.#shared;
     if (shared.isShuttingDown()) return this.#endByTransport('server_shutdown', undefined, detectedAtMs);
-    if (deadlinePassed(this.#next.getDeadline(), Date.now(), this.#shared.timerLatenessMs())) return this.#endByTransport('deadline_exceeded', undefined, detectedAtMs);
+    if (deadlinePassed(this.#next.getDeadline(), Date.now(), this.#shared.timerLatenessMs)) return this.#endByTransport('deadline_exceeded', undefined, detectedAtMs);
     const connection = this.#connection;
     const knownAtCancel = connection?.fate;
     // After a GOAWAY the server sent on this call's session (http2-sessions.ts): ended by it.
@@ -261,7 +261,7 @@ export class ObservedServerCall extends ServerInterceptingCall implements Interc
 
   get finished(): boolean {
     // A request half-closed at the deadline is the client's deadline timer cancelling (see sendStatus).
-    return this.#decided || this.#held !== undefined || (this.#requestHalfClosed() && deadlinePassed(this.#next.getDeadline(), Date.now(), this.#shared.timerLatenessMs()));
+    return this.#decided || this.#held !== undefined || (this.#requestHalfClosed() && deadlinePassed(this.#next.getDeadline(), Date.now(), this.#shared.timerLatenessMs));
   }
 
   /** Whether the request stream (client streaming, bidi) has half-closed. */

@@ -33,7 +33,7 @@ export interface ServerCallShared {
   /** Waits (bounded by the settle window) for `connection` to close fully after a cancel. */
   settle(connection: TrackedConnection): Promise<void>;
   /** How late this process's timers ran in the last second or two, ms (src/core/timer-lateness.ts). */
-  timerLatenessMs(): number;
+  readonly timerLatenessMs: () => number;
   /** The HTTP/2 session of `peer` (http2-sessions.ts): a GOAWAY the server sent on it shows there. */
   sessionOf(peer: string): { readonly goaway?: SentGoaway } | undefined;
 }
